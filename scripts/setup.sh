@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what Rong needs to build and test on Debian bookworm, then configures
+# and builds it. Idempotent: packages already present are skipped, and a
+# configured build directory is only rebuilt.
+#
+#   scripts/setup.sh            # deps + build into ./build
+#   RONG_BUILD_DIR=/tmp/b scripts/setup.sh
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${RONG_BUILD_DIR:-$ROOT/build}"
+
+# LLVM/MLIR 22 and the toolchain (Debian bookworm-security carries LLVM 22),
+# GoogleTest, ccache/ninja for fast rebuilds, protobuf for the ONNX frontend.
+APT_PACKAGES=(
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22
+  ninja-build ccache libgtest-dev protobuf-compiler libprotobuf-dev
+)
+# Any cmake >= 3.20 on PATH will do; Debian's is the fallback.
+command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)
+PY_PACKAGES=(numpy pytest)
+
+log() { printf '[rong-setup] %s\n' "$*"; }
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${missing[@]}"
+else
+  log "Debian packages present"
+fi
+
+PYTHON="${PYTHON:-python3}"
+py_missing=()
+for mod in "${PY_PACKAGES[@]}"; do
+  "$PYTHON" -c "import $mod" 2>/dev/null || py_missing+=("$mod")
+done
+if ((${#py_missing[@]})); then
+  log "installing Python packages: ${py_missing[*]}"
+  "$PYTHON" -m pip install -q "${py_missing[@]}"
+else
+  log "Python packages present"
+fi
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+  log "configuring $BUILD"
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DCMAKE_LINKER_TYPE=LLD \
+    -DPython3_EXECUTABLE="$(command -v "$PYTHON")"
+fi
+log "building"
+cmake --build "$BUILD"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every Rong test on a fresh Debian bookworm machine: installs what is
+# missing, builds, then runs the pytest stage and the lit suite (dialect,
+# transform and tool tests plus the GoogleTest unit tests).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export RONG_BUILD_DIR="${RONG_BUILD_DIR:-$ROOT/build}"
+PYTHON="${PYTHON:-python3}"
+
+"$ROOT/scripts/setup.sh"
+
+echo "== pytest (test/python)"
+"$PYTHON" -m pytest "$ROOT/test/python" -q
+
+echo "== lit (test/)"
+cmake --build "$RONG_BUILD_DIR" --target check-rong

@@ -1,0 +1,34 @@
+"""Shared fixtures of Rong's pytest stage.
+
+The tests drive the tools of a CMake build; RONG_BUILD_DIR names it (default:
+`build/` at the top of the source tree).
+"""
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _build_dir() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("RONG_BUILD_DIR", ROOT / "build"))
+
+
+@pytest.fixture(scope="session")
+def rong_opt():
+    """Returns a function that runs rong-opt on IR text and gives its stdout."""
+    tool = _build_dir() / "bin" / "rong-opt"
+    if not tool.exists():
+        pytest.fail(f"{tool} does not exist: build Rong first (scripts/test.sh)")
+
+    def run(ir: str, *args: str) -> str:
+        done = subprocess.run([str(tool), *args], input=ir, text=True,
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            raise AssertionError(f"rong-opt {' '.join(args)} failed:\n{done.stderr}\n{ir}")
+        return done.stdout
+
+    return run
