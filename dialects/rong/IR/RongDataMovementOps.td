@@ -153,6 +153,7 @@ def Rong_GatherOp : Rong_InferredOp<"gather"> {
     $input `,` $indices `axis` `=` $axis attr-dict `:` type($input) `,`
     type($indices)
   }];
+  let hasFolder = 1;
 }
 
 def Rong_PadOp : Rong_InferredOp<"pad"> {

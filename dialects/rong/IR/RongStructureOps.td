@@ -22,20 +22,21 @@ def Rong_FusionOp : Rong_Op<"fusion", [IsolatedFromAbove,
     Example:
 
     ```mlir
-    %r = rong.fusion kind = "loop" (%x, %b) : (tensor<8x768xf32>, tensor<768xf32>) {
+    %r = rong.fusion kind = "loop" (%x, %b)
+        : (tensor<8x768xf32>, tensor<768xf32>) -> tensor<8x768xf32> {
     ^bb0(%a: tensor<8x768xf32>, %c: tensor<768xf32>):
       %s = rong.add %a, %c : tensor<8x768xf32>, tensor<768xf32>
       %g = rong.gelu %s : tensor<8x768xf32>
       rong.yield %g : tensor<8x768xf32>
-    } -> tensor<8x768xf32>
+    }
     ```
   }];
   let arguments = (ins Variadic<Rong_Tensor>:$inputs, OptionalAttr<StrAttr>:$kind);
   let results = (outs Variadic<Rong_Tensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    (`kind` `=` $kind^)? `(` $inputs `)` attr-dict `:` `(` type($inputs) `)`
-    $body `->` type($results)
+    (`kind` `=` $kind^)? ` ` `(` $inputs `)` attr-dict `:`
+    functional-type($inputs, $results) $body
   }];
   let hasVerifier = 1;
   let skipDefaultBuilders = 1;

@@ -335,6 +335,8 @@ struct SliceDim {
 /// Slice does: negative values count from the end, then clamp.
 static SliceDim normalizeSlice(int64_t dim, int64_t start, int64_t end,
                                int64_t step) {
+  if (dim == 0)
+    return {0, step, 0};
   auto wrap = [dim](int64_t v) { return v < 0 ? v + dim : v; };
   start = wrap(start);
   end = wrap(end);
@@ -421,6 +423,39 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   llvm::append_range(shape, input.getShape().drop_front(*axis + 1));
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  // Exporters gather dimensions out of constant shapes; fold those.
+  auto input = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
+  auto indices = dyn_cast_if_present<DenseElementsAttr>(adaptor.getIndices());
+  auto type = cast<RankedTensorType>(getType());
+  if (!input || !indices || !type.hasStaticShape())
+    return {};
+  ArrayRef<int64_t> inShape = input.getType().getShape();
+  int64_t rank = inShape.size();
+  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  int64_t extent = inShape[axis];
+  SmallVector<int64_t> picks;
+  for (const APInt &index : indices.getValues<APInt>()) {
+    int64_t i = index.getSExtValue();
+    if (i < -extent || i >= extent)
+      return {}; // Out of range: leave the error to run time.
+    picks.push_back(i < 0 ? i + extent : i);
+  }
+  int64_t indexRank = indices.getType().getRank();
+  ArrayRef<int64_t> indexShape = indices.getType().getShape();
+  SmallVector<int64_t> inCoords(rank);
+  return buildByCoords(type, [&](ArrayRef<int64_t> coords) {
+    // coords = outer (axis dims) + index coords + inner dims.
+    for (int64_t d = 0; d < axis; ++d)
+      inCoords[d] = coords[d];
+    inCoords[axis] =
+        picks[linearize(coords.slice(axis, indexRank), indexShape)];
+    for (int64_t d = axis + 1; d < rank; ++d)
+      inCoords[d] = coords[d - 1 + indexRank];
+    return fold::readElement(input, linearize(inCoords, inShape));
+  });
 }
 
 //===----------------------------------------------------------------------===//

@@ -86,6 +86,15 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+/// Prints a shape with `?` for dynamic dimensions, as tensor types do.
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, size] : llvm::enumerate(shape))
+    text += (i ? ", " : "") +
+            (ShapedType::isDynamic(size) ? std::string("?") : std::to_string(size));
+  return text + "]";
+}
+
 /// Checks that `param` (named `name`) has `input`'s element type and exactly
 /// the shape `expected`, where dynamic dimensions match anything.
 static LogicalResult verifyParameter(Operation *op, StringRef name,
@@ -98,8 +107,8 @@ static LogicalResult verifyParameter(Operation *op, StringRef name,
                              << input.getElementType();
   if (failed(verifyCompatibleShape(type.getShape(), expected)))
     return op->emitOpError()
-           << name << " has shape [" << type.getShape() << "], expected ["
-           << expected << "]";
+           << name << " has shape " << formatShape(type.getShape())
+           << ", expected " << formatShape(expected);
   return success();
 }
 
@@ -111,8 +120,15 @@ static LogicalResult verifyTrailingNorm(Operation *op, Value inputValue,
   auto input = cast<RankedTensorType>(inputValue.getType());
   if (epsilon < 0)
     return op->emitOpError("epsilon ") << epsilon << " is negative";
-  int64_t dim = axis < 0 ? axis + input.getRank() : axis;
-  ArrayRef<int64_t> normalized = input.getShape().drop_front(dim);
+  // The op verifier runs before the inferred types are checked, so the axis
+  // may still be out of range here (generic syntax, bytecode).
+  if (input.getRank() == 0)
+    return op->emitOpError("input must have rank >= 1");
+  FailureOr<int64_t> dim =
+      normalizeAxis(op->getLoc(), axis, input.getRank(), "axis");
+  if (failed(dim))
+    return failure();
+  ArrayRef<int64_t> normalized = input.getShape().drop_front(*dim);
   if (failed(verifyParameter(op, "scale", scale, input, normalized)))
     return failure();
   if (bias && failed(verifyParameter(op, "bias", bias, input, normalized)))
@@ -135,6 +151,8 @@ LogicalResult BatchNormOp::verify() {
   if (getEpsilon().convertToDouble() < 0)
     return emitOpError("epsilon ") << getEpsilon().convertToDouble()
                                    << " is negative";
+  if (input.getRank() < 2)
+    return emitOpError("input must be N x C x ... (rank >= 2), got ") << input;
   int64_t channels = input.getDimSize(1);
   for (auto [name, value] :
        {std::pair<StringRef, Value>{"scale", getScale()},

@@ -32,8 +32,8 @@ LogicalResult FusionOp::verify() {
   Block &block = getBodyBlock();
   if (block.getNumArguments() != getInputs().size())
     return emitOpError("region takes ")
-           << block.getNumArguments() << " arguments but the op has "
-           << getInputs().size() << " inputs";
+           << block.getNumArguments() << " argument(s) but the op has "
+           << getInputs().size() << " input(s)";
   for (auto [i, arg, input] : llvm::enumerate(block.getArguments(), getInputs()))
     if (arg.getType() != input.getType())
       return emitOpError("region argument ")

@@ -226,3 +226,21 @@ func.func @fold_splat_not_resource() -> (tensor<1024x1024xf32>, tensor<2x2xf32>)
     }
   }
 #-}
+
+// -----
+
+// Tests that gathering from constant shapes folds, as exporters' Shape ->
+// Gather chains need.
+// CHECK-LABEL: func.func @fold_gather
+// CHECK-DAG: rong.constant dense<128> : tensor<i64>
+// CHECK-DAG: rong.constant dense<{{\[}}[3, 4], [1, 2]]> : tensor<2x2xi64>
+// CHECK-NOT: rong.gather
+func.func @fold_gather() -> (tensor<i64>, tensor<2x2xi64>) {
+  %shape = rong.constant dense<[8, 128, 768]> : tensor<3xi64>
+  %i = rong.constant dense<-2> : tensor<i64>
+  %d = rong.gather %shape, %i axis = 0 : tensor<3xi64>, tensor<i64>
+  %m = rong.constant dense<[[1, 2], [3, 4]]> : tensor<2x2xi64>
+  %j = rong.constant dense<[1, 0]> : tensor<2xi32>
+  %g = rong.gather %m, %j axis = 0 : tensor<2x2xi64>, tensor<2xi32>
+  return %d, %g : tensor<i64>, tensor<2x2xi64>
+}

@@ -1,0 +1,44 @@
+//===- OnnxImporter.h - ONNX models to the rong dialect ---------*- C++ -*-===//
+//
+// This file declares Rong's ONNX importer: it reads a `.onnx` file with
+// libprotobuf (the schema is the onnx package's own onnx.proto) and builds a
+// `func.func` of rong ops. Every problem with the input is an error that names
+// the node (name and op_type) and the reason; unsupported ops are all listed
+// before the import gives up.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_FRONTEND_ONNXIMPORTER_H
+#define RONG_FRONTEND_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace mlir::rong {
+
+/// Options of the ONNX importer.
+struct OnnxImportOptions {
+  /// Name of the function that holds the graph.
+  std::string functionName = "main";
+  /// Initializers with more elements than this become `dense_resource`
+  /// constants, so that a model's weights do not bloat the textual IR.
+  int64_t resourceThreshold = 64;
+};
+
+/// Imports the ONNX model in `path`. Returns null after emitting diagnostics
+/// through `context`'s diagnostic engine when the model cannot be imported.
+OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext *context,
+                                     const OnnxImportOptions &options = {});
+
+/// Imports an ONNX model held in memory; `modelDir` resolves external data
+/// files, and `sourceName` names the model in diagnostics.
+OwningOpRef<ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
+                                       llvm::StringRef sourceName,
+                                       llvm::StringRef modelDir,
+                                       MLIRContext *context,
+                                       const OnnxImportOptions &options = {});
+
+} // namespace mlir::rong
+
+#endif // RONG_FRONTEND_ONNXIMPORTER_H

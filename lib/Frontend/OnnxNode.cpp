@@ -1,0 +1,101 @@
+//===- OnnxNode.cpp - What an ONNX op converter sees ----------------------===//
+//
+// This file implements NodeContext: attribute lookup with ONNX defaults,
+// constant inputs, and errors that name the node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxNode.h"
+
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::onnx_import;
+
+DenseElementsAttr NodeContext::constantInput(size_t i) const {
+  Value value = input(i);
+  DenseElementsAttr attr;
+  if (value && matchPattern(value, m_Constant(&attr)))
+    return attr;
+  return {};
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::constantInts(size_t i) const {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || !isa<IntegerType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
+}
+
+std::optional<double> NodeContext::constantScalar(size_t i) const {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || attr.getNumElements() != 1)
+    return std::nullopt;
+  if (isa<FloatType>(attr.getElementType()))
+    return (*attr.getValues<APFloat>().begin()).convertToDouble();
+  return static_cast<double>((*attr.getValues<APInt>().begin()).getSExtValue());
+}
+
+const onnx::AttributeProto *NodeContext::findAttr(StringRef name) const {
+  for (const onnx::AttributeProto &attr : node.attribute())
+    if (attr.name() == name)
+      return &attr;
+  return nullptr;
+}
+
+int64_t NodeContext::attrInt(StringRef name, int64_t fallback) const {
+  const onnx::AttributeProto *attr = findAttr(name);
+  return attr ? attr->i() : fallback;
+}
+
+double NodeContext::attrFloat(StringRef name, double fallback) const {
+  const onnx::AttributeProto *attr = findAttr(name);
+  return attr ? attr->f() : fallback;
+}
+
+std::string NodeContext::attrString(StringRef name, StringRef fallback) const {
+  const onnx::AttributeProto *attr = findAttr(name);
+  return attr ? attr->s() : fallback.str();
+}
+
+SmallVector<int64_t> NodeContext::attrInts(StringRef name,
+                                           ArrayRef<int64_t> fallback) const {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return SmallVector<int64_t>(fallback);
+  return SmallVector<int64_t>(attr->ints().begin(), attr->ints().end());
+}
+
+const onnx::TensorProto *NodeContext::attrTensor(StringRef name) const {
+  const onnx::AttributeProto *attr = findAttr(name);
+  return attr && attr->has_t() ? &attr->t() : nullptr;
+}
+
+InFlightDiagnostic NodeContext::emitError() {
+  return mlir::emitError(loc) << "node '" << node.name() << "' ("
+                              << node.op_type() << "): ";
+}
+
+LogicalResult NodeContext::fail(const Twine &message) {
+  return emitError() << message;
+}
+
+Value NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
+  if (cast<RankedTensorType>(value.getType()).getShape() == shape)
+    return value;
+  return create<ReshapeOp>(value, builder.getDenseI64ArrayAttr(shape));
+}
+
+Value NodeContext::scalar(Type elementType, double value) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute element;
+  if (auto floatType = dyn_cast<FloatType>(elementType))
+    element = builder.getFloatAttr(floatType, value);
+  else
+    element = builder.getIntegerAttr(elementType, static_cast<int64_t>(value));
+  return ConstantOp::create(builder, loc, DenseElementsAttr::get(type, element));
+}
