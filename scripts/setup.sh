@@ -18,7 +18,9 @@ APT_PACKAGES=(
 )
 # Any cmake >= 3.20 on PATH will do; Debian's is the fallback.
 command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)
-PY_PACKAGES=(numpy pytest)
+# module=pip requirement; the onnx package provides the ONNX schema (onnx.proto)
+# the frontend is built from, and builds the test models.
+PY_PACKAGES=(numpy=numpy pytest=pytest onnx=onnx==1.23.0)
 
 log() { printf '[rong-setup] %s\n' "$*"; }
 
@@ -39,8 +41,8 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 py_missing=()
-for mod in "${PY_PACKAGES[@]}"; do
-  "$PYTHON" -c "import $mod" 2>/dev/null || py_missing+=("$mod")
+for entry in "${PY_PACKAGES[@]}"; do
+  "$PYTHON" -c "import ${entry%%=*}" 2>/dev/null || py_missing+=("${entry#*=}")
 done
 if ((${#py_missing[@]})); then
   log "installing Python packages: ${py_missing[*]}"
