@@ -14,18 +14,22 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.rong_obj_root, "test")
 # Unit tests have their own suite (Unit/lit.cfg.py); the pytest stage runs
 # outside lit.
-config.excludes = ["Unit", "python", "CMakeLists.txt", "lit.cfg.py"]
+config.excludes = ["Unit", "python", "Inputs", "CMakeLists.txt", "lit.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%rong_obj_root", config.rong_obj_root))
 config.substitutions.append(("%rong_src_root", config.rong_src_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
+# FileCheck, not and count come from the LLVM install, which is not on PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 # Variables captured in one CHECK-LABEL block stay inside it.
 config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
 
 tool_dirs = [config.rong_tools_dir, config.llvm_tools_dir]
-tools = [ToolSubst("rong-opt", unresolved="fatal")]
+tools = [ToolSubst("rong-opt", unresolved="fatal"),
+         ToolSubst("rongc", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -10,7 +10,7 @@
 #include "OnnxNode.h"
 
 #include "mlir/IR/Diagnostics.h"
-#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Format.h"
 
 using namespace mlir;
 using namespace mlir::rong;
@@ -28,6 +28,13 @@ static std::string str(ArrayRef<int64_t> values) {
     ShapedType::isDynamic(v) ? os << "?" : os << v;
   });
   os << "]";
+  return s;
+}
+
+/// Formats a float attribute for a message ("0.5", "-1e-05").
+static std::string num(double value) {
+  std::string s;
+  llvm::raw_string_ostream(s) << llvm::format("%g", value);
   return s;
 }
 
@@ -59,35 +66,6 @@ static LogicalResult requireElement(NodeContext &ctx, Value value,
   return success();
 }
 
-/// Builds `OpTy` with ctx.create after running its result type inference: the
-/// generated builders abort on an inference failure, and bad shapes in a model
-/// must become an error that names the node. Returns null after reporting.
-template <typename OpTy, typename... Args>
-static Value tryCreate(NodeContext &ctx, Args &&...args) {
-  MLIRContext *context = ctx.b().getContext();
-  OperationState state(ctx.getLoc(), OpTy::getOperationName());
-  Type placeholder = NoneType::get(context); // replaced by the inferred type
-  OpTy::build(ctx.b(), state, TypeRange{placeholder}, args...);
-  SmallVector<Type> inferred;
-  std::string message;
-  LogicalResult result = failure();
-  {
-    ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
-      message = diag.str();
-      return success();
-    });
-    result = OpTy::inferReturnTypes(
-        context, ctx.getLoc(), state.operands,
-        state.attributes.getDictionary(context), state.getRawProperties(),
-        state.regions, inferred);
-  }
-  if (failed(result)) {
-    (void)ctx.fail(message.empty() ? "invalid operand shapes" : message);
-    return {};
-  }
-  return ctx.create<OpTy>(std::forward<Args>(args)...);
-}
-
 static LogicalResult finish(NodeContext &ctx, Value result) {
   if (!result)
     return failure();
@@ -103,7 +81,7 @@ static LogicalResult convertMatMul(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
       failed(requireElement(ctx, ctx.input(0), "A", false)))
     return failure();
-  return finish(ctx, tryCreate<MatMulOp>(ctx, ctx.input(0), ctx.input(1)));
+  return finish(ctx, ctx.create<MatMulOp>(ctx.input(0), ctx.input(1)));
 }
 
 /// Y = alpha * op(A) * op(B) + beta * C, C broadcasting to [M, N].
@@ -123,7 +101,7 @@ static LogicalResult convertGemm(NodeContext &ctx) {
       operands[i] = ctx.create<TransposeOp>(
           operands[i], ctx.b().getDenseI64ArrayAttr({1, 0}));
   }
-  Value product = tryCreate<MatMulOp>(ctx, operands[0], operands[1]);
+  Value product = ctx.create<MatMulOp>(operands[0], operands[1]);
   if (!product)
     return failure();
   auto productType = cast<RankedTensorType>(product.getType());
@@ -133,9 +111,8 @@ static LogicalResult convertGemm(NodeContext &ctx) {
   // silently truncated, so refuse it.
   if (isa<IntegerType>(element) &&
       (alpha != std::trunc(alpha) || beta != std::trunc(beta)))
-    return ctx.fail(llvm::formatv("alpha = {0} and beta = {1} must be "
-                                  "integers for {2} operands",
-                                  alpha, beta, str(element)));
+    return ctx.fail("alpha = " + num(alpha) + " and beta = " + num(beta) +
+                    " must be integers for " + str(element) + " operands");
   if (alpha != 1.0)
     product = ctx.create<MulOp>(product, ctx.scalar(element, alpha));
 
@@ -144,8 +121,11 @@ static LogicalResult convertGemm(NodeContext &ctx) {
     return finish(ctx, product);
   // C broadcasts unidirectionally: it may not grow the [M, N] result.
   RankedTensorType biasType = ctx.inputType(2);
+  if (biasType.getElementType() != element)
+    return ctx.fail("C element type " + str(biasType.getElementType()) +
+                    " differs from the product's " + str(element));
   ArrayRef<int64_t> out = productType.getShape(), c = biasType.getShape();
-  bool fits = biasType.getElementType() == element && c.size() <= 2;
+  bool fits = c.size() <= 2;
   for (size_t i = 0; fits && i < c.size(); ++i) {
     int64_t to = out[out.size() - c.size() + i];
     fits = c[i] == 1 || sizesMayAgree(c[i], to);
@@ -266,8 +246,7 @@ static LogicalResult convertConv(NodeContext &ctx) {
   if (group < 1)
     return ctx.fail("group must be >= 1, got " + Twine(group));
   Builder &b = ctx.b();
-  return finish(ctx, tryCreate<Conv2DOp>(
-                         ctx, ctx.input(0), ctx.input(1), ctx.input(2),
+  return finish(ctx, ctx.create<Conv2DOp>(ctx.input(0), ctx.input(1), ctx.input(2),
                          b.getDenseI64ArrayAttr(w->strides),
                          b.getDenseI64ArrayAttr(w->pads),
                          b.getDenseI64ArrayAttr(w->dilations),
@@ -298,8 +277,7 @@ static LogicalResult convertMaxPool(NodeContext &ctx) {
   Builder &b = ctx.b();
   // Only Y: the Indices output stays unset, so the importer reports it as
   // unsupported if the graph uses it.
-  return finish(ctx, tryCreate<MaxPool2DOp>(
-                         ctx, ctx.input(0), b.getDenseI64ArrayAttr(*kernel),
+  return finish(ctx, ctx.create<MaxPool2DOp>(ctx.input(0), b.getDenseI64ArrayAttr(*kernel),
                          b.getDenseI64ArrayAttr(w->strides),
                          b.getDenseI64ArrayAttr(w->pads),
                          b.getDenseI64ArrayAttr(w->dilations),
@@ -323,8 +301,7 @@ static LogicalResult convertAveragePool(NodeContext &ctx) {
     return ctx.fail("dilations " + str(w->dilations) +
                     " are not supported; only [1, 1] is");
   Builder &b = ctx.b();
-  return finish(ctx, tryCreate<AvgPool2DOp>(
-                         ctx, ctx.input(0), b.getDenseI64ArrayAttr(*kernel),
+  return finish(ctx, ctx.create<AvgPool2DOp>(ctx.input(0), b.getDenseI64ArrayAttr(*kernel),
                          b.getDenseI64ArrayAttr(w->strides),
                          b.getDenseI64ArrayAttr(w->pads),
                          ctx.attrInt("ceil_mode", 0) ? b.getUnitAttr()

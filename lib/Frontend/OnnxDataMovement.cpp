@@ -217,11 +217,28 @@ static LogicalResult convertConcat(NodeContext &ctx) {
   return success();
 }
 
+/// The end that takes a whole dimension: its size when static.
+static int64_t wholeEnd(RankedTensorType type, int64_t dim) {
+  return type.isDynamicDim(dim) ? INT64_MAX : type.getDimSize(dim);
+}
+
+/// Clamps a slice index on a static dimension into [-size - 1, size], which
+/// keeps its meaning (ONNX clamps anyway) and keeps the IR readable.
+static int64_t clampIndex(RankedTensorType type, int64_t dim, int64_t index) {
+  if (type.isDynamicDim(dim))
+    return index;
+  int64_t size = type.getDimSize(dim);
+  return std::clamp<int64_t>(index, -size - 1, size);
+}
+
 /// Full-rank slice of `input` that takes [start, start + size) on `axis`.
 static Value sliceAxis(NodeContext &ctx, Value input, int64_t axis,
                        int64_t start, int64_t size) {
-  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
-  SmallVector<int64_t> starts(rank, 0), ends(rank, INT64_MAX), steps(rank, 1);
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> starts(rank, 0), ends, steps(rank, 1);
+  for (int64_t d = 0; d < rank; ++d)
+    ends.push_back(wholeEnd(type, d));
   starts[axis] = start;
   ends[axis] = start + size;
   return ctx.create<SliceOp>(input, ctx.b().getDenseI64ArrayAttr(starts),
@@ -309,8 +326,9 @@ static LogicalResult convertSlice(NodeContext &ctx) {
   if (ends->size() != starts->size() || axes.size() != starts->size() ||
       steps.size() != starts->size())
     return ctx.fail("starts, ends, axes and steps differ in length");
-  SmallVector<int64_t> fullStarts(rank, 0), fullEnds(rank, INT64_MAX),
-      fullSteps(rank, 1);
+  SmallVector<int64_t> fullStarts(rank, 0), fullEnds, fullSteps(rank, 1);
+  for (int64_t d = 0; d < rank; ++d)
+    fullEnds.push_back(wholeEnd(input, d));
   SmallVector<int64_t> seen;
   for (auto [i, axis] : llvm::enumerate(axes)) {
     if (axis < -rank || axis >= rank)
@@ -322,8 +340,8 @@ static LogicalResult convertSlice(NodeContext &ctx) {
     seen.push_back(d);
     if (steps[i] == 0)
       return ctx.fail("step of axis " + Twine(axis) + " is zero");
-    fullStarts[d] = (*starts)[i];
-    fullEnds[d] = (*ends)[i];
+    fullStarts[d] = clampIndex(input, d, (*starts)[i]);
+    fullEnds[d] = clampIndex(input, d, (*ends)[i]);
     fullSteps[d] = steps[i];
   }
   ctx.setResults(ctx.create<SliceOp>(

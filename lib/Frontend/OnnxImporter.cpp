@@ -71,11 +71,23 @@ public:
 
 private:
   Location fileLoc() { return FileLineColLoc::get(context, sourceName, 0, 0); }
+  /// The node's name, or "#index" for unnamed nodes, as messages show it.
+  static std::string displayName(const onnx::NodeProto &node, int index) {
+    return node.name().empty() ? "#" + std::to_string(index) : node.name();
+  }
   Location nodeLoc(const onnx::NodeProto &node, int index) {
-    std::string name = node.name().empty()
-                           ? ("#" + Twine(index) + " " + node.op_type()).str()
-                           : node.name();
-    return NameLoc::get(StringAttr::get(context, name), fileLoc());
+    return NameLoc::get(StringAttr::get(context, displayName(node, index)),
+                        fileLoc());
+  }
+  /// Reports a use of a value that failed earlier, if its failure was
+  /// deferred until use (outputs a converter does not produce).
+  void reportDeferred(StringRef name) {
+    auto it = deferred.find(name);
+    if (it == deferred.end())
+      return;
+    emitError(it->second.first) << it->second.second;
+    hadError = true;
+    deferred.erase(it);
   }
 
   LogicalResult checkOpset();
@@ -97,6 +109,8 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringSet<> poisoned;
+  /// Outputs a converter did not produce: reported only if something uses them.
+  llvm::StringMap<std::pair<Location, std::string>> deferred;
   /// Unsupported op_type -> the nodes using it, in order of appearance.
   llvm::MapVector<StringRef, SmallVector<std::string>> unsupported;
   bool hadError = false;
@@ -180,8 +194,8 @@ void GraphImporter::importNode(const onnx::NodeProto &node, int index,
     std::string key = defaultDomain ? node.op_type()
                                     : node.domain() + "." + node.op_type();
     unsupported[StringAttr::get(context, key).getValue()].push_back(
-        node.name().empty() ? "#" + std::to_string(index) : node.name());
-    emitError(loc) << "node '" << node.name() << "' (" << key
+        displayName(node, index));
+    emitError(loc) << "node '" << displayName(node, index) << "' (" << key
                    << "): unsupported op";
     hadError = true;
     poisonOutputs();
@@ -196,8 +210,10 @@ void GraphImporter::importNode(const onnx::NodeProto &node, int index,
     Value value = lookup(name);
     if (!value) {
       // An input that failed earlier was reported there; stay quiet.
+      reportDeferred(name);
       if (!poisoned.contains(name)) {
-        emitError(loc) << "node '" << node.name() << "' (" << node.op_type()
+        emitError(loc) << "node '" << displayName(node, index) << "' ("
+                       << node.op_type()
                        << "): input '" << name
                        << "' is not defined before it is used";
         hadError = true;
@@ -207,8 +223,9 @@ void GraphImporter::importNode(const onnx::NodeProto &node, int index,
     }
     inputs.push_back(value);
   }
-  NodeContext ctx(node, opset, builder, loc, std::move(inputs));
-  if (failed(it->second(ctx))) {
+  NodeContext ctx(node, displayName(node, index), opset, builder, loc,
+                  std::move(inputs));
+  if (failed(it->second(ctx)) || ctx.hadError()) {
     hadError = true;
     poisonOutputs();
     return;
@@ -218,9 +235,11 @@ void GraphImporter::importNode(const onnx::NodeProto &node, int index,
     if (output.empty())
       continue;
     if (i >= results.size() || !results[i]) {
-      ctx.emitError() << "output " << i << " ('" << output
-                      << "') is not supported";
-      hadError = true;
+      deferred.try_emplace(
+          output, loc,
+          ("node '" + displayName(node, index) + "' (" + node.op_type() +
+           "): output " + Twine(i) + " ('" + output + "') is not supported")
+              .str());
       poisoned.insert(output);
       continue;
     }
@@ -274,6 +293,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   for (const onnx::ValueInfoProto &output : graph.output()) {
     Value value = lookup(output.name());
     if (!value) {
+      reportDeferred(output.name());
       if (!poisoned.contains(output.name()))
         emitError(fileLoc()) << "graph output '" << output.name()
                              << "' is never produced";

@@ -76,8 +76,42 @@ const onnx::TensorProto *NodeContext::attrTensor(StringRef name) const {
 }
 
 InFlightDiagnostic NodeContext::emitError() {
-  return mlir::emitError(loc) << "node '" << node.name() << "' ("
+  reportedError = true;
+  return mlir::emitError(loc) << "node '" << displayName << "' ("
                               << node.op_type() << "): ";
+}
+
+LogicalResult NodeContext::inferTypes(OperationState &state, InferFn infer) {
+  MLIRContext *context = builder.getContext();
+  std::string message;
+  LogicalResult result = failure();
+  {
+    // Inference reports through diagnostics; capture the reason so the error
+    // the user sees names this node.
+    ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
+      if (message.empty())
+        message = diag.str();
+      return success();
+    });
+    result = infer(context, loc, state.operands,
+                   state.attributes.getDictionary(context),
+                   state.getRawProperties(), state.regions, state.types);
+  }
+  if (failed(result))
+    return fail(message.empty() ? "operand types are invalid for " +
+                                      state.name.getStringRef()
+                                : message);
+  return success();
+}
+
+Value NodeContext::insertAndFold(OperationState &state) {
+  Operation *op = builder.insert(Operation::create(state));
+  SmallVector<Value, 1> folded;
+  if (succeeded(builder.tryFold(op, folded)) && !folded.empty()) {
+    op->erase();
+    return folded.front();
+  }
+  return op->getResult(0);
 }
 
 LogicalResult NodeContext::fail(const Twine &message) {
@@ -85,9 +119,15 @@ LogicalResult NodeContext::fail(const Twine &message) {
 }
 
 Value NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
+  if (!value)
+    return {};
   if (cast<RankedTensorType>(value.getType()).getShape() == shape)
     return value;
-  return create<ReshapeOp>(value, builder.getDenseI64ArrayAttr(shape));
+  // Shape attributes spell a dynamic dimension as -1.
+  SmallVector<int64_t> attr = llvm::map_to_vector(shape, [](int64_t d) {
+    return ShapedType::isDynamic(d) ? int64_t(-1) : d;
+  });
+  return create<ReshapeOp>(value, builder.getDenseI64ArrayAttr(attr));
 }
 
 Value NodeContext::scalar(Type elementType, double value) {

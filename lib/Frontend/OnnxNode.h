@@ -22,10 +22,11 @@ namespace mlir::rong::onnx_import {
 /// The view of one ONNX node that a converter works with.
 class NodeContext {
 public:
-  NodeContext(const onnx::NodeProto &node, int64_t opset, OpBuilder &builder,
-              Location loc, SmallVector<Value> inputs)
-      : node(node), opset(opset), builder(builder), loc(loc),
-        inputs(std::move(inputs)) {}
+  NodeContext(const onnx::NodeProto &node, StringRef displayName,
+              int64_t opset, OpBuilder &builder, Location loc,
+              SmallVector<Value> inputs)
+      : node(node), displayName(displayName), opset(opset), builder(builder),
+        loc(loc), inputs(std::move(inputs)) {}
 
   const onnx::NodeProto &proto() const { return node; }
   /// The version of the default ONNX domain the model imports.
@@ -69,11 +70,25 @@ public:
   ArrayRef<Value> getResults() const { return results; }
 
   /// Builds `OpTy` and folds it when its operands are constant, so exporters'
-  /// shape arithmetic collapses into constants as the graph is read.
+  /// shape arithmetic collapses into constants as the graph is read. The
+  /// result type is inferred first: a shape the op rejects becomes an error
+  /// naming the node, and null is returned (as by every later create for
+  /// this node, so converters can chain them and check once).
   template <typename OpTy, typename... Args>
   Value create(Args &&...args) {
-    return builder.createOrFold<OpTy>(loc, std::forward<Args>(args)...);
+    if (reportedError)
+      return {};
+    OperationState state(loc, OpTy::getOperationName());
+    OpTy::build(builder, state, TypeRange{builder.getNoneType()},
+                std::forward<Args>(args)...);
+    state.types.clear();
+    if (failed(inferTypes(state, &OpTy::inferReturnTypes)))
+      return {};
+    return insertAndFold(state);
   }
+
+  /// True once this node reported an error (e.g. from a failed create).
+  bool hadError() const { return reportedError; }
 
   /// Reshapes `value` to `shape` (no-op when it already has it).
   Value reshape(Value value, ArrayRef<int64_t> shape);
@@ -81,7 +96,17 @@ public:
   Value scalar(Type elementType, double value);
 
 private:
+  using InferFn = LogicalResult (*)(MLIRContext *, std::optional<Location>,
+                                    ValueRange, DictionaryAttr,
+                                    OpaqueProperties, RegionRange,
+                                    SmallVectorImpl<Type> &);
+  /// Runs `infer` on `state`, reporting a failure as this node's error.
+  LogicalResult inferTypes(OperationState &state, InferFn infer);
+  Value insertAndFold(OperationState &state);
+
   const onnx::NodeProto &node;
+  std::string displayName;
+  bool reportedError = false;
   int64_t opset;
   OpBuilder &builder;
   Location loc;

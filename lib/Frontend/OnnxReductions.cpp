@@ -10,10 +10,7 @@
 
 #include "OnnxNode.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/SmallVectorExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::rong;
@@ -40,70 +37,50 @@ static std::string str(Type type) {
   return s;
 }
 
-/// Checks that inputs 0 .. count-1 are present.
-static LogicalResult requireInputs(NodeContext &ctx, size_t count) {
+/// Checks that inputs 0 .. count-1 are present and that input 0 has at
+/// least `minRank` dimensions and an element type the rong op takes: f32/f16/
+/// bf16 when `floatOnly` (mean, softmax, the norms), otherwise any but i1.
+static LogicalResult checkInput(NodeContext &ctx, size_t count, bool floatOnly,
+                                int64_t minRank) {
   for (size_t i = 0; i < count; ++i)
     if (!ctx.input(i))
       return ctx.fail("expects " + Twine(count) + " input" +
                       (count == 1 ? "" : "s") + ", input " + Twine(i) +
                       " is missing");
+  RankedTensorType type = ctx.inputType(0);
+  Type element = type.getElementType();
+  if (floatOnly ? !isa<FloatType>(element) : element.isInteger(1))
+    return ctx.fail("the input has element type " + str(element) + "; Rong " +
+                    (floatOnly ? "supports only floating-point types here"
+                               : "supports numeric types here"));
+  if (type.getRank() < minRank)
+    return ctx.fail("expects an input of rank >= " + Twine(minRank) +
+                    ", got " + str(type));
   return success();
 }
 
-/// Rong's float-only ops (mean, softmax, norms) take f32/f16/bf16.
-static LogicalResult requireFloat(NodeContext &ctx, Value value,
-                                  StringRef what) {
-  Type element = cast<RankedTensorType>(value.getType()).getElementType();
-  if (!isa<FloatType>(element))
-    return ctx.fail(what + " has element type " + str(element) +
-                    "; Rong supports only floating-point types here");
+/// Reads `epsilon` (default 1e-5), which the norms need non-negative.
+static FailureOr<double> readEpsilon(NodeContext &ctx) {
+  double epsilon = ctx.attrFloat("epsilon", 1e-5);
+  if (epsilon >= 0)
+    return epsilon;
+  std::string text;
+  llvm::raw_string_ostream(text) << epsilon;
+  return ctx.fail("epsilon " + text + " is negative");
+}
+
+/// Sets the node's single result.
+static LogicalResult finish(NodeContext &ctx, Value result) {
+  ctx.setResults(result);
   return success();
 }
 
-/// Rong's numeric ops take every element type but i1.
-static LogicalResult requireNumeric(NodeContext &ctx, Value value,
-                                    StringRef what) {
-  Type element = cast<RankedTensorType>(value.getType()).getElementType();
-  if (element.isInteger(1))
-    return ctx.fail(what + " is boolean; Rong supports numeric types here");
-  return success();
-}
-
-/// Builds `OpTy` with ctx.create after running its result type inference: the
-/// generated builders abort on an inference failure, and bad shapes in a model
-/// must become an error that names the node. Returns null after reporting.
-template <typename OpTy, typename... Args>
-static Value tryCreate(NodeContext &ctx, Args &&...args) {
-  MLIRContext *context = ctx.b().getContext();
-  OperationState state(ctx.getLoc(), OpTy::getOperationName());
-  Type placeholder = NoneType::get(context); // replaced by the inferred type
-  OpTy::build(ctx.b(), state, TypeRange{placeholder}, args...);
-  SmallVector<Type> inferred;
-  std::string message;
-  LogicalResult result = failure();
-  {
-    ScopedDiagnosticHandler capture(context, [&](Diagnostic &diag) {
-      message = diag.str();
-      return success();
-    });
-    result = OpTy::inferReturnTypes(
-        context, ctx.getLoc(), state.operands,
-        state.attributes.getDictionary(context), state.getRawProperties(),
-        state.regions, inferred);
-  }
-  if (failed(result)) {
-    (void)ctx.fail(message.empty() ? "invalid operand shapes" : message);
-    return {};
-  }
-  return ctx.create<OpTy>(std::forward<Args>(args)...);
-}
-
-/// Normalises `axis` into [0, rank) or fails naming the attribute.
+/// Normalises `axis` into [0, rank) or fails.
 static FailureOr<int64_t> checkAxis(NodeContext &ctx, int64_t axis,
-                                    int64_t rank, StringRef what = "axis") {
+                                    int64_t rank) {
   if (axis < -rank || axis >= rank)
-    return ctx.fail(what + " " + Twine(axis) + " is out of range for an input "
-                    "of rank " + Twine(rank) + " (expected [" + Twine(-rank) +
+    return ctx.fail("axis " + Twine(axis) + " is out of range for an input of "
+                    "rank " + Twine(rank) + " (expected [" + Twine(-rank) +
                     ", " + Twine(rank) + "))");
   return axis < 0 ? axis + rank : axis;
 }
@@ -131,8 +108,8 @@ struct Reduction {
 
 /// Reads the axes of a Reduce* node: an attribute before opset 18 (before 13
 /// for ReduceSum), then an optional input that Rong needs as a constant.
-static FailureOr<Reduction> parseReduction(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
+static FailureOr<Reduction> parseReduction(NodeContext &ctx, bool floatOnly) {
+  if (failed(checkInput(ctx, 1, floatOnly, 0)))
     return failure();
   Reduction r{ctx.input(0), {}, ctx.attrInt("keepdims", 1) != 0, false};
   bool axesAsInput = ctx.proto().op_type() == "ReduceSum"
@@ -170,28 +147,23 @@ static FailureOr<Reduction> parseReduction(NodeContext &ctx) {
 }
 
 /// Reduces `value` by `OpTy` as `r` says (or passes it through for a no-op).
+/// The axes were checked, so result type inference cannot fail.
 template <typename OpTy>
 static Value reduce(NodeContext &ctx, const Reduction &r, Value value,
                     bool keepdims) {
   if (r.noop)
     return value;
-  return tryCreate<OpTy>(ctx, value, ctx.b().getDenseI64ArrayAttr(r.axes),
-                         keepdims ? ctx.b().getUnitAttr() : UnitAttr());
+  return ctx.create<OpTy>(value, ctx.b().getDenseI64ArrayAttr(r.axes),
+                          keepdims ? ctx.b().getUnitAttr() : UnitAttr());
 }
 
 /// The plain reductions map one to one onto rong ops.
 template <typename OpTy, bool FloatOnly = false>
 static LogicalResult convertReduce(NodeContext &ctx) {
-  FailureOr<Reduction> r = parseReduction(ctx);
-  if (failed(r) ||
-      failed(FloatOnly ? requireFloat(ctx, r->input, "the input")
-                       : requireNumeric(ctx, r->input, "the input")))
+  FailureOr<Reduction> r = parseReduction(ctx, FloatOnly);
+  if (failed(r))
     return failure();
-  Value result = reduce<OpTy>(ctx, *r, r->input, r->keepdims);
-  if (!result)
-    return failure();
-  ctx.setResults(result);
-  return success();
+  return finish(ctx, reduce<OpTy>(ctx, *r, r->input, r->keepdims));
 }
 
 /// The derived reductions: an elementwise prologue, a sum, an epilogue. With
@@ -203,88 +175,51 @@ enum class Derived { L1, L2, SumSquare, LogSum, LogSumExp };
 
 template <Derived Kind>
 static LogicalResult convertDerived(NodeContext &ctx) {
-  FailureOr<Reduction> r = parseReduction(ctx);
+  FailureOr<Reduction> r = parseReduction(
+      ctx, Kind != Derived::L1 && Kind != Derived::SumSquare);
   if (failed(r))
     return failure();
   Value x = r->input;
-  bool floatOnly = Kind != Derived::L1 && Kind != Derived::SumSquare;
-  if (failed(floatOnly ? requireFloat(ctx, x, "the input")
-                       : requireNumeric(ctx, x, "the input")))
-    return failure();
-  Value result;
+  bool keep = r->keepdims;
+  auto sum = [&](Value v) { return reduce<ReduceSumOp>(ctx, *r, v, keep); };
   switch (Kind) {
   case Derived::L1:
-    result = reduce<ReduceSumOp>(ctx, *r, ctx.create<AbsOp>(x), r->keepdims);
-    break;
+    return finish(ctx, sum(ctx.create<AbsOp>(x)));
   case Derived::SumSquare:
+    return finish(ctx, sum(ctx.create<MulOp>(x, x)));
   case Derived::L2:
-    result = reduce<ReduceSumOp>(ctx, *r, ctx.create<MulOp>(x, x), r->keepdims);
-    if (result && Kind == Derived::L2)
-      result = ctx.create<SqrtOp>(result);
-    break;
+    return finish(ctx, ctx.create<SqrtOp>(sum(ctx.create<MulOp>(x, x))));
   case Derived::LogSum:
-    result = reduce<ReduceSumOp>(ctx, *r, x, r->keepdims);
-    if (result)
-      result = ctx.create<LogOp>(result);
-    break;
-  case Derived::LogSumExp: {
-    if (r->noop) { // log(exp(x)) == x
-      result = x;
-      break;
-    }
-    // Subtract the maximum first so that exp cannot overflow:
-    // lse(x) = log(sum(exp(x - m))) + m.
-    Value maxKept = reduce<ReduceMaxOp>(ctx, *r, x, /*keepdims=*/true);
-    if (!maxKept)
-      return failure();
-    Value sum = reduce<ReduceSumOp>(
-        ctx, *r, ctx.create<ExpOp>(ctx.create<SubOp>(x, maxKept)), r->keepdims);
-    Value max = r->keepdims ? maxKept
-                            : reduce<ReduceMaxOp>(ctx, *r, x, false);
-    if (sum && max)
-      result = ctx.create<AddOp>(ctx.create<LogOp>(sum), max);
+    return finish(ctx, ctx.create<LogOp>(sum(x)));
+  case Derived::LogSumExp:
     break;
   }
-  }
-  if (!result)
-    return failure();
-  ctx.setResults(result);
-  return success();
+  if (r->noop) // log(exp(x)) == x
+    return finish(ctx, x);
+  // Subtract the maximum first so that exp cannot overflow:
+  // lse(x) = log(sum(exp(x - m))) + m.
+  Value maxKept = reduce<ReduceMaxOp>(ctx, *r, x, /*keepdims=*/true);
+  Value max = keep ? maxKept : reduce<ReduceMaxOp>(ctx, *r, x, false);
+  Value exp = ctx.create<ExpOp>(ctx.create<SubOp>(x, maxKept));
+  return finish(ctx, ctx.create<AddOp>(ctx.create<LogOp>(sum(exp)), max));
 }
-
-//===----------------------------------------------------------------------===//
-// ArgMax / ArgMin
-//===----------------------------------------------------------------------===//
 
 template <bool IsMin>
 static LogicalResult convertArgExtreme(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
+  // argmin(x) == argmax(-x), ties included; negation is exact for floats
+  // but overflows the most negative integer, so ArgMin refuses integers.
+  if (failed(checkInput(ctx, 1, /*floatOnly=*/IsMin, 1)))
     return failure();
-  Value x = ctx.input(0);
-  int64_t rank = ctx.inputType(0).getRank();
-  if (rank == 0)
-    return ctx.fail("expects an input of rank >= 1, got a scalar");
   int64_t axis = ctx.attrInt("axis", 0);
-  if (failed(checkAxis(ctx, axis, rank)))
+  if (failed(checkAxis(ctx, axis, ctx.inputType(0).getRank())))
     return failure();
-  if (IsMin) {
-    // argmin(x) == argmax(-x), ties included; negation is exact for floats
-    // but overflows the most negative integer, so integers are refused.
-    if (failed(requireFloat(ctx, x, "the input")))
-      return failure();
-    x = ctx.create<NegOp>(x);
-  } else if (failed(requireNumeric(ctx, x, "the input"))) {
-    return failure();
-  }
-  Builder &b = ctx.b();
-  Value result = tryCreate<ArgMaxOp>(
-      ctx, x, b.getI64IntegerAttr(axis),
-      ctx.attrInt("keepdims", 1) ? b.getUnitAttr() : UnitAttr(),
-      ctx.attrInt("select_last_index", 0) ? b.getUnitAttr() : UnitAttr());
-  if (!result)
-    return failure();
-  ctx.setResults(result);
-  return success();
+  Value x = IsMin ? ctx.create<NegOp>(ctx.input(0)) : ctx.input(0);
+  auto flag = [&](StringRef name, int64_t fallback) {
+    return ctx.attrInt(name, fallback) ? ctx.b().getUnitAttr() : UnitAttr();
+  };
+  return finish(ctx, ctx.create<ArgMaxOp>(x, ctx.b().getI64IntegerAttr(axis),
+                                          flag("keepdims", 1),
+                                          flag("select_last_index", 0)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -295,78 +230,72 @@ static LogicalResult convertArgExtreme(NodeContext &ctx) {
 /// flatten-to-2-D semantics of earlier opsets, which Rong does not import.
 template <typename OpTy>
 static LogicalResult convertSoftmax(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)) ||
-      failed(requireFloat(ctx, ctx.input(0), "the input")))
+  if (failed(checkInput(ctx, 1, /*floatOnly=*/true, 1)))
     return failure();
-  int64_t rank = ctx.inputType(0).getRank();
-  if (rank == 0)
-    return ctx.fail("expects an input of rank >= 1, got a scalar");
   int64_t axis = ctx.attrInt("axis", -1);
-  if (failed(checkAxis(ctx, axis, rank)))
+  if (failed(checkAxis(ctx, axis, ctx.inputType(0).getRank())))
     return failure();
-  ctx.setResults(
-      ctx.create<OpTy>(ctx.input(0), ctx.b().getI64IntegerAttr(axis)));
-  return success();
+  Value x = ctx.input(0);
+  return finish(ctx, ctx.create<OpTy>(x, ctx.b().getI64IntegerAttr(axis)));
 }
 
 /// Fits the ONNX scale/bias `param` (input `index`, named `name`) to the
 /// normalised shape, which rong.layer_norm / rong.rms_norm need exactly. ONNX
 /// only asks for a shape that broadcasts to it: leading 1s beyond the
 /// normalised rank are reshaped away, and size-1 dimensions broadcast.
-static Value fitToNormalizedShape(NodeContext &ctx, size_t index, StringRef name,
-                                  ArrayRef<int64_t> normalized) {
+static Value fitToNormalized(NodeContext &ctx, size_t index, StringRef name,
+                             ArrayRef<int64_t> normalized) {
   Value param = ctx.input(index);
-  auto type = ctx.inputType(index);
-  auto inputType = ctx.inputType(0);
-  if (type.getElementType() != inputType.getElementType()) {
+  RankedTensorType type = ctx.inputType(index);
+  Type element = ctx.inputType(0).getElementType();
+  if (type.getElementType() != element) {
     (void)ctx.fail(name + " element type " + str(type.getElementType()) +
-                   " differs from the input's " +
-                   str(inputType.getElementType()));
+                   " differs from the input's " + str(element));
     return {};
   }
-  if (succeeded(verifyCompatibleShape(type.getShape(), normalized)))
+  // Used as is when it has the normalised shape; a static 1 facing a dynamic
+  // size must still be broadcast, as that size may be larger at run time.
+  ArrayRef<int64_t> shape = type.getShape();
+  bool exact = shape.size() == normalized.size();
+  for (auto [from, to] : llvm::zip(shape, normalized))
+    exact &= from == to || ShapedType::isDynamic(from) ||
+             (ShapedType::isDynamic(to) && from != 1);
+  if (exact)
     return param;
-  auto mismatch = [&] {
+  while (shape.size() > normalized.size() && shape.front() == 1)
+    shape = shape.drop_front();
+  bool fits = shape.size() <= normalized.size();
+  for (size_t i = 0, offset = normalized.size() - shape.size();
+       fits && i < shape.size(); ++i)
+    fits = shape[i] == 1 || sizesMayAgree(shape[i], normalized[offset + i]);
+  if (!fits) {
     (void)ctx.fail(name + " has shape " + str(type.getShape()) +
                    ", which does not broadcast to the normalised shape " +
                    str(normalized));
-    return Value();
-  };
-  ArrayRef<int64_t> shape = type.getShape();
-  while (shape.size() > normalized.size() && shape.front() == 1)
-    shape = shape.drop_front();
-  if (shape.size() > normalized.size())
-    return mismatch();
-  ArrayRef<int64_t> aligned = normalized.take_back(shape.size());
-  for (auto [from, to] : llvm::zip_equal(shape, aligned))
-    if (from != 1 && !sizesMayAgree(from, to))
-      return mismatch();
+    return {};
+  }
   if (shape.size() != type.getShape().size())
     param = ctx.reshape(param, toAttrShape(shape));
-  return tryCreate<BroadcastToOp>(
-      ctx, param, ctx.b().getDenseI64ArrayAttr(toAttrShape(normalized)));
+  return ctx.create<BroadcastToOp>(
+      param, ctx.b().getDenseI64ArrayAttr(toAttrShape(normalized)));
 }
 
 /// LayerNormalization (with bias) and RMSNormalization (without).
 template <typename OpTy>
 static LogicalResult convertTrailingNorm(NodeContext &ctx) {
   constexpr bool hasBias = std::is_same_v<OpTy, LayerNormOp>;
-  if (failed(requireInputs(ctx, 2)) ||
-      failed(requireFloat(ctx, ctx.input(0), "the input")))
+  if (failed(checkInput(ctx, 2, /*floatOnly=*/true, 1)))
     return failure();
   RankedTensorType inputType = ctx.inputType(0);
-  int64_t rank = inputType.getRank();
-  if (rank == 0)
-    return ctx.fail("expects an input of rank >= 1, got a scalar");
   int64_t axis = ctx.attrInt("axis", -1);
-  FailureOr<int64_t> dim = checkAxis(ctx, axis, rank);
+  FailureOr<int64_t> dim = checkAxis(ctx, axis, inputType.getRank());
   if (failed(dim))
     return failure();
-  double epsilon = ctx.attrFloat("epsilon", 1e-5);
-  if (epsilon < 0)
-    return ctx.fail(llvm::formatv("epsilon {0} is negative", epsilon));
+  FailureOr<double> epsilon = readEpsilon(ctx);
+  if (failed(epsilon))
+    return failure();
   ArrayRef<int64_t> normalized = inputType.getShape().drop_front(*dim);
-  Value scale = fitToNormalizedShape(ctx, 1, "scale", normalized);
+  Value scale = fitToNormalized(ctx, 1, "scale", normalized);
   if (!scale)
     return failure();
   Builder &b = ctx.b();
@@ -374,35 +303,31 @@ static LogicalResult convertTrailingNorm(NodeContext &ctx) {
   if constexpr (hasBias) {
     Value bias;
     if (ctx.input(2) &&
-        !(bias = fitToNormalizedShape(ctx, 2, "bias", normalized)))
+        !(bias = fitToNormalized(ctx, 2, "bias", normalized)))
       return failure();
     result = ctx.create<OpTy>(ctx.input(0), scale, bias,
                               b.getI64IntegerAttr(axis),
-                              b.getF64FloatAttr(epsilon));
+                              b.getF64FloatAttr(*epsilon));
   } else {
     result = ctx.create<OpTy>(ctx.input(0), scale, b.getI64IntegerAttr(axis),
-                              b.getF64FloatAttr(epsilon));
+                              b.getF64FloatAttr(*epsilon));
   }
   // Only Y: LayerNormalization's Mean and InvStdDev stay unset, so the
-  // importer reports them as unsupported if the graph uses them.
-  ctx.setResults(result);
-  return success();
+  // importer reports them as unsupported.
+  return finish(ctx, result);
 }
 
 static LogicalResult convertBatchNorm(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 5)) ||
-      failed(requireFloat(ctx, ctx.input(0), "the input")))
-    return failure();
   if (ctx.attrInt("training_mode", 0) != 0)
     return ctx.fail("training_mode = 1 is not supported; Rong imports models "
                     "for inference");
+  // The input is N x C x ...: rank >= 2.
+  if (failed(checkInput(ctx, 5, /*floatOnly=*/true, 2)))
+    return failure();
+  FailureOr<double> epsilon = readEpsilon(ctx);
+  if (failed(epsilon))
+    return failure();
   RankedTensorType inputType = ctx.inputType(0);
-  if (inputType.getRank() < 2)
-    return ctx.fail("expects an input N x C x ... (rank >= 2), got " +
-                    str(inputType));
-  double epsilon = ctx.attrFloat("epsilon", 1e-5);
-  if (epsilon < 0)
-    return ctx.fail(llvm::formatv("epsilon {0} is negative", epsilon));
   // Checked here rather than left to the verifier so the error names the node.
   int64_t channels = inputType.getDimSize(1);
   static const char *const names[] = {"scale", "B", "input_mean", "input_var"};
@@ -414,28 +339,22 @@ static LogicalResult convertBatchNorm(NodeContext &ctx) {
                       str(ArrayRef<int64_t>{channels}) + " and element type " +
                       str(inputType.getElementType()) + ", got " + str(type));
   }
-  ctx.setResults(ctx.create<BatchNormOp>(
-      ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3), ctx.input(4),
-      ctx.b().getF64FloatAttr(epsilon)));
-  return success();
+  return finish(ctx, ctx.create<BatchNormOp>(
+                         ctx.input(0), ctx.input(1), ctx.input(2), ctx.input(3),
+                         ctx.input(4), ctx.b().getF64FloatAttr(*epsilon)));
 }
 
 /// GlobalAveragePool / GlobalMaxPool reduce every spatial axis, keeping them.
 template <typename OpTy, bool FloatOnly>
 static LogicalResult convertGlobalPool(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)) ||
-      failed(FloatOnly ? requireFloat(ctx, ctx.input(0), "the input")
-                       : requireNumeric(ctx, ctx.input(0), "the input")))
+  // The input is N x C x D1 x ...: rank >= 3.
+  if (failed(checkInput(ctx, 1, FloatOnly, 3)))
     return failure();
   int64_t rank = ctx.inputType(0).getRank();
-  if (rank < 3)
-    return ctx.fail("expects an input N x C x D1 x ... (rank >= 3), got " +
-                    str(ctx.inputType(0)));
   SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(2, rank));
-  ctx.setResults(ctx.create<OpTy>(ctx.input(0),
-                                  ctx.b().getDenseI64ArrayAttr(axes),
-                                  ctx.b().getUnitAttr()));
-  return success();
+  return finish(ctx, ctx.create<OpTy>(ctx.input(0),
+                                      ctx.b().getDenseI64ArrayAttr(axes),
+                                      ctx.b().getUnitAttr()));
 }
 
 void onnx_import::addReductionConverters(llvm::StringMap<Converter> &table) {

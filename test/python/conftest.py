@@ -8,13 +8,26 @@ import os
 import pathlib
 import subprocess
 
+import sys
+
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+# Helper modules next to the tests (e.g. the ONNX node-test sweep) import as
+# plain modules.
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
+
 def _build_dir() -> pathlib.Path:
     return pathlib.Path(os.environ.get("RONG_BUILD_DIR", ROOT / "build"))
+
+
+@pytest.fixture(scope="session")
+def rong_build_dir() -> pathlib.Path:
+    """The CMake build directory the tests use."""
+    return _build_dir()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,222 @@
+"""Builds the small ONNX models the frontend lit tests import.
+
+Usage: models.py NAME OUTPUT.onnx
+
+The models are written with the onnx package's helpers at test time, so the
+test suite carries no binary blobs. Each builder returns a ModelProto (or
+writes extra files, e.g. external data, next to the output).
+"""
+
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T
+from onnx import helper as h
+from onnx import numpy_helper as nh
+
+
+def model(nodes, inputs, outputs, initializers=(), opset=18):
+    graph = h.make_graph(nodes, "test", inputs, outputs, list(initializers))
+    return h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
+
+
+def info(name, elem, shape):
+    return h.make_tensor_value_info(name, elem, shape)
+
+
+def elementwise(out):
+    return model(
+        [
+            h.make_node("Add", ["x", "b"], ["s"], name="add"),
+            h.make_node("Gelu", ["s"], ["g"], name="gelu", approximate="tanh"),
+            h.make_node("Mul", ["g", "x"], ["m"], name="mul"),
+            h.make_node("Less", ["m", "b"], ["lt"], name="less"),
+            h.make_node("Where", ["lt", "m", "x"], ["w"], name="where"),
+            h.make_node("Clip", ["w", "lo", "hi"], ["c"], name="clip"),
+            h.make_node("Cast", ["c"], ["y"], name="cast", to=T.FLOAT16),
+        ],
+        [info("x", T.FLOAT, [2, "seq", 8])],
+        [info("y", T.FLOAT16, [2, "seq", 8])],
+        [nh.from_array(np.linspace(-1, 1, 8, dtype=np.float32), "b"),
+         nh.from_array(np.array(-6, dtype=np.float32), "lo"),
+         nh.from_array(np.array(6, dtype=np.float32), "hi")],
+    )
+
+
+def shape_chain(out):
+    """The Shape -> Gather -> Unsqueeze -> Concat -> Reshape chain exporters
+    emit for x.view(x.size(0) * x.size(1), -1)."""
+    i64 = lambda name, v: nh.from_array(np.array(v, dtype=np.int64), name)
+    return model(
+        [
+            h.make_node("Shape", ["x"], ["s"], name="shape"),
+            h.make_node("Gather", ["s", "zero"], ["d0"], name="gather0", axis=0),
+            h.make_node("Gather", ["s", "one"], ["d1"], name="gather1", axis=0),
+            h.make_node("Mul", ["d0", "d1"], ["rows"], name="rows"),
+            h.make_node("Unsqueeze", ["rows", "axes"], ["rows1"], name="unsqueeze"),
+            h.make_node("Concat", ["rows1", "minus_one"], ["shape"], name="concat",
+                        axis=0),
+            h.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+            h.make_node("Transpose", ["r"], ["y"], name="transpose"),
+        ],
+        [info("x", T.FLOAT, [2, 3, 4])],
+        [info("y", T.FLOAT, [4, 6])],
+        [i64("zero", 0), i64("one", 1), i64("axes", [0]), i64("minus_one", [-1])],
+    )
+
+
+def data_movement(out):
+    i64 = lambda name, v: nh.from_array(np.array(v, dtype=np.int64), name)
+    return model(
+        [
+            h.make_node("Slice", ["x", "starts", "ends", "axes", "steps"], ["sl"],
+                        name="slice"),
+            h.make_node("Split", ["x"], ["p0", "p1"], name="split", axis=1,
+                        num_outputs=2),
+            h.make_node("Pad", ["p0", "pads", "value"], ["pd"], name="pad"),
+            h.make_node("Flatten", ["x"], ["fl"], name="flatten", axis=2),
+            h.make_node("Squeeze", ["sq_in", "sq_axes"], ["sq"], name="squeeze"),
+            h.make_node("Expand", ["sq", "ex_shape"], ["ex"], name="expand"),
+            h.make_node("ConstantOfShape", ["cs_shape"], ["cs"], name="cos",
+                        value=nh.from_array(np.array([3], dtype=np.int32))),
+        ],
+        [info("x", T.FLOAT, [2, 4, 6]), info("sq_in", T.FLOAT, [1, 5, 1])],
+        [info("sl", T.FLOAT, None), info("p1", T.FLOAT, None),
+         info("pd", T.FLOAT, None), info("fl", T.FLOAT, None),
+         info("ex", T.FLOAT, None), info("cs", T.INT32, None)],
+        [i64("starts", [-1, 0]), i64("ends", [-100, 6]), i64("axes", [1, 2]),
+         i64("steps", [-2, 3]), i64("pads", [0, 1, 0, 0, 1, 0]),
+         nh.from_array(np.array(0.5, dtype=np.float32), "value"),
+         i64("sq_axes", [0, 2]), i64("ex_shape", [3, 1]), i64("cs_shape", [2, 2])],
+    )
+
+
+def initializers(out):
+    """A small typed initializer, a raw one, and a large one that becomes a
+    dense resource."""
+    small = h.make_tensor("small", T.FLOAT, [2], [1.5, -2.0])
+    raw = nh.from_array(np.array([[1, 2], [3, 4]], dtype=np.int64), "raw")
+    big = nh.from_array(np.arange(128, dtype=np.float32).reshape(2, 64), "big.weight")
+    return model(
+        [
+            h.make_node("Add", ["x", "small"], ["a"], name="add"),
+            h.make_node("Identity", ["raw"], ["r"], name="id"),
+            h.make_node("Identity", ["big.weight"], ["m"], name="id2"),
+        ],
+        [info("x", T.FLOAT, [2])],
+        [info("a", T.FLOAT, [2]), info("r", T.INT64, [2, 2]),
+         info("m", T.FLOAT, [2, 64])],
+        [small, raw, big],
+    )
+
+
+def external_data(out):
+    """A weight kept in an external data file next to the model."""
+    weight = np.arange(100, dtype=np.float32)
+    folder = os.path.dirname(os.path.abspath(out))
+    with open(os.path.join(folder, "weights.bin"), "wb") as f:
+        f.write(b"\0" * 16 + weight.tobytes())
+    tensor = T()
+    tensor.name, tensor.data_type = "w", T.FLOAT
+    tensor.dims.append(100)
+    tensor.data_location = T.EXTERNAL
+    for key, value in (("location", "weights.bin"), ("offset", "16"),
+                       ("length", str(weight.nbytes))):
+        entry = tensor.external_data.add()
+        entry.key, entry.value = key, value
+    return model([h.make_node("Add", ["x", "w"], ["y"], name="add")],
+                 [info("x", T.FLOAT, [100])], [info("y", T.FLOAT, [100])],
+                 [tensor])
+
+
+def _external(location):
+    def build(out):
+        m = external_data(out)
+        for entry in m.graph.initializer[0].external_data:
+            if entry.key == "location":
+                entry.value = location
+        return m
+    return build
+
+
+def unsupported(out):
+    return model(
+        [
+            h.make_node("Relu", ["x"], ["a"], name="relu"),
+            h.make_node("NonMaxSuppression", ["a"], ["b"], name="nms"),
+            h.make_node("Hardmax", ["b"], ["c"], name="hardmax_1"),
+            h.make_node("Hardmax", ["c"], ["y"], name="hardmax_2"),
+            h.make_node("Foo", ["x"], ["z"], name="custom", domain="com.example"),
+        ],
+        [info("x", T.FLOAT, [4])],
+        [info("y", T.FLOAT, [4]), info("z", T.FLOAT, [4])],
+    )
+
+
+def old_opset(out):
+    return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])], opset=9)
+
+
+def double_input(out):
+    return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [info("x", T.DOUBLE, [4])], [info("y", T.DOUBLE, [4])])
+
+
+def dynamic_reshape(out):
+    return model([h.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+                 [info("x", T.FLOAT, [2, 3]), info("shape", T.INT64, [2])],
+                 [info("y", T.FLOAT, None)])
+
+
+def bad_attribute(out):
+    return model([h.make_node("Gelu", ["x"], ["y"], name="gelu",
+                              approximate="sigmoid")],
+                 [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])])
+
+
+def truncated_initializer(out):
+    t = nh.from_array(np.arange(6, dtype=np.float32), "w")
+    t.raw_data = t.raw_data[:10]
+    return model([h.make_node("Add", ["x", "w"], ["y"], name="add")],
+                 [info("x", T.FLOAT, [6])], [info("y", T.FLOAT, [6])], [t])
+
+
+def undefined_input(out):
+    return model([h.make_node("Add", ["x", "nowhere"], ["y"], name="add")],
+                 [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])])
+
+
+BUILDERS = {
+    "elementwise": elementwise,
+    "shape_chain": shape_chain,
+    "data_movement": data_movement,
+    "initializers": initializers,
+    "external_data": external_data,
+    "external_escape": _external("../outside.bin"),
+    "external_absolute": _external("/etc/passwd"),
+    "external_missing": _external("missing.bin"),
+    "unsupported": unsupported,
+    "old_opset": old_opset,
+    "double_input": double_input,
+    "dynamic_reshape": dynamic_reshape,
+    "bad_attribute": bad_attribute,
+    "truncated_initializer": truncated_initializer,
+    "undefined_input": undefined_input,
+}
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    if name == "garbage":
+        with open(out, "wb") as f:
+            f.write(b"\x08\x07 this is not protobuf \xff\xff\xff")
+        return
+    onnx.save(BUILDERS[name](out), out)
+
+
+if __name__ == "__main__":
+    main()
