@@ -132,6 +132,14 @@ static LogicalResult convertCast(NodeContext &ctx) {
   return success();
 }
 
+static LogicalResult convertCastLike(NodeContext &ctx) {
+  if (failed(requireInputs(ctx, 2)))
+    return failure();
+  ctx.setResults(ctx.create<CastOp>(
+      ctx.input(0), TypeAttr::get(ctx.inputType(1).getElementType())));
+  return success();
+}
+
 static LogicalResult convertClip(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)))
     return failure();
@@ -191,6 +199,7 @@ void onnx_import::addElementwiseConverters(llvm::StringMap<Converter> &table) {
   table["LeakyRelu"] = convertLeakyRelu;
   table["Gelu"] = convertGelu;
   table["Cast"] = convertCast;
+  table["CastLike"] = convertCastLike;
   table["Clip"] = convertClip;
   table["Identity"] = convertIdentity;
   table["Dropout"] = convertDropout;
