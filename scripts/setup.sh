@@ -14,7 +14,7 @@ BUILD="${RONG_BUILD_DIR:-$ROOT/build}"
 # GoogleTest, ccache/ninja for fast rebuilds, protobuf for the ONNX frontend.
 APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22
-  ninja-build ccache libgtest-dev protobuf-compiler libprotobuf-dev
+  libclang-rt-22-dev ninja-build ccache libgtest-dev protobuf-compiler libprotobuf-dev
 )
 # Any cmake >= 3.20 on PATH will do; Debian's is the fallback.
 command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)

@@ -31,5 +31,6 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 
 tool_dirs = [config.rong_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("rong-opt", unresolved="fatal"),
-         ToolSubst("rongc", unresolved="fatal")]
+         ToolSubst("rongc", unresolved="fatal"),
+         ToolSubst("rong-fuzz-onnx", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
