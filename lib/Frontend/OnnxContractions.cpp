@@ -20,38 +20,11 @@ using namespace mlir::rong::onnx_import;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static std::string str(ArrayRef<int64_t> values) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(values, os, [&](int64_t v) {
-    ShapedType::isDynamic(v) ? os << "?" : os << v;
-  });
-  os << "]";
-  return s;
-}
-
 /// Formats a float attribute for a message ("0.5", "-1e-05").
 static std::string num(double value) {
   std::string s;
   llvm::raw_string_ostream(s) << llvm::format("%g", value);
   return s;
-}
-
-static std::string str(Type type) {
-  std::string s;
-  llvm::raw_string_ostream(s) << type;
-  return s;
-}
-
-/// Checks that inputs 0 .. count-1 are present.
-static LogicalResult requireInputs(NodeContext &ctx, size_t count) {
-  for (size_t i = 0; i < count; ++i)
-    if (!ctx.input(i))
-      return ctx.fail("expects " + Twine(count) + " input" +
-                      (count == 1 ? "" : "s") + ", input " + Twine(i) +
-                      " is missing");
-  return success();
 }
 
 /// Checks the element type of `value` against what the rong op accepts:

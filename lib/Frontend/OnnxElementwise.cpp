@@ -13,16 +13,6 @@ using namespace mlir;
 using namespace mlir::rong;
 using namespace mlir::rong::onnx_import;
 
-/// Checks that the node has at least `count` present inputs.
-static LogicalResult requireInputs(NodeContext &ctx, size_t count) {
-  for (size_t i = 0; i < count; ++i)
-    if (!ctx.input(i))
-      return ctx.fail("expects " + Twine(count) + " input" +
-                      (count == 1 ? "" : "s") + ", input " + Twine(i) +
-                      " is missing");
-  return success();
-}
-
 template <typename OpTy>
 static LogicalResult convertUnary(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)))

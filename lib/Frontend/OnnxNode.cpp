@@ -139,3 +139,29 @@ Value NodeContext::scalar(Type elementType, double value) {
     element = builder.getIntegerAttr(elementType, static_cast<int64_t>(value));
   return ConstantOp::create(builder, loc, DenseElementsAttr::get(type, element));
 }
+
+LogicalResult onnx_import::requireInputs(NodeContext &ctx, size_t count) {
+  for (size_t i = 0; i < count; ++i)
+    if (!ctx.input(i))
+      return ctx.fail("expects " + Twine(count) + " input" +
+                      (count == 1 ? "" : "s") + ", input " + Twine(i) +
+                      " is missing");
+  return success();
+}
+
+std::string onnx_import::str(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t v) {
+    ShapedType::isDynamic(v) ? os << "?" : os << v;
+  });
+  os << "]";
+  return s;
+}
+
+std::string onnx_import::str(Type type) {
+  std::string s;
+  llvm::raw_string_ostream(s) << type;
+  return s;
+}

@@ -114,6 +114,13 @@ private:
   SmallVector<Value> results;
 };
 
+/// Checks that inputs 0 .. count-1 are present; reports the first missing one.
+LogicalResult requireInputs(NodeContext &ctx, size_t count);
+/// Formats a shape for messages, `?` for dynamic dimensions: "[2, ?, 8]".
+std::string str(ArrayRef<int64_t> shape);
+/// Formats a type for messages.
+std::string str(Type type);
+
 /// A converter turns one ONNX node into rong ops and sets its results.
 using Converter = LogicalResult (*)(NodeContext &);
 

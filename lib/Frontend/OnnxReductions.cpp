@@ -20,23 +20,6 @@ using namespace mlir::rong::onnx_import;
 // Helpers
 //===----------------------------------------------------------------------===//
 
-static std::string str(ArrayRef<int64_t> values) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "[";
-  llvm::interleaveComma(values, os, [&](int64_t v) {
-    ShapedType::isDynamic(v) ? os << "?" : os << v;
-  });
-  os << "]";
-  return s;
-}
-
-static std::string str(Type type) {
-  std::string s;
-  llvm::raw_string_ostream(s) << type;
-  return s;
-}
-
 /// Checks that inputs 0 .. count-1 are present and that input 0 has at
 /// least `minRank` dimensions and an element type the rong op takes: f32/f16/
 /// bf16 when `floatOnly` (mean, softmax, the norms), otherwise any but i1.
