@@ -65,13 +65,6 @@ normalizeAxes(NodeContext &ctx, ArrayRef<int64_t> axes, int64_t rank) {
   return result;
 }
 
-/// A shape attribute for reshape/broadcast_to: dynamic dims become -1.
-static SmallVector<int64_t> shapeAttr(ArrayRef<int64_t> shape) {
-  return llvm::map_to_vector(shape, [](int64_t d) {
-    return ShapedType::isDynamic(d) ? int64_t(-1) : d;
-  });
-}
-
 static LogicalResult convertReshape(NodeContext &ctx) {
   FailureOr<SmallVector<int64_t>> shape = requireInts(ctx, 1, "shape");
   if (failed(shape))

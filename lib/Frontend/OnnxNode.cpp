@@ -123,11 +123,7 @@ Value NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
     return {};
   if (cast<RankedTensorType>(value.getType()).getShape() == shape)
     return value;
-  // Shape attributes spell a dynamic dimension as -1.
-  SmallVector<int64_t> attr = llvm::map_to_vector(shape, [](int64_t d) {
-    return ShapedType::isDynamic(d) ? int64_t(-1) : d;
-  });
-  return create<ReshapeOp>(value, builder.getDenseI64ArrayAttr(attr));
+  return create<ReshapeOp>(value, builder.getDenseI64ArrayAttr(shapeAttr(shape)));
 }
 
 Value NodeContext::scalar(Type elementType, double value) {
@@ -164,4 +160,10 @@ std::string onnx_import::str(Type type) {
   std::string s;
   llvm::raw_string_ostream(s) << type;
   return s;
+}
+
+SmallVector<int64_t> onnx_import::shapeAttr(ArrayRef<int64_t> shape) {
+  return llvm::map_to_vector(shape, [](int64_t d) {
+    return ShapedType::isDynamic(d) ? int64_t(-1) : d;
+  });
 }

@@ -120,6 +120,9 @@ LogicalResult requireInputs(NodeContext &ctx, size_t count);
 std::string str(ArrayRef<int64_t> shape);
 /// Formats a type for messages.
 std::string str(Type type);
+/// A shape as rong's shape attributes (reshape, broadcast_to) spell it:
+/// dynamic dimensions become -1.
+SmallVector<int64_t> shapeAttr(ArrayRef<int64_t> shape);
 
 /// A converter turns one ONNX node into rong ops and sets its results.
 using Converter = LogicalResult (*)(NodeContext &);

@@ -68,13 +68,6 @@ static FailureOr<int64_t> checkAxis(NodeContext &ctx, int64_t axis,
   return axis < 0 ? axis + rank : axis;
 }
 
-static SmallVector<int64_t> toAttrShape(ArrayRef<int64_t> shape) {
-  // Rong's shape attributes spell a dynamic dimension -1.
-  return llvm::map_to_vector(shape, [](int64_t d) {
-    return ShapedType::isDynamic(d) ? int64_t(-1) : d;
-  });
-}
-
 //===----------------------------------------------------------------------===//
 // Reduce*
 //===----------------------------------------------------------------------===//
@@ -258,9 +251,9 @@ static Value fitToNormalized(NodeContext &ctx, size_t index, StringRef name,
     return {};
   }
   if (shape.size() != type.getShape().size())
-    param = ctx.reshape(param, toAttrShape(shape));
+    param = ctx.reshape(param, shapeAttr(shape));
   return ctx.create<BroadcastToOp>(
-      param, ctx.b().getDenseI64ArrayAttr(toAttrShape(normalized)));
+      param, ctx.b().getDenseI64ArrayAttr(shapeAttr(normalized)));
 }
 
 /// LayerNormalization (with bias) and RMSNormalization (without).
