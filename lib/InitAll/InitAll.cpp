@@ -6,6 +6,7 @@
 
 #include "rong/InitAll.h"
 #include "rong/IR/RongDialect.h"
+#include "rong/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -35,4 +36,5 @@ void mlir::rong::registerAllPasses() {
   mlir::registerTransformsPasses();
   mlir::registerLinalgPasses();
   mlir::bufferization::registerBufferizationPasses();
+  rong::registerRongTransformsPasses();
 }

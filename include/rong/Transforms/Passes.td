@@ -1,0 +1,76 @@
+//===- Passes.td - Rong graph passes -----------------------*- tablegen -*-===//
+//
+// Graph-level passes on the `rong` dialect: clean-ups before fusion and fusion
+// formation itself.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_TRANSFORMS_PASSES_TD
+#define RONG_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def RongDecompose : Pass<"rong-decompose", "func::FuncOp"> {
+  let summary = "split composite ops that fuse better as their parts";
+  let description = [{
+    Rewrites composite ops whose parts fuse into neighbouring groups better
+    than the whole: inference `rong.batch_norm` becomes a per-channel multiply
+    and add (which canonicalisation folds to one scale and one shift when the
+    statistics are constants), so it joins the preceding convolution's
+    epilogue.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
+def RongRecognizePatterns : Pass<"rong-recognize-patterns", "func::FuncOp"> {
+  let summary = "recognise softmax, norms and GELU spelled out as primitive ops";
+  let description = [{
+    Exporters often spell composite ops as primitive ones (the ONNX
+    `*_expanded` node tests, older torch exports). This pass recognises the
+    common spellings and replaces them by the named op, so that fusion and the
+    kernel strategies see one softmax / log-softmax / RMSNorm / GELU:
+
+    - `exp(x - reduce_max(x)) / reduce_sum(exp(x - reduce_max(x)))` over one
+      axis becomes `rong.softmax`; `(x - m) - log(reduce_sum(exp(x - m)))`
+      becomes `rong.log_softmax`;
+    - `x * rsqrt(reduce_mean(x * x) + eps)` (also with `pow(x, 2)`, `sqrt` and
+      `div`, and an optional trailing scale) becomes `rong.rms_norm`;
+    - `0.5 * x * (1 + erf(x / sqrt(2)))` becomes `rong.gelu`, and
+      `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` becomes
+      `rong.gelu approximate = tanh`.
+
+    Spellings that differ in constants or axes are left alone.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
+def RongFormFusions : Pass<"rong-form-fusions", "func::FuncOp"> {
+  let summary = "group ops into rong.fusion regions, one kernel each";
+  let description = [{
+    Forms fused groups with a cost model read from a target descriptor and
+    wraps each group in a `rong.fusion` region. Every op that computes (all but
+    constants and reshapes, which are views) ends up in exactly one group, or
+    is recomputed in several when that is cheaper than materialising it.
+
+    Kinds: `loop` (elementwise and broadcast chains), `reduction` (reductions
+    with their producers and per-row consumers), `stitch` (a reduction whose
+    result is broadcast back over the rows it reduced: softmax, norms,
+    residual-add + norm), `contraction` / `epilogue` (matmul or convolution,
+    alone or with elementwise consumers), and `horizontal` (sibling groups that
+    read the same inputs).
+
+    With `explain`, a report of every group (ops, kind, estimated bytes saved)
+    and of every rejected fusion with its reason is printed to stderr.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "target descriptor the cost model reads (cpu, sm_80, sm_90, ...)">,
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "print every group and every rejected fusion to stderr">,
+    Option<"maxRecompute", "max-recompute", "unsigned", /*default=*/"4",
+           "largest number of groups a cheap producer may be recomputed in">,
+  ];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
+#endif // RONG_TRANSFORMS_PASSES_TD

@@ -1,0 +1,658 @@
+//===- FusionPlanner.cpp - Deciding which ops share a kernel --------------===//
+//
+// Groups grow backwards: ops are visited from the last to the first, so when a
+// producer is visited every consumer already has its group. A producer whose
+// users all sit in one group joins it if legal; one used by several groups is
+// recomputed in each when it is cheap, or joins one of them as an extra
+// output; otherwise it starts a group of its own. Siblings that read the same
+// inputs over the same domain are then merged horizontally.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FusionPlanner.h"
+
+#include "rong/IR/RongOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <functional>
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::fusion;
+
+//===----------------------------------------------------------------------===//
+// Shapes
+//===----------------------------------------------------------------------===//
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(shape, os, "x");
+  return s;
+}
+
+static std::string axesStr(ArrayRef<int64_t> axes) {
+  std::string s = "[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleaveComma(axes, os);
+  os << "]";
+  return s;
+}
+
+/// NumPy broadcasting of `from` to exactly `to`.
+static bool broadcastsTo(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
+  if (from.size() > to.size())
+    return false;
+  size_t offset = to.size() - from.size();
+  for (auto [i, d] : llvm::enumerate(from))
+    if (d != 1 && d != to[offset + i])
+      return false;
+  return true;
+}
+
+/// `domain` with the reduced axes dropped.
+static SmallVector<int64_t> dropAxes(ArrayRef<int64_t> domain,
+                                     ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> out;
+  for (auto [i, d] : llvm::enumerate(domain))
+    if (!llvm::is_contained(axes, static_cast<int64_t>(i)))
+      out.push_back(d);
+  return out;
+}
+
+/// `domain` with the reduced axes kept as size 1.
+static SmallVector<int64_t> keepAxes(ArrayRef<int64_t> domain,
+                                     ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> out(domain);
+  for (int64_t a : axes)
+    out[a] = 1;
+  return out;
+}
+
+static SmallVector<int64_t> resultShape(Operation *op) {
+  if (auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType()))
+    return SmallVector<int64_t>(type.getShape());
+  return {};
+}
+
+double mlir::rong::fusion::valueBytes(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.hasStaticShape())
+    return 0;
+  unsigned bits = type.getElementType().getIntOrFloatBitWidth();
+  return static_cast<double>(type.getNumElements()) * std::max(8u, bits) / 8;
+}
+
+std::string mlir::rong::fusion::describeOp(Operation *op) {
+  std::string s = op->getName().getStringRef().str();
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc); fused && !fused.getLocations().empty())
+    loc = fused.getLocations().front();
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return s + " '" + name.getName().str() + "'";
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return s + " (line " + std::to_string(file.getLine()) + ")";
+  return s;
+}
+
+//===----------------------------------------------------------------------===//
+// Legality and cost
+//===----------------------------------------------------------------------===//
+
+std::string FusionPlanner::checkRowFits(ArrayRef<int64_t> domain,
+                                        ArrayRef<int64_t> axes,
+                                        Type elementType) const {
+  // A stitched row is reduced and then broadcast back, so the kernel keeps it
+  // on chip between the two; it accumulates in at least 32 bits.
+  double rowElements = 1;
+  for (int64_t a : axes)
+    rowElements *= domain[a];
+  unsigned bits = elementType.isIntOrFloat()
+                      ? std::max(32u, elementType.getIntOrFloatBitWidth())
+                      : 32u;
+  double rowBytes = rowElements * bits / 8;
+  if (rowBytes <= static_cast<double>(target.onChipBytesPerBlock))
+    return {};
+  return llvm::formatv("a row of {0} elements needs {1} bytes on chip, but "
+                       "{2} has {3} bytes per block",
+                       static_cast<int64_t>(rowElements),
+                       static_cast<int64_t>(rowBytes), target.name,
+                       target.onChipBytesPerBlock)
+      .str();
+}
+
+/// True if `producer`'s result feeds the operands of the group's contraction
+/// (directly): that would be prologue fusion, which Rong does not do.
+static bool feedsContraction(Operation *producer, const Group &group) {
+  if (!group.contraction)
+    return false;
+  for (Value operand : group.contraction->getOperands())
+    if (operand.getDefiningOp() == producer)
+      return true;
+  return false;
+}
+
+/// True if any member of `group` uses a result of `producer` at the full
+/// domain (broadcast back over the reduced axes).
+static bool usedAtFullDomain(Operation *producer, const Group &group) {
+  for (Operation *member : group.ops)
+    if (llvm::is_contained(member->getOperands(), producer->getResult(0)) &&
+        resultShape(member) == ArrayRef<int64_t>(group.domain))
+      return true;
+  return false;
+}
+
+std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
+                                       const Group &group,
+                                       Group &updated) const {
+  updated.kind = group.kind;
+  updated.domain = group.domain;
+  updated.axes = group.axes;
+  updated.contraction = group.contraction;
+  if (group.kind == GroupKind::Contraction)
+    return "the consumer is a contraction; Rong fuses epilogues, not prologues";
+  if (feedsContraction(producer, group))
+    return llvm::formatv("it feeds the operands of {0}; Rong fuses epilogues, "
+                         "not prologues",
+                         describeOp(group.contraction))
+        .str();
+  SmallVector<int64_t> shape = resultShape(producer);
+  Type elementType =
+      cast<RankedTensorType>(producer->getOperand(0).getType()).getElementType();
+
+  switch (info.cls) {
+  case OpClass::None:
+  case OpClass::View:
+    return "it is not computed by a kernel";
+  case OpClass::Elementwise:
+  case OpClass::DataMovement:
+  case OpClass::Window: {
+    // Per-element producers join any group whose domain their result
+    // broadcasts to, or (in a reduction group) its per-row space.
+    if (broadcastsTo(shape, group.domain))
+      return {};
+    if (!group.axes.empty() &&
+        broadcastsTo(shape, dropAxes(group.domain, group.axes)))
+      return {};
+    return llvm::formatv("its result ({0}) does not broadcast to the group's "
+                         "domain ({1})",
+                         shapeStr(shape), shapeStr(group.domain))
+        .str();
+  }
+  case OpClass::Reduction: {
+    if (group.contraction)
+      return llvm::formatv("the epilogue of {0} may not contain reductions",
+                           describeOp(group.contraction))
+          .str();
+    if (!group.axes.empty()) {
+      if (info.domain == group.domain && info.axes == group.axes) {
+        // A sibling reduction over the same rows, or a reduction whose result
+        // the group broadcasts back: a stitch.
+        if (usedAtFullDomain(producer, group)) {
+          if (!info.keepdims)
+            return "its result drops the reduced axes and cannot be broadcast "
+                   "back";
+          if (std::string why =
+                  checkRowFits(info.domain, info.axes, elementType);
+              !why.empty())
+            return why;
+          updated.kind = GroupKind::Stitch;
+        }
+        return {};
+      }
+      if (info.domain == group.domain)
+        return llvm::formatv("it reduces axes {0} but the group reduces axes "
+                             "{1} of the same domain",
+                             axesStr(info.axes), axesStr(group.axes))
+            .str();
+      return llvm::formatv("the group reduces axes {0} of its result ({1}), "
+                           "which needs that result materialised",
+                           axesStr(group.axes), shapeStr(group.domain))
+          .str();
+    }
+    // The group so far is per-element.
+    if (group.domain == info.domain) {
+      if (!info.keepdims)
+        return "its result drops the reduced axes and cannot be broadcast back";
+      if (std::string why = checkRowFits(info.domain, info.axes, elementType);
+          !why.empty())
+        return why;
+      updated.kind = GroupKind::Stitch;
+      updated.axes = info.axes;
+      return {};
+    }
+    if (broadcastsTo(group.domain, shape) &&
+        ShapedType::getNumElements(group.domain) ==
+            ShapedType::getNumElements(shape)) {
+      // Output fusion: the group computes on the reduced values.
+      updated.kind = GroupKind::Reduction;
+      updated.domain = info.domain;
+      updated.axes = info.axes;
+      return {};
+    }
+    return llvm::formatv("its domain ({0}) and the group's ({1}) differ",
+                         shapeStr(info.domain), shapeStr(group.domain))
+        .str();
+  }
+  case OpClass::Row: {
+    if (group.contraction)
+      return llvm::formatv("the epilogue of {0} may not contain reductions",
+                           describeOp(group.contraction))
+          .str();
+    if (group.domain != info.domain)
+      return llvm::formatv("its domain ({0}) and the group's ({1}) differ",
+                           shapeStr(info.domain), shapeStr(group.domain))
+          .str();
+    if (!group.axes.empty() && group.axes != info.axes)
+      return llvm::formatv("it reduces axes {0} but the group reduces axes {1}",
+                           axesStr(info.axes), axesStr(group.axes))
+          .str();
+    if (std::string why = checkRowFits(info.domain, info.axes, elementType);
+        !why.empty())
+      return why;
+    updated.kind = GroupKind::Stitch;
+    updated.axes = info.axes;
+    return {};
+  }
+  case OpClass::Contraction: {
+    if (group.kind != GroupKind::Loop)
+      return llvm::formatv("an epilogue may only hold elementwise ops, but the "
+                           "group is a {0} group",
+                           stringifyGroupKind(group.kind))
+          .str();
+    if (group.domain != shape)
+      return llvm::formatv("the epilogue's domain ({0}) is not the product's "
+                           "shape ({1}); broadcasting it would recompute the "
+                           "product",
+                           shapeStr(group.domain), shapeStr(shape))
+          .str();
+    updated.kind = GroupKind::Epilogue;
+    updated.contraction = producer;
+    return {};
+  }
+  }
+  return "unknown op class";
+}
+
+//===----------------------------------------------------------------------===//
+// Reachability
+//===----------------------------------------------------------------------===//
+
+
+/// The groups whose results `op` reads, looking through ops that belong to
+/// no group (views): the group that owns a value is the first that holds its
+/// producer.
+void FusionPlanner::collectSuppliers(Operation *op, unsigned self,
+                                     llvm::SetVector<unsigned> &out) const {
+  for (Value operand : op->getOperands()) {
+    Operation *def = operand.getDefiningOp();
+    if (!def)
+      continue;
+    ArrayRef<unsigned> of = groupsOf(def);
+    if (of.empty()) {
+      collectSuppliers(def, self, out);
+      continue;
+    }
+    if (!llvm::is_contained(of, self))
+      out.insert(of.front());
+  }
+}
+
+bool FusionPlanner::hasGroupCycle() const {
+  // Edges supplier -> consumer; a depth-first search finds back edges.
+  std::vector<llvm::SetVector<unsigned>> preds(groups.size());
+  for (const Group &g : groups)
+    for (Operation *op : g.ops)
+      collectSuppliers(op, g.id, preds[g.id]);
+  enum class Mark { None, Active, Done };
+  std::vector<Mark> mark(groups.size(), Mark::None);
+  std::function<bool(unsigned)> visit = [&](unsigned g) {
+    if (mark[g] == Mark::Active)
+      return true;
+    if (mark[g] == Mark::Done)
+      return false;
+    mark[g] = Mark::Active;
+    for (unsigned p : preds[g])
+      if (visit(p))
+        return true;
+    mark[g] = Mark::Done;
+    return false;
+  };
+  for (unsigned g = 0; g < groups.size(); ++g)
+    if (visit(g))
+      return true;
+  return false;
+}
+
+bool FusionPlanner::commitUnlessCyclic(const Snapshot &before) {
+  if (!hasGroupCycle())
+    return true;
+  groups = before.groups;
+  membership = before.membership;
+  return false;
+}
+
+void FusionPlanner::mergeInto(unsigned into, unsigned from) {
+  for (Operation *op : groups[from].ops) {
+    SmallVector<unsigned, 1> &of = membership[op];
+    llvm::erase(of, from);
+    // A producer recomputed in both groups now needs only one copy.
+    if (llvm::is_contained(of, into))
+      continue;
+    of.push_back(into);
+    groups[into].ops.push_back(op);
+  }
+  groups[from].ops.clear();
+  groups[from].merged = true;
+  llvm::sort(groups[into].ops, [&](Operation *x, Operation *y) {
+    return position.lookup(x) < position.lookup(y);
+  });
+}
+
+ArrayRef<unsigned> FusionPlanner::groupsOf(Operation *op) const {
+  auto it = membership.find(op);
+  if (it == membership.end())
+    return {};
+  return it->second;
+}
+
+/// Values a group reads from outside itself.
+static llvm::SetVector<Value> externalInputs(const Group &group) {
+  llvm::SetVector<Value> inputs;
+  llvm::SmallPtrSet<Operation *, 16> members(group.ops.begin(), group.ops.end());
+  for (Operation *op : group.ops)
+    for (Value operand : op->getOperands()) {
+      Operation *def = operand.getDefiningOp();
+      if (def && (members.contains(def) || isa<ConstantOp>(def)))
+        continue;
+      inputs.insert(operand);
+    }
+  return inputs;
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+unsigned FusionPlanner::newGroup(Operation *op, const OpInfo &info) {
+  Group group;
+  group.id = groups.size();
+  group.domain = info.domain;
+  switch (info.cls) {
+  case OpClass::Reduction:
+    group.kind = GroupKind::Reduction;
+    group.axes = info.axes;
+    break;
+  case OpClass::Row:
+    group.kind = GroupKind::Stitch;
+    group.axes = info.axes;
+    break;
+  case OpClass::Contraction:
+    group.kind = GroupKind::Contraction;
+    group.contraction = op;
+    break;
+  default:
+    group.kind = GroupKind::Loop;
+    break;
+  }
+  groups.push_back(std::move(group));
+  addToGroup(op, groups.back());
+  return groups.back().id;
+}
+
+void FusionPlanner::addToGroup(Operation *op, Group &group) {
+  group.ops.push_back(op);
+  membership[op].push_back(group.id);
+}
+
+void FusionPlanner::run(Block &block) {
+  unsigned index = 0;
+  for (Operation &op : block)
+    position[&op] = index++;
+
+  for (Operation &opRef : llvm::reverse(block)) {
+    Operation *op = &opRef;
+    OpInfo info = classifyOp(op);
+    if (info.cls == OpClass::None || info.cls == OpClass::View)
+      continue;
+    if (info.domain.empty() && info.cls != OpClass::Elementwise) {
+      newGroup(op, info);
+      continue;
+    }
+
+    // The groups that consume this op, and whether some user needs the value
+    // in memory anyway (a view, the function's return, an unknown op).
+    llvm::SetVector<unsigned> consumers;
+    bool materialised = false;
+    for (Operation *user : op->getUsers()) {
+      ArrayRef<unsigned> of = groupsOf(user);
+      if (of.empty())
+        materialised = true;
+      consumers.insert(of.begin(), of.end());
+    }
+    if (consumers.empty()) {
+      newGroup(op, info);
+      continue;
+    }
+
+    // Legality against every consumer group.
+    SmallVector<std::pair<unsigned, Group>> legal;
+    for (unsigned id : consumers) {
+      Group updated;
+      std::string why = checkFusion(op, info, groups[id], updated);
+      if (why.empty()) {
+        legal.push_back({id, std::move(updated)});
+        continue;
+      }
+      decisions.push_back({op, static_cast<int>(id), false, std::move(why)});
+    }
+
+    auto joinOne = [&](unsigned id, const Group &updated) {
+      Group &group = groups[id];
+      group.kind = updated.kind;
+      group.domain = updated.domain;
+      group.axes = updated.axes;
+      group.contraction = updated.contraction;
+      addToGroup(op, group);
+    };
+    auto cycleReason = [&](unsigned id) {
+      decisions.push_back({op, static_cast<int>(id), false,
+                           "joining would make the group depend on itself "
+                           "through ops outside it"});
+    };
+
+    // One consumer group: join it (as an extra output if the value is also
+    // needed in memory).
+    if (consumers.size() == 1 && legal.size() == 1) {
+      Snapshot before = snapshot();
+      joinOne(legal[0].first, legal[0].second);
+      if (!commitUnlessCyclic(before)) {
+        cycleReason(legal[0].first);
+        newGroup(op, info);
+      }
+      continue;
+    }
+
+    // Several consumer groups, all legal.
+    if (legal.size() == consumers.size() && !legal.empty()) {
+      // A cheap elementwise producer is recomputed in each.
+      if (info.cls == OpClass::Elementwise && !materialised &&
+          consumers.size() <= maxRecompute) {
+        Snapshot before = snapshot();
+        for (auto &[id, updated] : legal)
+          joinOne(id, updated);
+        if (commitUnlessCyclic(before)) {
+          std::string list;
+          for (auto [i, entry] : llvm::enumerate(legal))
+            list += (i ? ", " : "") + std::to_string(entry.first);
+          decisions.push_back({op, -1, true,
+                               "recomputed in groups " + list +
+                                   " instead of being written to memory"});
+          continue;
+        }
+      }
+      // A reduction read by several groups that all live on its rows (a
+      // LayerNorm's statistics feeding both the normalised output and the
+      // 1/stddev output): the consumers and the reduction become one group.
+      if ((info.cls == OpClass::Reduction || info.cls == OpClass::Row) &&
+          llvm::all_of(legal, [&](auto &entry) {
+            const Group &u = entry.second;
+            return u.domain == info.domain && u.axes == info.axes &&
+                   !u.contraction;
+          })) {
+        Snapshot before = snapshot();
+        unsigned into = legal.front().first;
+        bool stitch = false;
+        for (auto &[id, updated] : legal)
+          stitch |= updated.kind == GroupKind::Stitch;
+        for (auto &[id, updated] : llvm::drop_begin(legal))
+          mergeInto(into, id);
+        Group merged = legal.front().second;
+        merged.kind = stitch ? GroupKind::Stitch : GroupKind::Reduction;
+        joinOne(into, merged);
+        if (commitUnlessCyclic(before))
+          continue;
+      }
+    }
+
+    // Otherwise join the first legal consumer that creates no cycle, and
+    // write the value out for the others (multi-output fusion).
+    bool joined = false;
+    for (auto &[id, updated] : legal) {
+      Snapshot before = snapshot();
+      joinOne(id, updated);
+      if (commitUnlessCyclic(before)) {
+        joined = true;
+        break;
+      }
+      cycleReason(id);
+    }
+    if (!joined)
+      newGroup(op, info);
+  }
+
+  for (Group &group : groups)
+    llvm::sort(group.ops, [&](Operation *a, Operation *b) {
+      return position[a] < position[b];
+    });
+  absorbRowConsumers();
+  mergeHorizontal(block);
+  estimateSavings();
+}
+
+void FusionPlanner::absorbRowConsumers() {
+  // A loop group computing on the per-row values of a reduction or stitch
+  // group (a LayerNorm's 1/stddev output, say) is formed before the group it
+  // reads from is known to reduce. Fold it into that group: it then costs
+  // one value per row instead of a kernel.
+  for (Group &consumer : groups) {
+    if (consumer.merged || consumer.kind != GroupKind::Loop)
+      continue;
+    for (Group &producer : groups) {
+      if (&producer == &consumer || producer.merged || producer.axes.empty() ||
+          producer.contraction)
+        continue;
+      SmallVector<int64_t> kept = keepAxes(producer.domain, producer.axes);
+      SmallVector<int64_t> dropped = dropAxes(producer.domain, producer.axes);
+      if (consumer.domain != ArrayRef<int64_t>(kept) &&
+          consumer.domain != ArrayRef<int64_t>(dropped))
+        continue;
+      llvm::SetVector<Value> inputs = externalInputs(consumer);
+      bool reads = llvm::any_of(inputs, [&](Value v) {
+        Operation *def = v.getDefiningOp();
+        return def && llvm::is_contained(groupsOf(def), producer.id);
+      });
+      bool shares = llvm::any_of(consumer.ops, [&](Operation *op) {
+        return llvm::is_contained(groupsOf(op), producer.id);
+      });
+      if (!reads && !shares)
+        continue;
+      Snapshot before = snapshot();
+      Operation *first = consumer.ops.front();
+      unsigned into = producer.id;
+      mergeInto(into, consumer.id);
+      if (commitUnlessCyclic(before))
+        break;
+      decisions.push_back({first, static_cast<int>(into), false,
+                           "it computes on the group's rows, but merging "
+                           "would create a cycle"});
+    }
+  }
+}
+
+void FusionPlanner::mergeHorizontal(Block &block) {
+  // Siblings over the same domain that read a common input: one kernel reads
+  // the input once and saves a launch.
+  auto eligible = [](const Group &g) {
+    return !g.merged && (g.kind == GroupKind::Loop ||
+                         g.kind == GroupKind::Reduction ||
+                         g.kind == GroupKind::Horizontal);
+  };
+  for (unsigned i = 0; i < groups.size(); ++i) {
+    if (!eligible(groups[i]))
+      continue;
+    for (unsigned j = i + 1; j < groups.size(); ++j) {
+      if (!eligible(groups[j]) || groups[j].domain != groups[i].domain ||
+          groups[j].axes != groups[i].axes)
+        continue;
+      bool iReduces = groups[i].kind == GroupKind::Reduction;
+      bool jReduces = groups[j].kind == GroupKind::Reduction;
+      if (iReduces != jReduces)
+        continue;
+      llvm::SetVector<Value> a = externalInputs(groups[i]);
+      llvm::SetVector<Value> b = externalInputs(groups[j]);
+      if (llvm::none_of(a, [&](Value v) { return b.contains(v); }))
+        continue;
+      // Membership may overlap through recomputed producers; keep it simple
+      // and merge only disjoint groups.
+      if (llvm::any_of(groups[j].ops, [&](Operation *op) {
+            return llvm::is_contained(groupsOf(op), i);
+          }))
+        continue;
+      Snapshot before = snapshot();
+      Operation *first = groups[j].ops.front();
+      mergeInto(i, j);
+      if (!commitUnlessCyclic(before)) {
+        decisions.push_back({first, static_cast<int>(i), false,
+                             llvm::formatv("group {0} and group {1} read the "
+                                           "same input, but one depends on "
+                                           "the other",
+                                           i, j)
+                                 .str()});
+        continue;
+      }
+      if (!iReduces)
+        groups[i].kind = GroupKind::Horizontal;
+    }
+  }
+  (void)block;
+}
+
+void FusionPlanner::estimateSavings() {
+  // Every value produced and consumed inside a group is neither written nor
+  // read back; one that also leaves the group still saves the read.
+  for (Group &group : groups) {
+    if (group.merged)
+      continue;
+    llvm::SmallPtrSet<Operation *, 16> members(group.ops.begin(),
+                                               group.ops.end());
+    double saved = 0;
+    for (Operation *op : group.ops)
+      for (Value result : op->getResults()) {
+        bool inside = false, outside = false;
+        for (Operation *user : result.getUsers())
+          (members.contains(user) ? inside : outside) = true;
+        if (inside)
+          saved += valueBytes(result) * (outside ? 1 : 2);
+      }
+    group.bytesSaved = saved;
+  }
+}
