@@ -111,12 +111,8 @@ void printReport(func::FuncOp func, const TargetDescriptor &target,
     if (d.accepted)
       continue;
     os << "  rejected: " << describeOp(d.producer);
-    if (d.groupId >= 0) {
-      // Report the consumer by the final group it ended up in.
-      const Group &g = planner.getGroups()[d.groupId];
-      if (!g.merged && printedIndex.count(d.groupId))
-        os << " into group " << printedIndex[d.groupId];
-    }
+    if (d.groupId >= 0)
+      os << " into group " << d.groupId;
     os << ": " << d.reason << "\n";
   }
   (void)members;

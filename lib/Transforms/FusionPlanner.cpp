@@ -291,18 +291,23 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
 /// no group (views): the group that owns a value is the first that holds its
 /// producer.
 void FusionPlanner::collectSuppliers(Operation *op, unsigned self,
-                                     llvm::SetVector<unsigned> &out) const {
+                                     llvm::SetVector<unsigned> &out,
+                                     bool throughOutside) const {
   for (Value operand : op->getOperands()) {
     Operation *def = operand.getDefiningOp();
     if (!def)
       continue;
     ArrayRef<unsigned> of = groupsOf(def);
     if (of.empty()) {
-      collectSuppliers(def, self, out);
+      collectSuppliers(def, self, out, /*throughOutside=*/true);
       continue;
     }
+    // A group reading its own result back through an op outside it (a view)
+    // depends on itself.
     if (!llvm::is_contained(of, self))
       out.insert(of.front());
+    else if (throughOutside)
+      out.insert(self);
   }
 }
 
@@ -311,7 +316,7 @@ bool FusionPlanner::hasGroupCycle() const {
   std::vector<llvm::SetVector<unsigned>> preds(groups.size());
   for (const Group &g : groups)
     for (Operation *op : g.ops)
-      collectSuppliers(op, g.id, preds[g.id]);
+      collectSuppliers(op, g.id, preds[g.id], /*throughOutside=*/false);
   enum class Mark { None, Active, Done };
   std::vector<Mark> mark(groups.size(), Mark::None);
   std::function<bool(unsigned)> visit = [&](unsigned g) {
@@ -352,6 +357,7 @@ void FusionPlanner::mergeInto(unsigned into, unsigned from) {
   }
   groups[from].ops.clear();
   groups[from].merged = true;
+  groups[from].mergedInto = into;
   llvm::sort(groups[into].ops, [&](Operation *x, Operation *y) {
     return position.lookup(x) < position.lookup(y);
   });
@@ -545,6 +551,7 @@ void FusionPlanner::run(Block &block) {
     });
   absorbRowConsumers();
   mergeHorizontal(block);
+  renumber();
   estimateSavings();
 }
 
@@ -634,6 +641,38 @@ void FusionPlanner::mergeHorizontal(Block &block) {
     }
   }
   (void)block;
+}
+
+void FusionPlanner::renumber() {
+  // Drop merged groups and number the rest in program order of their last
+  // member, so reports and the rewritten IR read top to bottom.
+  auto resolve = [&](unsigned id) {
+    while (groups[id].merged)
+      id = groups[id].mergedInto;
+    return id;
+  };
+  for (Decision &d : decisions)
+    if (d.groupId >= 0)
+      d.groupId = resolve(d.groupId);
+  std::vector<Group> live;
+  for (Group &g : groups)
+    if (!g.merged && !g.ops.empty())
+      live.push_back(std::move(g));
+  llvm::sort(live, [&](const Group &a, const Group &b) {
+    return position.lookup(a.ops.back()) < position.lookup(b.ops.back());
+  });
+  DenseMap<unsigned, int> newId;
+  for (auto [i, g] : llvm::enumerate(live)) {
+    newId[g.id] = i;
+    g.id = i;
+  }
+  for (auto &[op, of] : membership)
+    for (unsigned &id : of)
+      id = newId.lookup(id);
+  for (Decision &d : decisions)
+    if (d.groupId >= 0)
+      d.groupId = newId.count(d.groupId) ? newId[d.groupId] : -1;
+  groups = std::move(live);
 }
 
 void FusionPlanner::estimateSavings() {

@@ -62,6 +62,7 @@ struct Group {
   Operation *contraction = nullptr;
   /// Set when a horizontal merge folded this group into another.
   bool merged = false;
+  unsigned mergedInto = 0;
   /// Estimated device-memory traffic the group avoids compared with running
   /// each member as its own kernel.
   double bytesSaved = 0;
@@ -106,12 +107,14 @@ private:
   bool commitUnlessCyclic(const Snapshot &before);
   bool hasGroupCycle() const;
   void collectSuppliers(Operation *op, unsigned self,
-                        llvm::SetVector<unsigned> &out) const;
+                        llvm::SetVector<unsigned> &out,
+                        bool throughOutside) const;
   void mergeInto(unsigned into, unsigned from);
   void absorbRowConsumers();
   unsigned newGroup(Operation *op, const OpInfo &info);
   void addToGroup(Operation *op, Group &group);
   void mergeHorizontal(Block &block);
+  void renumber();
   void estimateSavings();
 
   const TargetDescriptor &target;

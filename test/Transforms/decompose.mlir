@@ -1,0 +1,33 @@
+// RUN: rong-opt %s --rong-decompose --split-input-file | FileCheck %s
+// RUN: rong-opt %s --rong-decompose --canonicalize --split-input-file | FileCheck %s --check-prefix=FOLD
+
+// Inference batch norm becomes a per-channel multiply and add.
+// CHECK-LABEL: func.func @batch_norm_args
+// CHECK-NOT: rong.batch_norm
+// CHECK: rong.rsqrt
+// CHECK: rong.reshape {{.*}} shape = [3, 1, 1]
+// CHECK: rong.mul %arg0
+// CHECK: rong.add
+func.func @batch_norm_args(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %b: tensor<3xf32>,
+                           %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
+  %y = rong.batch_norm %x, %s, %b, %m, %v epsilon = 1.0e-5 : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  return %y : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// With constant statistics the scale and shift fold to constants:
+// s = scale / sqrt(var) = [1, 1, 1] (so the multiply folds away) and
+// t = bias - mean * s = [-0.5, 0.75, -1].
+// FOLD-LABEL: func.func @batch_norm_const
+// FOLD-NEXT: %[[T:.*]] = rong.constant dense<{{\[\[\[}}-5.000000e-01]], {{\[\[}}7.500000e-01]], {{\[\[}}-1.000000e+00]]]> : tensor<3x1x1xf32>
+// FOLD-NEXT: %[[A:.*]] = rong.add %arg0, %[[T]]
+// FOLD-NEXT: return %[[A]]
+func.func @batch_norm_const(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+  %s = rong.constant dense<[1.0, 2.0, 0.5]> : tensor<3xf32>
+  %b = rong.constant dense<[0.0, 1.0, -1.0]> : tensor<3xf32>
+  %m = rong.constant dense<[0.5, 0.25, 0.0]> : tensor<3xf32>
+  %v = rong.constant dense<[1.0, 4.0, 0.25]> : tensor<3xf32>
+  %y = rong.batch_norm %x, %s, %b, %m, %v epsilon = 0.0 : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  return %y : tensor<2x3x4x4xf32>
+}

@@ -1,0 +1,83 @@
+// RUN: rong-opt %s --rong-form-fusions --split-input-file | FileCheck %s
+
+// An elementwise chain with a broadcast bias is one loop group; the bias is a
+// group input, the scalar constant is cloned inside.
+// CHECK-LABEL: func.func @chain
+// CHECK: %[[F:.*]] = rong.fusion kind = "loop" (%arg0, %arg1) : (tensor<8x768xf32>, tensor<768xf32>) -> tensor<8x768xf32>
+// CHECK: rong.add
+// CHECK: rong.gelu
+// CHECK: rong.constant dense<2.000000e+00>
+// CHECK: rong.mul
+// CHECK: rong.yield
+// CHECK: return %[[F]]
+// CHECK-NOT: rong.fusion
+func.func @chain(%x: tensor<8x768xf32>, %b: tensor<768xf32>) -> tensor<8x768xf32> {
+  %two = rong.constant dense<2.0> : tensor<f32>
+  %0 = rong.add %x, %b : tensor<8x768xf32>, tensor<768xf32>
+  %1 = rong.gelu %0 : tensor<8x768xf32>
+  %2 = rong.mul %1, %two : tensor<8x768xf32>, tensor<f32>
+  return %2 : tensor<8x768xf32>
+}
+
+// -----
+
+// A cheap producer used by two groups that cannot merge (each feeds a
+// different matmul) is recomputed in both instead of written out.
+// CHECK-LABEL: func.func @recompute
+// CHECK: rong.fusion kind = "epilogue"
+// CHECK:   rong.exp
+// CHECK:   rong.matmul
+// CHECK: rong.fusion kind = "epilogue"
+// CHECK:   rong.exp
+// CHECK:   rong.matmul
+func.func @recompute(%x: tensor<4x4xf32>, %w: tensor<4x4xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
+  %e = rong.exp %x : tensor<4x4xf32>
+  %m0 = rong.matmul %x, %w : tensor<4x4xf32>, tensor<4x4xf32>
+  %a = rong.add %m0, %e : tensor<4x4xf32>, tensor<4x4xf32>
+  %m1 = rong.matmul %w, %x : tensor<4x4xf32>, tensor<4x4xf32>
+  %b = rong.mul %m1, %e : tensor<4x4xf32>, tensor<4x4xf32>
+  return %a, %b : tensor<4x4xf32>, tensor<4x4xf32>
+}
+
+// -----
+
+// A value that is both returned and consumed inside the group is one more
+// output of the group (multi-output fusion), not a second kernel.
+// CHECK-LABEL: func.func @multi_output
+// CHECK: %[[F:.*]]:2 = rong.fusion kind = "loop"
+// CHECK: return %[[F]]#0, %[[F]]#1
+func.func @multi_output(%x: tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>) {
+  %0 = rong.exp %x : tensor<16xf32>
+  %1 = rong.neg %0 : tensor<16xf32>
+  return %0, %1 : tensor<16xf32>, tensor<16xf32>
+}
+
+// -----
+
+// Reshapes are views: they stay outside groups and split chains.
+// CHECK-LABEL: func.func @view
+// CHECK: rong.fusion kind = "loop"
+// CHECK: rong.reshape
+// CHECK: rong.fusion kind = "loop"
+func.func @view(%x: tensor<4x8xf32>) -> tensor<32xf32> {
+  %0 = rong.exp %x : tensor<4x8xf32>
+  %1 = rong.reshape %0 shape = [32] : tensor<4x8xf32>
+  %2 = rong.neg %1 : tensor<32xf32>
+  return %2 : tensor<32xf32>
+}
+
+// -----
+
+// Transposes and slices remap indices; they fuse into their consumers.
+// CHECK-LABEL: func.func @data_movement
+// CHECK: rong.fusion kind = "loop"
+// CHECK: rong.transpose
+// CHECK: rong.relu
+// CHECK: return
+// CHECK-NOT: rong.fusion
+func.func @data_movement(%x: tensor<8x4xf32>, %y: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %t = rong.transpose %x permutation = [1, 0] : tensor<8x4xf32>
+  %a = rong.add %t, %y : tensor<4x8xf32>, tensor<4x8xf32>
+  %r = rong.relu %a : tensor<4x8xf32>
+  return %r : tensor<4x8xf32>
+}
