@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/InitAll.h"
+#include "rong/Compiler/Pipelines.h"
 #include "rong/IR/RongDialect.h"
 #include "rong/Transforms/Passes.h"
 
@@ -37,4 +38,5 @@ void mlir::rong::registerAllPasses() {
   mlir::registerLinalgPasses();
   mlir::bufferization::registerBufferizationPasses();
   rong::registerRongTransformsPasses();
+  rong::registerPipelines();
 }

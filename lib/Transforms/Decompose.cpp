@@ -56,10 +56,58 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// True if `value` is a constant with a single element (any rank).
+static bool isScalarConstant(Value value) {
+  auto constant = value.getDefiningOp<ConstantOp>();
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return constant && type && type.hasStaticShape() && type.getNumElements() == 1;
+}
+
+/// matmul(a * s, b) -> matmul(a, b) * s for a scalar constant s (either
+/// operand, either side of the multiply). Exported attention scales q and k
+/// before their product; after the rewrite the scale is an epilogue of the
+/// product instead of a separate kernel over each operand.
+struct HoistScaleOutOfMatmul : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    for (unsigned i = 0; i < 2; ++i) {
+      auto mul = op->getOperand(i).getDefiningOp<MulOp>();
+      if (!mul || !mul->hasOneUse())
+        continue;
+      Value scale, scaled;
+      if (isScalarConstant(mul.getRhs())) {
+        scale = mul.getRhs();
+        scaled = mul.getLhs();
+      } else if (isScalarConstant(mul.getLhs())) {
+        scale = mul.getLhs();
+        scaled = mul.getRhs();
+      } else {
+        continue;
+      }
+      // The multiply must not change the operand's shape or type.
+      if (scaled.getType() != mul.getType())
+        continue;
+      auto scaleType = cast<RankedTensorType>(scale.getType());
+      auto resultType = cast<RankedTensorType>(op.getType());
+      if (scaleType.getRank() > resultType.getRank())
+        continue;
+      SmallVector<Value> operands(op->getOperands());
+      operands[i] = scaled;
+      Value product = MatMulOp::create(rewriter, op.getLoc(), operands[0],
+                                       operands[1]);
+      rewriter.replaceOpWithNewOp<MulOp>(op, product, scale);
+      return success();
+    }
+    return failure();
+  }
+};
+
 struct DecomposePass : public rong::impl::RongDecomposeBase<DecomposePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeBatchNorm>(&getContext());
+    patterns.add<DecomposeBatchNorm, HoistScaleOutOfMatmul>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

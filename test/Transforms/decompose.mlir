@@ -31,3 +31,31 @@ func.func @batch_norm_const(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
   %y = rong.batch_norm %x, %s, %b, %m, %v epsilon = 0.0 : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
   return %y : tensor<2x3x4x4xf32>
 }
+
+// -----
+
+// Scalar scales on both matmul operands move to the product.
+// CHECK-LABEL: func.func @scale_through_matmul
+// CHECK: %[[P:.*]] = rong.matmul %arg0, %arg1
+// CHECK: rong.mul %[[P]]
+// CHECK: rong.mul
+// CHECK-NOT: rong.matmul
+func.func @scale_through_matmul(%q: tensor<2x4x64x32xf32>, %k: tensor<2x4x32x64xf32>) -> tensor<2x4x64x64xf32> {
+  %s = rong.constant dense<0.42> : tensor<1xf32>
+  %qs = rong.mul %q, %s : tensor<2x4x64x32xf32>, tensor<1xf32>
+  %ks = rong.mul %k, %s : tensor<2x4x32x64xf32>, tensor<1xf32>
+  %m = rong.matmul %qs, %ks : tensor<2x4x64x32xf32>, tensor<2x4x32x64xf32>
+  return %m : tensor<2x4x64x64xf32>
+}
+
+// -----
+
+// A non-scalar multiply stays on the operand.
+// CHECK-LABEL: func.func @vector_scale_stays
+// CHECK: rong.mul %arg0
+// CHECK: rong.matmul
+func.func @vector_scale_stays(%a: tensor<8x16xf32>, %b: tensor<16x8xf32>, %s: tensor<16xf32>) -> tensor<8x8xf32> {
+  %as = rong.mul %a, %s : tensor<8x16xf32>, tensor<16xf32>
+  %m = rong.matmul %as, %b : tensor<8x16xf32>, tensor<16x8xf32>
+  return %m : tensor<8x8xf32>
+}

@@ -1,14 +1,16 @@
 //===- rongc.cpp - Rong's compile driver ----------------------------------===//
 //
 // This file implements rongc, the driver that takes a model file through
-// Rong's phases. `--emit` picks the phase to stop at and print; today the
-// ladder has its first rung, `rong` (the imported graph, canonicalised unless
-// --no-canonicalize), and the later phases join as they land.
+// Rong's phases. `--emit` picks the phase to stop at and print: `rong` (the
+// imported graph, canonicalised unless --no-canonicalize) or `fused` (fusion
+// groups formed for --target); the later phases join as they land.
 //
 //===----------------------------------------------------------------------===//
 
 #include "rong/Frontend/OnnxImporter.h"
 #include "rong/InitAll.h"
+#include "rong/Target/TargetDescriptor.h"
+#include "rong/Compiler/Pipelines.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/AsmState.h"
@@ -26,7 +28,7 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitPhase { Rong };
+enum class EmitPhase { Rong, Fused };
 } // namespace
 
 static cl::opt<std::string> inputFilename(cl::Positional,
@@ -37,8 +39,16 @@ static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::init("-"));
 static cl::opt<EmitPhase> emitPhase(
     "emit", cl::desc("Phase to stop at and print"), cl::init(EmitPhase::Rong),
-    cl::values(clEnumValN(EmitPhase::Rong, "rong",
-                          "the imported rong graph")));
+    cl::values(clEnumValN(EmitPhase::Rong, "rong", "the imported rong graph"),
+               clEnumValN(EmitPhase::Fused, "fused",
+                          "the graph with its fusion groups formed")));
+static cl::opt<std::string> targetName(
+    "target", cl::desc("Target descriptor the compiler optimises for"),
+    cl::init("cpu"));
+static cl::opt<bool> explainFusion(
+    "explain-fusion",
+    cl::desc("Print every fusion group and every rejected fusion to stderr"),
+    cl::init(false));
 static cl::opt<bool> noCanonicalize(
     "no-canonicalize",
     cl::desc("Print the graph exactly as imported, without folding"),
@@ -57,9 +67,17 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "Rong compile driver\n");
 
+  if (!rong::lookupTarget(targetName)) {
+    llvm::errs() << "rongc: unknown target '" << targetName
+                 << "'; known targets: " << rong::listTargetNames() << "\n";
+    return 1;
+  }
+
   DialectRegistry registry;
   rong::registerAllDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics name the node; a dump of the whole function helps no user.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
@@ -70,10 +88,15 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (!noCanonicalize) {
+  if (!noCanonicalize || emitPhase == EmitPhase::Fused) {
     PassManager pm(&context);
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
+    rong::buildGraphCleanupPipeline(pm);
+    if (emitPhase == EmitPhase::Fused) {
+      rong::FusionPipelineOptions fusion;
+      fusion.target = targetName;
+      fusion.explain = explainFusion;
+      rong::buildFusionPipeline(pm, fusion);
+    }
     if (failed(pm.run(*module)))
       return 1;
   }

@@ -17,7 +17,9 @@ def RongDecompose : Pass<"rong-decompose", "func::FuncOp"> {
     than the whole: inference `rong.batch_norm` becomes a per-channel multiply
     and add (which canonicalisation folds to one scale and one shift when the
     statistics are constants), so it joins the preceding convolution's
-    epilogue.
+    epilogue. A scalar scale on a matmul operand moves to the product,
+    `matmul(a * s, b) -> matmul(a, b) * s`, where it is an epilogue instead of
+    a kernel of its own (exported attention scales both q and k this way).
   }];
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }

@@ -1,0 +1,37 @@
+//===- Pipelines.h - Rong's named pass pipelines ----------------*- C++ -*-===//
+//
+// The pipelines every driver shares (rongc, rong-opt, the Python module), so
+// that a phase means the same thing wherever it is reached from.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_COMPILER_PIPELINES_H
+#define RONG_COMPILER_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace mlir::rong {
+
+struct FusionPipelineOptions {
+  /// Target descriptor name (see TargetDescriptor.h).
+  std::string target = "cpu";
+  /// Print the fusion report to stderr.
+  bool explain = false;
+};
+
+/// Graph clean-up on the imported graph: canonicalisation and CSE.
+void buildGraphCleanupPipeline(OpPassManager &pm);
+
+/// From a clean graph to fused groups: decompositions, recognition of
+/// spelled-out composite ops, clean-up, then fusion formation.
+void buildFusionPipeline(OpPassManager &pm,
+                         const FusionPipelineOptions &options);
+
+/// Registers the pipelines with the pass registry (`rong-fusion-pipeline`).
+void registerPipelines();
+
+} // namespace mlir::rong
+
+#endif // RONG_COMPILER_PIPELINES_H

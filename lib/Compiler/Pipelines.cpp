@@ -1,0 +1,57 @@
+//===- Pipelines.cpp - Rong's named pass pipelines ------------------------===//
+
+#include "rong/Compiler/Pipelines.h"
+#include "rong/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+
+void mlir::rong::buildGraphCleanupPipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::rong::buildFusionPipeline(OpPassManager &pm,
+                                     const FusionPipelineOptions &options) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  // Decompose first so the parts fold with their constant operands, then
+  // recognise spelled-out composites on the folded graph.
+  func.addPass(createRongDecompose());
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createRongRecognizePatterns());
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
+  RongFormFusionsOptions fusion;
+  fusion.target = options.target;
+  fusion.explain = options.explain;
+  func.addPass(createRongFormFusions(fusion));
+}
+
+namespace {
+struct FusionPipelineCLOptions
+    : public PassPipelineOptions<FusionPipelineCLOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("target descriptor name"),
+                             llvm::cl::init("cpu")};
+  Option<bool> explain{*this, "explain",
+                       llvm::cl::desc("print the fusion report to stderr"),
+                       llvm::cl::init(false)};
+};
+} // namespace
+
+void mlir::rong::registerPipelines() {
+  PassPipelineRegistration<FusionPipelineCLOptions>(
+      "rong-fusion-pipeline",
+      "decompose, recognise composites, clean up and form fusion groups",
+      [](OpPassManager &pm, const FusionPipelineCLOptions &cl) {
+        FusionPipelineOptions options;
+        options.target = cl.target;
+        options.explain = cl.explain;
+        buildFusionPipeline(pm, options);
+      });
+}
