@@ -104,10 +104,75 @@ struct HoistScaleOutOfMatmul : OpRewritePattern<MatMulOp> {
   }
 };
 
+/// binop(reshape(a), b) -> reshape(binop(a, reshape(b))) when neither side
+/// broadcasts and the reshape adds dimensions, and likewise for unary ops. Exporters flatten
+/// a Linear's input to rows and reshape the product back, which puts a view
+/// between a GEMM and its residual add; moving views towards the outputs lets
+/// the add join the GEMM's epilogue. Each rewrite moves a rank-increasing
+/// reshape from an operand to the result, so rewriting ends at the results.
+struct SinkReshape : RewritePattern {
+  SinkReshape(MLIRContext *context)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, context) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!op->hasTrait<OpTrait::Elementwise>() &&
+        !op->hasTrait<OpTrait::rong::BroadcastElementwise>())
+      return failure();
+    if (op->getNumResults() != 1 || op->getNumOperands() == 0 ||
+        op->getNumOperands() > 2 || op->getNumRegions() != 0 ||
+        !op->getDialect() || !isa<RongDialect>(op->getDialect()))
+      return failure();
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType || !resultType.hasStaticShape())
+      return failure();
+    for (Value operand : op->getOperands())
+      if (operand.getType() != op->getOperand(0).getType() ||
+          cast<RankedTensorType>(operand.getType()).getShape() !=
+              resultType.getShape())
+        return failure();
+    auto reshape = op->getOperand(0).getDefiningOp<ReshapeOp>();
+    unsigned which = 0;
+    if (!reshape && op->getNumOperands() == 2) {
+      reshape = op->getOperand(1).getDefiningOp<ReshapeOp>();
+      which = 1;
+    }
+    if (!reshape)
+      return failure();
+    // Only reshapes that add dimensions (the un-flattening after a GEMM) move;
+    // the rewrite gives the other operand a flattening reshape, which must not
+    // move back.
+    auto sourceType = cast<RankedTensorType>(reshape.getInput().getType());
+    if (!sourceType.hasStaticShape() ||
+        sourceType.getRank() >= resultType.getRank())
+      return failure();
+    Location loc = op->getLoc();
+    DenseI64ArrayAttr sourceShape =
+        rewriter.getDenseI64ArrayAttr(sourceType.getShape());
+    SmallVector<Value> operands;
+    for (auto [i, operand] : llvm::enumerate(op->getOperands()))
+      operands.push_back(i == which ? reshape.getInput()
+                                    : ReshapeOp::create(rewriter, loc, operand,
+                                                        sourceShape)
+                                          .getResult());
+    OperationState state(loc, op->getName());
+    state.addOperands(operands);
+    state.addAttributes(op->getAttrs());
+    state.addTypes(RankedTensorType::get(sourceType.getShape(),
+                                         resultType.getElementType()));
+    Operation *moved = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<ReshapeOp>(
+        op, moved->getResult(0),
+        rewriter.getDenseI64ArrayAttr(resultType.getShape()));
+    return success();
+  }
+};
+
 struct DecomposePass : public rong::impl::RongDecomposeBase<DecomposePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<DecomposeBatchNorm, HoistScaleOutOfMatmul>(&getContext());
+    patterns.add<SinkReshape>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -59,3 +59,21 @@ func.func @vector_scale_stays(%a: tensor<8x16xf32>, %b: tensor<16x8xf32>, %s: te
   %m = rong.matmul %as, %b : tensor<8x16xf32>, tensor<16x8xf32>
   return %m : tensor<8x8xf32>
 }
+
+// -----
+
+// The un-flattening reshape after a GEMM moves past the residual add, so the
+// add can join the GEMM's epilogue; the flattening reshape does not move back.
+// CHECK-LABEL: func.func @sink_reshape
+// CHECK: %[[M:.*]] = rong.matmul
+// CHECK: %[[X:.*]] = rong.reshape %arg0 shape = [16, 8]
+// CHECK: %[[A:.*]] = rong.add %[[M]], %[[X]] : tensor<16x8xf32>
+// CHECK: %[[R:.*]] = rong.reshape %[[A]] shape = [2, 8, 8]
+// CHECK: return %[[R]]
+func.func @sink_reshape(%x: tensor<2x8x8xf32>, %w: tensor<8x8xf32>) -> tensor<2x8x8xf32> {
+  %rows = rong.reshape %x shape = [16, 8] : tensor<2x8x8xf32>
+  %m = rong.matmul %rows, %w : tensor<16x8xf32>, tensor<8x8xf32>
+  %up = rong.reshape %m shape = [2, 8, 8] : tensor<16x8xf32>
+  %y = rong.add %up, %x : tensor<2x8x8xf32>, tensor<2x8x8xf32>
+  return %y : tensor<2x8x8xf32>
+}
