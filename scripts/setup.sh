@@ -21,6 +21,10 @@ command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)
 # module=pip requirement; the onnx package provides the ONNX schema (onnx.proto)
 # the frontend is built from, and builds the test models.
 PY_PACKAGES=(numpy=numpy pytest=pytest onnx=onnx==1.23.0)
+# PyTorch and onnxscript (which its ONNX exporter needs) export the real
+# models the frontend tests import; onnxruntime is the reference for execution
+# tests.
+PY_PACKAGES+=(torch=torch==2.13.0 onnxscript=onnxscript==0.7.2 onnxruntime=onnxruntime==1.30.0)
 
 log() { printf '[rong-setup] %s\n' "$*"; }
 

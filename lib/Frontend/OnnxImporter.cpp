@@ -286,6 +286,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   addReductionConverters(table);
   addContractionConverters(table);
   addDataMovementConverters(table);
+  addActivationConverters(table);
+  addMathConverters(table);
+  addGeneratorConverters(table);
+  addNormalizationConverters(table);
+  addRearrangeConverters(table);
   for (auto [index, node] : llvm::enumerate(graph.node()))
     importNode(node, index, table);
 

@@ -136,6 +136,37 @@ Value NodeContext::scalar(Type elementType, double value) {
   return ConstantOp::create(builder, loc, DenseElementsAttr::get(type, element));
 }
 
+Value NodeContext::constant(RankedTensorType type, ArrayRef<double> values) {
+  auto floatType = dyn_cast<FloatType>(type.getElementType());
+  if (!floatType) {
+    SmallVector<int64_t> ints = llvm::map_to_vector(
+        values, [](double v) { return static_cast<int64_t>(v); });
+    return constant(type, ints);
+  }
+  SmallVector<APFloat> elements;
+  for (double v : values) {
+    APFloat element(v);
+    bool losesInfo;
+    element.convert(floatType.getFloatSemantics(),
+                    APFloat::rmNearestTiesToEven, &losesInfo);
+    elements.push_back(element);
+  }
+  return ConstantOp::create(builder, loc,
+                            DenseElementsAttr::get(type, elements));
+}
+
+Value NodeContext::constant(RankedTensorType type, ArrayRef<int64_t> values) {
+  unsigned width = type.getElementType().getIntOrFloatBitWidth();
+  SmallVector<APInt> elements = llvm::map_to_vector(values, [&](int64_t v) {
+    // Booleans are any non-zero value, as a cast to i1 reads them.
+    return width == 1 ? APInt(1, v != 0)
+                      : APInt(width, v, /*isSigned=*/true,
+                              /*implicitTrunc=*/true);
+  });
+  return ConstantOp::create(builder, loc,
+                            DenseElementsAttr::get(type, elements));
+}
+
 LogicalResult onnx_import::requireInputs(NodeContext &ctx, size_t count) {
   for (size_t i = 0; i < count; ++i)
     if (!ctx.input(i))

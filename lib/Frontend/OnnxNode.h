@@ -94,6 +94,11 @@ public:
   Value reshape(Value value, ArrayRef<int64_t> shape);
   /// A constant rank-0 tensor of `elementType` holding `value`.
   Value scalar(Type elementType, double value);
+  /// A constant of static `type` holding `values` in row-major order (one
+  /// value: a splat), each rounded to the element type.
+  Value constant(RankedTensorType type, ArrayRef<double> values);
+  /// The same for integer and boolean element types, exact for all of int64.
+  Value constant(RankedTensorType type, ArrayRef<int64_t> values);
 
 private:
   using InferFn = LogicalResult (*)(MLIRContext *, std::optional<Location>,
@@ -132,6 +137,11 @@ void addElementwiseConverters(llvm::StringMap<Converter> &table);
 void addReductionConverters(llvm::StringMap<Converter> &table);
 void addContractionConverters(llvm::StringMap<Converter> &table);
 void addDataMovementConverters(llvm::StringMap<Converter> &table);
+void addActivationConverters(llvm::StringMap<Converter> &table);
+void addMathConverters(llvm::StringMap<Converter> &table);
+void addGeneratorConverters(llvm::StringMap<Converter> &table);
+void addNormalizationConverters(llvm::StringMap<Converter> &table);
+void addRearrangeConverters(llvm::StringMap<Converter> &table);
 
 /// Converts an ONNX element type; returns null for types Rong does not take.
 Type convertElementType(int32_t onnxType, MLIRContext *context);

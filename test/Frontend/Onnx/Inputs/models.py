@@ -146,12 +146,130 @@ def unsupported(out):
         [
             h.make_node("Relu", ["x"], ["a"], name="relu"),
             h.make_node("NonMaxSuppression", ["a"], ["b"], name="nms"),
-            h.make_node("Hardmax", ["b"], ["c"], name="hardmax_1"),
-            h.make_node("Hardmax", ["c"], ["y"], name="hardmax_2"),
+            h.make_node("Unique", ["b"], ["c"], name="unique_1"),
+            h.make_node("Unique", ["c"], ["y"], name="unique_2"),
             h.make_node("Foo", ["x"], ["z"], name="custom", domain="com.example"),
         ],
         [info("x", T.FLOAT, [4])],
         [info("y", T.FLOAT, [4]), info("z", T.FLOAT, [4])],
+    )
+
+
+def activations(out):
+    """Every activation Rong composes from elementwise ops, on one input."""
+    ops = [("Elu", {"alpha": 0.5}), ("Celu", {"alpha": 2.0}), ("Selu", {}),
+           ("HardSigmoid", {"alpha": 0.25, "beta": 0.4}), ("HardSwish", {}),
+           ("Softplus", {}), ("Softsign", {}), ("Mish", {}),
+           ("Swish", {"alpha": 2.0}), ("ThresholdedRelu", {"alpha": 0.5}),
+           ("Shrink", {"lambd": 1.5, "bias": 0.25})]
+    nodes = [h.make_node(op, ["x"], [op.lower()], name=op.lower(), **attrs)
+             for op, attrs in ops]
+    nodes.append(h.make_node("PRelu", ["x", "slope"], ["prelu"], name="prelu"))
+    outputs = [op.lower() for op, _ in ops] + ["prelu"]
+    # Swish is in the default domain from opset 24.
+    return model(nodes, [info("x", T.FLOAT, [2, 3])],
+                 [info(o, T.FLOAT, [2, 3]) for o in outputs],
+                 [nh.from_array(np.array([0.1, 0.2, 0.3], dtype=np.float32),
+                                "slope")], opset=24)
+
+
+def math_ops(out):
+    """Mod in both modes (and folded on constants), Round, the trigonometric
+    and hyperbolic functions, IsNaN and IsInf."""
+    unary = ["Round", "Tan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "IsNaN"]
+    nodes = [h.make_node(op, ["x"], [op.lower()], name=op.lower())
+             for op in unary]
+    nodes += [
+        h.make_node("IsInf", ["x"], ["isinf"], name="isinf", detect_negative=0),
+        h.make_node("Mod", ["a", "b"], ["mod"], name="mod"),
+        h.make_node("Mod", ["x", "x"], ["fmod"], name="fmod", fmod=1),
+        h.make_node("Mod", ["ca", "cb"], ["folded"], name="folded"),
+    ]
+    outputs = [info(op.lower(), T.FLOAT, [4]) for op in unary[:-1]]
+    outputs += [info("isnan", T.BOOL, [4]), info("isinf", T.BOOL, [4]),
+                info("mod", T.INT64, [4]), info("fmod", T.FLOAT, [4]),
+                info("folded", T.INT64, [4])]
+    i64 = lambda name, v: nh.from_array(np.array(v, dtype=np.int64), name)
+    return model(nodes, [info("x", T.FLOAT, [4]), info("a", T.INT64, [4]),
+                         info("b", T.INT64, [4])], outputs,
+                 [i64("ca", [7, -7, 7, -7]), i64("cb", [3, 3, -3, -3])])
+
+
+def generators(out):
+    """Range on constants, EyeLike, Trilu with a constant and a run-time k,
+    and Hardmax."""
+    scalar = lambda name, v, t: nh.from_array(np.array(v, dtype=t), name)
+    return model(
+        [
+            h.make_node("Range", ["r0", "r1", "r2"], ["range_i"], name="range_i"),
+            h.make_node("Range", ["f0", "f1", "f2"], ["range_f"], name="range_f"),
+            h.make_node("EyeLike", ["m"], ["eye"], name="eye", k=1,
+                        dtype=T.INT32),
+            h.make_node("Trilu", ["m", "two"], ["triu"], name="triu"),
+            h.make_node("Trilu", ["m", "k"], ["tril"], name="tril", upper=0),
+            h.make_node("Hardmax", ["m"], ["hardmax"], name="hardmax", axis=0),
+        ],
+        [info("m", T.FLOAT, [3, 4]), info("k", T.INT64, [])],
+        [info("range_i", T.INT64, None), info("range_f", T.FLOAT, None),
+         info("eye", T.INT32, None), info("triu", T.FLOAT, None),
+         info("tril", T.FLOAT, None), info("hardmax", T.FLOAT, None)],
+        [scalar("r0", 10, np.int64), scalar("r1", 1, np.int64),
+         scalar("r2", -3, np.int64), scalar("f0", 0.5, np.float32),
+         scalar("f1", 2.0, np.float32), scalar("f2", 0.5, np.float32),
+         scalar("two", 2, np.int64)],
+    )
+
+
+def normalizations(out):
+    """LpNormalization (L1) and InstanceNormalization."""
+    return model(
+        [
+            h.make_node("LpNormalization", ["x"], ["l1"], name="l1", axis=1, p=1),
+            h.make_node("InstanceNormalization", ["x", "scale", "bias"],
+                        ["inorm"], name="inorm", epsilon=1e-3),
+        ],
+        [info("x", T.FLOAT, [2, 3, 4, 5])],
+        [info("l1", T.FLOAT, None), info("inorm", T.FLOAT, None)],
+        [nh.from_array(np.array([1, 2, 3], dtype=np.float32), "scale"),
+         nh.from_array(np.array([0, 0.5, -0.5], dtype=np.float32), "bias")],
+    )
+
+
+def rearrange(out):
+    """DepthToSpace in both modes, SpaceToDepth and Tile."""
+    return model(
+        [
+            h.make_node("DepthToSpace", ["x"], ["dcr"], name="dcr", blocksize=2),
+            h.make_node("DepthToSpace", ["x"], ["crd"], name="crd", blocksize=2,
+                        mode="CRD"),
+            h.make_node("SpaceToDepth", ["x"], ["s2d"], name="s2d", blocksize=3),
+            h.make_node("Tile", ["t", "repeats"], ["tile"], name="tile"),
+        ],
+        [info("x", T.FLOAT, ["n", 12, 3, 6]), info("t", T.FLOAT, [2, 3])],
+        [info("dcr", T.FLOAT, None), info("crd", T.FLOAT, None),
+         info("s2d", T.FLOAT, None), info("tile", T.FLOAT, None)],
+        [nh.from_array(np.array([3, 2], dtype=np.int64), "repeats")],
+    )
+
+
+def composed_errors(out):
+    """One bad use of each composed converter that needs compile-time data;
+    every node fails on its own, so one import reports them all."""
+    return model(
+        [
+            h.make_node("Range", ["n", "n", "n"], ["r"], name="range"),
+            h.make_node("Trilu", ["dyn"], ["tr"], name="trilu"),
+            h.make_node("Tile", ["x", "n"], ["ti"], name="tile"),
+            h.make_node("DepthToSpace", ["img"], ["d2s"], name="d2s", blocksize=2),
+            h.make_node("PRelu", ["x", "wide"], ["pr"], name="prelu"),
+            h.make_node("LpNormalization", ["x"], ["lp"], name="lp", p=3),
+            h.make_node("Hardmax", ["dyn"], ["hm"], name="hardmax", axis=0),
+        ],
+        [info("n", T.INT64, []), info("dyn", T.FLOAT, ["rows", 4]),
+         info("x", T.FLOAT, [3]), info("img", T.FLOAT, [1, 6, 2, 2]),
+         info("wide", T.FLOAT, [2, 3])],
+        [info(o, T.FLOAT, None) for o in ("tr", "ti", "d2s", "pr", "lp", "hm")]
+        + [info("r", T.INT64, None)],
     )
 
 
@@ -198,6 +316,12 @@ BUILDERS = {
     "external_escape": _external("../outside.bin"),
     "external_absolute": _external("/etc/passwd"),
     "external_missing": _external("missing.bin"),
+    "activations": activations,
+    "math_ops": math_ops,
+    "generators": generators,
+    "normalizations": normalizations,
+    "rearrange": rearrange,
+    "composed_errors": composed_errors,
     "unsupported": unsupported,
     "old_opset": old_opset,
     "double_input": double_input,
