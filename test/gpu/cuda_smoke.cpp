@@ -171,7 +171,7 @@ int main() {
   }
 
   // 3. Caller-owned device memory and stream, from the CUDA runtime API.
-  float *dx = nullptr, *dy = nullptr, *dz = nullptr;
+  void *dx = nullptr, *dy = nullptr, *dz = nullptr;
   cudaStream_t stream = nullptr;
   bool ok = cudaMalloc(&dx, kN * 4) == cudaSuccess &&
             cudaMalloc(&dy, kN * 4) == cudaSuccess &&
