@@ -29,8 +29,9 @@ std::string rejection(ArtifactBuilder &b) {
   std::string why = rejection(bytes);
   Expected<std::vector<uint8_t>> checked = b.serialize();
   EXPECT_FALSE(checked.ok());
-  if (!checked.ok())
+  if (!checked.ok()) {
     EXPECT_EQ(checked.message(), "the artifact being written is invalid: " + why);
+  }
   return why;
 }
 
