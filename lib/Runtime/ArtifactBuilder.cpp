@@ -30,11 +30,21 @@ struct ArtifactBuilder::Impl {
   std::vector<uint32_t> inputs;
   std::vector<uint32_t> outputs;
   bool finished = false;
+  /// Set when a payload would take the file past what FlatBuffers can
+  /// address; the payload is dropped and serialize() fails.
+  uint64_t droppedBytes = 0;
 
   /// A byte vector whose first element is `alignment`-aligned in the file.
   flatbuffers::Offset<flatbuffers::Vector<uint8_t>>
   alignedBytes(ByteSpan data, size_t alignment) {
     static const uint8_t empty = 0;
+    // Leave room for the tables that follow the payloads.
+    constexpr uint64_t kReserve = 64 << 20;
+    if (droppedBytes ||
+        uint64_t(fbb.GetSize()) + data.size + kReserve > FLATBUFFERS_MAX_BUFFER_SIZE) {
+      droppedBytes += data.size;
+      data = ByteSpan();
+    }
     fbb.ForceVectorAlignment(data.size, 1, alignment);
     return fbb.CreateVector(data.size ? data.data : &empty, data.size);
   }
@@ -206,6 +216,14 @@ std::vector<uint8_t> ArtifactBuilder::serializeUnchecked() {
 }
 
 Expected<std::vector<uint8_t>> ArtifactBuilder::serialize() {
+  if (impl->droppedBytes)
+    return Status::failure(
+        "the artifact would exceed the " +
+        std::to_string(FLATBUFFERS_MAX_BUFFER_SIZE) +
+        " bytes a FlatBuffer can address (" +
+        std::to_string(impl->droppedBytes) +
+        " bytes of constants and images did not fit); weights outside the "
+        "artifact are not supported yet");
   impl->finish();
   Expected<Artifact> check =
       Artifact::fromBytes(impl->fbb.GetBufferPointer(), impl->fbb.GetSize());

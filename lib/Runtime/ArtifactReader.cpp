@@ -104,6 +104,11 @@ Status checkEnvelope(const uint8_t *data, size_t size) {
     return Status::failure("artifact is truncated: " + std::to_string(size) +
                            " bytes, shorter than the " +
                            std::to_string(kHeaderBytes) + "-byte header");
+  if (size > FLATBUFFERS_MAX_BUFFER_SIZE)
+    return Status::failure("artifact is " + std::to_string(size) +
+                           " bytes, more than the " +
+                           std::to_string(FLATBUFFERS_MAX_BUFFER_SIZE) +
+                           " a FlatBuffer can address");
   if (!fb::SizePrefixedArtifactBufferHasIdentifier(data))
     return Status::failure("not a Rong artifact: file identifier is '" +
                            printableIdentifier(data + 8) + "', expected '" +
@@ -138,6 +143,9 @@ Artifact::~Artifact() = default;
 
 Expected<Artifact> Artifact::fromBytes(const void *data, size_t size) {
   auto storage = std::make_unique<HeapStorage>(size);
+  if (!storage->memory)
+    return Status::failure("cannot allocate " + std::to_string(size) +
+                           " bytes for the artifact");
   if (size)
     std::memcpy(storage->memory, data, size);
   return fromStorage(std::move(storage));

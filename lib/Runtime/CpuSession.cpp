@@ -150,6 +150,9 @@ Status CpuSession::init() {
   }
 
   arena = AlignedMemory(a.arenaBytes());
+  if (!arena.get())
+    return Status::failure("cannot allocate the arena of " +
+                           std::to_string(a.arenaBytes()) + " bytes");
   ownedIO.resize(a.buffers().size());
   basePointers.resize(a.buffers().size());
   for (uint32_t b = 0; b < a.buffers().size(); ++b) {
@@ -166,6 +169,10 @@ Status CpuSession::init() {
     case BufferRole::Input:
     case BufferRole::Output:
       ownedIO[b] = AlignedMemory(d.sizeBytes);
+      if (!ownedIO[b].get())
+        return Status::failure("cannot allocate " +
+                               std::to_string(d.sizeBytes) + " bytes for " +
+                               a.describeBuffer(b));
       basePointers[b] = ownedIO[b].get();
       break;
     }
