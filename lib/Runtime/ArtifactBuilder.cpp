@@ -1,4 +1,5 @@
-//===- ArtifactBuilder.cpp - Writes Rong artifacts -------------------------===//
+//===- ArtifactBuilder.cpp - Writes Rong artifacts
+//-------------------------===//
 //
 // This file implements ArtifactBuilder over a FlatBufferBuilder. FlatBuffers
 // are built leaves first, so each add* call serialises its payload and its
@@ -40,8 +41,8 @@ struct ArtifactBuilder::Impl {
     static const uint8_t empty = 0;
     // Leave room for the tables that follow the payloads.
     constexpr uint64_t kReserve = 64 << 20;
-    if (droppedBytes ||
-        uint64_t(fbb.GetSize()) + data.size + kReserve > FLATBUFFERS_MAX_BUFFER_SIZE) {
+    if (droppedBytes || uint64_t(fbb.GetSize()) + data.size + kReserve >
+                            FLATBUFFERS_MAX_BUFFER_SIZE) {
       droppedBytes += data.size;
       data = ByteSpan();
     }
@@ -183,8 +184,8 @@ void ArtifactBuilder::addLaunch(const LaunchDesc &l, std::string debug) {
   fb::Dim3 block(l.block[0], l.block[1], l.block[2]);
   auto launch = fb::CreateLaunch(fbb, l.kernel, &grid, &block,
                                  l.dynamicSharedBytes, args);
-  impl->steps.push_back(fb::CreateStep(fbb, fb::StepKind::Launch,
-                                       launch.Union(), debugOffset));
+  impl->steps.push_back(
+      fb::CreateStep(fbb, fb::StepKind::Launch, launch.Union(), debugOffset));
 }
 
 void ArtifactBuilder::addLibraryCall(const LibraryCallDesc &c,

@@ -1,4 +1,5 @@
-//===- ArtifactChecks.cpp - Semantic checks of an artifact -----------------===//
+//===- ArtifactChecks.cpp - Semantic checks of an artifact
+//-----------------===//
 //
 // This file implements the checks that make a verified artifact safe to
 // execute. Executors rely on them: after Artifact::load succeeds, no index in
@@ -102,14 +103,15 @@ Status checkStep(const Artifact &a, size_t index) {
   if (s.kind == StepDesc::Kind::Launch) {
     const LaunchDesc &l = s.launch;
     if (l.kernel >= a.kernels().size())
-      return Status::failure(what + ": names kernel " +
-                             std::to_string(l.kernel) + ", but the artifact has " +
-                             plural(a.kernels().size(), "kernel"));
+      return Status::failure(
+          what + ": names kernel " + std::to_string(l.kernel) +
+          ", but the artifact has " + plural(a.kernels().size(), "kernel"));
     auto dims = [](const Dim3 &d) {
       return "[" + std::to_string(d[0]) + ", " + std::to_string(d[1]) + ", " +
              std::to_string(d[2]) + "]";
     };
-    for (const auto &[name, d] : {std::pair{"grid", l.grid}, {"block", l.block}})
+    for (const auto &[name, d] :
+         {std::pair{"grid", l.grid}, {"block", l.block}})
       if (d[0] == 0 || d[1] == 0 || d[2] == 0)
         return Status::failure(what + ": " + name + " " + dims(d) +
                                " has a zero dimension");
@@ -141,8 +143,7 @@ Status checkGraphBindings(const Artifact &a, bool inputs) {
                              plural(a.buffers().size(), "buffer"));
     if (a.buffers()[b].role != role)
       return Status::failure(what + " names " + a.describeBuffer(b) +
-                             ", which is " +
-                             withArticle(a.buffers()[b].role) +
+                             ", which is " + withArticle(a.buffers()[b].role) +
                              " buffer, not an " + kind);
     if (!seen.insert(b).second)
       return Status::failure(what + " names " + a.describeBuffer(b) +

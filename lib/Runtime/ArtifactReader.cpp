@@ -1,4 +1,5 @@
-//===- ArtifactReader.cpp - Loading artifact files -------------------------===//
+//===- ArtifactReader.cpp - Loading artifact files
+//-------------------------===//
 //
 // This file implements Artifact::load and Artifact::fromBytes: it maps or
 // copies the bytes, tells truncated, foreign and corrupt files apart before
@@ -37,8 +38,8 @@ public:
   explicit HeapStorage(size_t bytes) {
     // aligned_alloc wants a multiple of the alignment; an empty artifact
     // still gets a valid pointer.
-    size_t rounded = (bytes + kDataAlignment - 1) / kDataAlignment *
-                     kDataAlignment;
+    size_t rounded =
+        (bytes + kDataAlignment - 1) / kDataAlignment * kDataAlignment;
     memory = static_cast<uint8_t *>(
         std::aligned_alloc(kDataAlignment, rounded ? rounded : kDataAlignment));
     data = memory;
@@ -54,9 +55,7 @@ public:
     data = static_cast<const uint8_t *>(address);
     size = bytes;
   }
-  ~MappedStorage() override {
-    munmap(const_cast<uint8_t *>(data), size);
-  }
+  ~MappedStorage() override { munmap(const_cast<uint8_t *>(data), size); }
 };
 
 constexpr size_t kHeaderBytes = 12; // size prefix, root offset, identifier
@@ -119,10 +118,9 @@ Status checkEnvelope(const uint8_t *data, size_t size) {
                            std::to_string(declared) + " bytes, but only " +
                            std::to_string(size) + " are present");
   if (declared < size)
-    return Status::failure("artifact is corrupt: " +
-                           std::to_string(size - declared) +
-                           " stray bytes follow its " +
-                           std::to_string(declared) + " bytes");
+    return Status::failure(
+        "artifact is corrupt: " + std::to_string(size - declared) +
+        " stray bytes follow its " + std::to_string(declared) + " bytes");
   flatbuffers::Verifier::Options options;
   // Models have many small tables; the default cap of a million would reject
   // large ones for no reason, and the size cap of FlatBuffers itself remains.
@@ -198,11 +196,11 @@ Expected<Artifact> Artifact::fromStorage(std::unique_ptr<Storage> storage) {
   if (a.major == 0)
     return Status::failure("artifact has no format version");
   if (a.major != kFormatMajor)
-    return Status::failure(
-        "artifact format version " + std::to_string(a.major) + "." +
-        std::to_string(a.minor) +
-        " is not supported: this runtime reads version " +
-        std::to_string(kFormatMajor) + ".x");
+    return Status::failure("artifact format version " +
+                           std::to_string(a.major) + "." +
+                           std::to_string(a.minor) +
+                           " is not supported: this runtime reads version " +
+                           std::to_string(kFormatMajor) + ".x");
 
   a.targetName = str(root->target());
   if (const fb::Producer *p = root->producer())

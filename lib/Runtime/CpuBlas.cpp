@@ -1,4 +1,5 @@
-//===- CpuBlas.cpp - Library calls on the CPU ------------------------------===//
+//===- CpuBlas.cpp - Library calls on the CPU
+//------------------------------===//
 //
 // This file implements gemm library calls with CBLAS (OpenBLAS). Matrices are
 // row-major and densely packed, so the leading dimensions follow from the
@@ -24,8 +25,9 @@ Status checkCpuGemm(const GemmCall &gemm, const std::string &what) {
                                 "OpenBLAS, e.g. libopenblas-dev, and rebuild)");
 #else
   if (gemm.dtype != DType::F32 && gemm.dtype != DType::F64)
-    return Status::failure(what + ": gemm on the CPU supports f32 and f64, "
-                                  "not " +
+    return Status::failure(what +
+                           ": gemm on the CPU supports f32 and f64, "
+                           "not " +
                            std::string(dtypeName(gemm.dtype)));
   return Status::success();
 #endif
@@ -47,14 +49,12 @@ void runCpuGemm(const GemmCall &g, const void *a, const void *b, void *c) {
       cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, float(g.alpha),
                   static_cast<const float *>(a) + i * g.strideA, lda,
                   static_cast<const float *>(b) + i * g.strideB, ldb,
-                  float(g.beta), static_cast<float *>(c) + i * g.strideC,
-                  ldc);
+                  float(g.beta), static_cast<float *>(c) + i * g.strideC, ldc);
     } else {
       cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, g.alpha,
                   static_cast<const double *>(a) + i * g.strideA, lda,
-                  static_cast<const double *>(b) + i * g.strideB, ldb,
-                  g.beta, static_cast<double *>(c) + i * g.strideC,
-                  ldc);
+                  static_cast<const double *>(b) + i * g.strideB, ldb, g.beta,
+                  static_cast<double *>(c) + i * g.strideC, ldc);
     }
   }
 #else

@@ -1,4 +1,5 @@
-//===- CpuSession.cpp - Executes artifacts on the CPU ----------------------===//
+//===- CpuSession.cpp - Executes artifacts on the CPU
+//----------------------===//
 //
 // This file implements the CPU executor. At creation it loads the ELF shared
 // objects the plan's launches need, resolves every kernel symbol, decodes
@@ -35,10 +36,10 @@ class AlignedMemory {
 public:
   AlignedMemory() = default;
   explicit AlignedMemory(uint64_t bytes) {
-    uint64_t rounded =
-        (std::max<uint64_t>(bytes, 1) + kDataAlignment - 1) / kDataAlignment *
-        kDataAlignment;
-    ptr.reset(static_cast<uint8_t *>(std::aligned_alloc(kDataAlignment, rounded)));
+    uint64_t rounded = (std::max<uint64_t>(bytes, 1) + kDataAlignment - 1) /
+                       kDataAlignment * kDataAlignment;
+    ptr.reset(
+        static_cast<uint8_t *>(std::aligned_alloc(kDataAlignment, rounded)));
   }
   uint8_t *get() const { return ptr.get(); }
 
@@ -102,7 +103,8 @@ Expected<CpuKernelFn> CpuSession::resolveKernel(uint32_t index) {
                              "executor needs (it has: " +
                              formats + ")");
     }
-    Expected<DynamicLibrary> lib = DynamicLibrary::openImage(image->data, moduleName);
+    Expected<DynamicLibrary> lib =
+        DynamicLibrary::openImage(image->data, moduleName);
     if (!lib)
       return lib.status();
     it = libraries.emplace(kernel.module, lib.take()).first;
@@ -135,8 +137,8 @@ Status CpuSession::init() {
       step.items = l.grid[0];
     } else {
       if (!isGemm(s.call.function))
-        return Status::failure(a.describeStep(i) +
-                               ": library function '" + s.call.function +
+        return Status::failure(a.describeStep(i) + ": library function '" +
+                               s.call.function +
                                "' is not supported on the CPU");
       Expected<GemmCall> gemm = decodeGemm(a, i);
       if (!gemm)
@@ -195,8 +197,9 @@ void CpuSession::execute(std::vector<void *> &pointers) {
       args[j] = pointers[argIndices[j]];
     CpuKernelFn fn = step.fn;
     void **argv = args.data();
-    pool.parallelFor(step.items,
-                     [fn, argv](int64_t begin, int64_t end) { fn(argv, begin, end); });
+    pool.parallelFor(step.items, [fn, argv](int64_t begin, int64_t end) {
+      fn(argv, begin, end);
+    });
   }
 }
 

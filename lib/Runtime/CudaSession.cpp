@@ -1,4 +1,5 @@
-//===- CudaSession.cpp - Executes artifacts on CUDA devices ----------------===//
+//===- CudaSession.cpp - Executes artifacts on CUDA devices
+//----------------===//
 //
 // This file implements the CUDA executor on the driver API (CudaDriver.h).
 // At creation it retains the device's primary context (the one the CUDA
@@ -38,7 +39,9 @@ std::optional<SmArch> parseSmArch(const std::string &target) {
     return std::nullopt;
   SmArch arch;
   size_t i = 3;
-  for (; i < target.size() && std::isdigit(static_cast<unsigned char>(target[i])); ++i)
+  for (;
+       i < target.size() && std::isdigit(static_cast<unsigned char>(target[i]));
+       ++i)
     arch.number = arch.number * 10 + (target[i] - '0');
   if (i == 3)
     return std::nullopt;
@@ -93,7 +96,7 @@ private:
   CUdevice dev = 0;
   CUcontext context = nullptr;
   std::string deviceDescription; // "NVIDIA H100 (sm_90)"
-  int capability = 0;             // 90 for 9.0
+  int capability = 0;            // 90 for 9.0
   std::map<uint32_t, CUmodule> modules;
   std::vector<CudaStep> steps;
   std::vector<CUdeviceptr> allocations;
@@ -101,7 +104,7 @@ private:
   CUstream ownStream = nullptr;
   CUevent startEvent = nullptr, stopEvent = nullptr;
   CUstream lastStream = nullptr; // where the arena was last used
-  std::mutex runMutex; // the arena is shared: one run at a time
+  std::mutex runMutex;           // the arena is shared: one run at a time
 };
 
 CudaSession::~CudaSession() {
@@ -130,10 +133,10 @@ Expected<CUdeviceptr> CudaSession::allocate(uint64_t bytes,
   if (bytes == 0)
     return CUdeviceptr(0);
   CUdeviceptr p = 0;
-  if (Status s = drv->check(drv->cuMemAlloc(&p, bytes),
-                            "cannot allocate " + std::to_string(bytes) +
-                                " bytes for " + what + " on " +
-                                deviceDescription);
+  if (Status s =
+          drv->check(drv->cuMemAlloc(&p, bytes),
+                     "cannot allocate " + std::to_string(bytes) +
+                         " bytes for " + what + " on " + deviceDescription);
       !s.ok())
     return s;
   allocations.push_back(p);
@@ -157,15 +160,17 @@ Status CudaSession::loadModule(uint32_t index) {
                    (arch->number == capability ||
                     (!arch->suffixed && arch->number / 10 == capability / 10 &&
                      arch->number <= capability));
-  bool ptxRuns = ptx && (!arch || (arch->suffixed ? arch->number == capability
-                                                  : arch->number <= capability));
+  bool ptxRuns =
+      ptx && (!arch || (arch->suffixed ? arch->number == capability
+                                       : arch->number <= capability));
   std::string image;
   if (cubinRuns) {
     image.assign(reinterpret_cast<const char *>(cubin->data.data),
                  cubin->data.size);
   } else if (ptxRuns) {
     // The driver reads PTX as a NUL-terminated string.
-    image.assign(reinterpret_cast<const char *>(ptx->data.data), ptx->data.size);
+    image.assign(reinterpret_cast<const char *>(ptx->data.data),
+                 ptx->data.size);
     image.push_back('\0');
   } else {
     std::string has;
@@ -179,12 +184,12 @@ Status CudaSession::loadModule(uint32_t index) {
   int options[] = {CU_JIT_ERROR_LOG_BUFFER, CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
   void *values[] = {errorLog, reinterpret_cast<void *>(sizeof(errorLog) - 1)};
   CUmodule module = nullptr;
-  CUresult r = drv->cuModuleLoadDataEx(&module, image.data(), 2, options, values);
+  CUresult r =
+      drv->cuModuleLoadDataEx(&module, image.data(), 2, options, values);
   if (r != CUDA_SUCCESS) {
     std::string msg = "cannot load the " +
-                      std::string(cubinRuns ? "cubin" : "PTX") + " of " +
-                      what + " on " + deviceDescription + ": " +
-                      drv->errorString(r);
+                      std::string(cubinRuns ? "cubin" : "PTX") + " of " + what +
+                      " on " + deviceDescription + ": " + drv->errorString(r);
     if (errorLog[0])
       msg += "\n" + std::string(errorLog);
     return Status::failure(msg);
@@ -199,7 +204,8 @@ Status CudaSession::init(int ordinal) {
       !s.ok())
     return s;
   int count = 0;
-  if (Status s = d.check(d.cuDeviceGetCount(&count), "cannot count CUDA devices");
+  if (Status s =
+          d.check(d.cuDeviceGetCount(&count), "cannot count CUDA devices");
       !s.ok())
     return s;
   if (ordinal < 0 || ordinal >= count)
@@ -207,18 +213,22 @@ Status CudaSession::init(int ordinal) {
                            " requested, but " + std::to_string(count) +
                            " device" + (count == 1 ? " is" : "s are") +
                            " present");
-  if (Status s = d.check(d.cuDeviceGet(&dev, ordinal), "cannot open CUDA device");
+  if (Status s =
+          d.check(d.cuDeviceGet(&dev, ordinal), "cannot open CUDA device");
       !s.ok())
     return s;
   int major = 0, minor = 0, optinShared = 0;
   char name[256] = {0};
-  d.cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev);
-  d.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev);
-  d.cuDeviceGetAttribute(&optinShared,
-                         CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev);
+  d.cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
+                         dev);
+  d.cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
+                         dev);
+  d.cuDeviceGetAttribute(
+      &optinShared, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN, dev);
   d.cuDeviceGetName(name, sizeof(name) - 1, dev);
   capability = major * 10 + minor;
-  deviceDescription = std::string(name) + " (sm_" + std::to_string(capability) + ")";
+  deviceDescription =
+      std::string(name) + " (sm_" + std::to_string(capability) + ")";
   if (Status s = d.check(d.cuDevicePrimaryCtxRetain(&context, dev),
                          "cannot create a context on " + deviceDescription);
       !s.ok()) {
@@ -240,9 +250,10 @@ Status CudaSession::init(int ordinal) {
     if (Status st = loadModule(k.module); !st.ok())
       return Status::failure(a.describeStep(i) + ": " + st.message());
     CudaStep step;
-    if (Status st = d.check(
-            d.cuModuleGetFunction(&step.fn, modules[k.module], k.symbol.c_str()),
-            a.describeStep(i) + ": cannot find kernel '" + k.symbol + "'");
+    if (Status st = d.check(d.cuModuleGetFunction(&step.fn, modules[k.module],
+                                                  k.symbol.c_str()),
+                            a.describeStep(i) + ": cannot find kernel '" +
+                                k.symbol + "'");
         !st.ok())
       return st;
     if (l.dynamicSharedBytes > static_cast<unsigned>(optinShared))
@@ -261,11 +272,12 @@ Status CudaSession::init(int ordinal) {
   // Above 48 KiB of dynamic shared memory a kernel must opt in.
   for (auto &[fn, bytes] : sharedNeeds)
     if (bytes > 48 * 1024)
-      if (Status s = d.check(
-              d.cuFuncSetAttribute(fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                   int(bytes)),
-              "cannot raise a kernel's dynamic shared memory to " +
-                  std::to_string(bytes) + " bytes");
+      if (Status s =
+              d.check(d.cuFuncSetAttribute(
+                          fn, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                          int(bytes)),
+                      "cannot raise a kernel's dynamic shared memory to " +
+                          std::to_string(bytes) + " bytes");
           !s.ok())
         return s;
 
@@ -291,7 +303,8 @@ Status CudaSession::init(int ordinal) {
   }
   // A blocking stream (flags 0) orders after the synchronous copies of
   // setInput, which run on the legacy default stream.
-  if (Status s = d.check(d.cuStreamCreate(&ownStream, 0), "cannot create a stream");
+  if (Status s =
+          d.check(d.cuStreamCreate(&ownStream, 0), "cannot create a stream");
       !s.ok())
     return s;
   if (Status s = d.check(d.cuEventCreate(&startEvent, CU_EVENT_DEFAULT),
@@ -323,10 +336,10 @@ Status CudaSession::enqueue(const std::vector<CUdeviceptr> &pointers,
       values[j] = pointers[args[j]];
       params[j] = &values[j];
     }
-    CUresult r = drv->cuLaunchKernel(
-        step.fn, step.grid[0], step.grid[1], step.grid[2], step.block[0],
-        step.block[1], step.block[2], step.sharedBytes, stream, params.data(),
-        nullptr);
+    CUresult r =
+        drv->cuLaunchKernel(step.fn, step.grid[0], step.grid[1], step.grid[2],
+                            step.block[0], step.block[1], step.block[2],
+                            step.sharedBytes, stream, params.data(), nullptr);
     if (Status s = drv->check(r, art->describeStep(i) + ": launch failed");
         !s.ok())
       return s;
@@ -341,10 +354,10 @@ Status CudaSession::setInput(size_t index, const void *host, size_t bytes) {
     return Status::success();
   std::lock_guard<std::mutex> lock(runMutex);
   ContextScope scope(*this);
-  return drv->check(drv->cuMemcpyHtoD(basePointers[art->inputs()[index]], host,
-                                      bytes),
-                    "cannot copy input " + std::to_string(index) + " to " +
-                        deviceDescription);
+  return drv->check(
+      drv->cuMemcpyHtoD(basePointers[art->inputs()[index]], host, bytes),
+      "cannot copy input " + std::to_string(index) + " to " +
+          deviceDescription);
 }
 
 Status CudaSession::getOutput(size_t index, void *host, size_t bytes) {
@@ -354,10 +367,10 @@ Status CudaSession::getOutput(size_t index, void *host, size_t bytes) {
     return Status::success();
   std::lock_guard<std::mutex> lock(runMutex);
   ContextScope scope(*this);
-  return drv->check(drv->cuMemcpyDtoH(host, basePointers[art->outputs()[index]],
-                                      bytes),
-                    "cannot copy output " + std::to_string(index) + " from " +
-                        deviceDescription);
+  return drv->check(
+      drv->cuMemcpyDtoH(host, basePointers[art->outputs()[index]], bytes),
+      "cannot copy output " + std::to_string(index) + " from " +
+          deviceDescription);
 }
 
 Status CudaSession::run() {
@@ -373,16 +386,19 @@ Expected<double> CudaSession::timedRun() {
   std::lock_guard<std::mutex> lock(runMutex);
   ContextScope scope(*this);
   const CudaDriver &d = *drv;
-  if (Status s = d.check(d.cuEventRecord(startEvent, ownStream), "cuEventRecord");
+  if (Status s =
+          d.check(d.cuEventRecord(startEvent, ownStream), "cuEventRecord");
       !s.ok())
     return s;
   if (Status s = enqueue(basePointers, ownStream); !s.ok())
     return s;
-  if (Status s = d.check(d.cuEventRecord(stopEvent, ownStream), "cuEventRecord");
+  if (Status s =
+          d.check(d.cuEventRecord(stopEvent, ownStream), "cuEventRecord");
       !s.ok())
     return s;
-  if (Status s = d.check(d.cuEventSynchronize(stopEvent),
-                         "running the model on " + deviceDescription + " failed");
+  if (Status s =
+          d.check(d.cuEventSynchronize(stopEvent),
+                  "running the model on " + deviceDescription + " failed");
       !s.ok())
     return s;
   float ms = 0;
@@ -416,7 +432,8 @@ createCudaSession(std::shared_ptr<const Artifact> artifact,
       CudaDriver::load(options.cudaDriverLibrary);
   if (!driver)
     return driver.status();
-  auto session = std::make_unique<CudaSession>(std::move(artifact), driver.take());
+  auto session =
+      std::make_unique<CudaSession>(std::move(artifact), driver.take());
   if (Status s = session->init(options.cudaDevice); !s.ok())
     return s;
   return std::unique_ptr<Session>(std::move(session));

@@ -79,8 +79,8 @@ Expected<DynamicLibrary> DynamicLibrary::openImage(ByteSpan image,
 #endif
   if (fd < 0) {
     const char *tmp = std::getenv("TMPDIR");
-    std::string templ = std::string(tmp && *tmp ? tmp : "/tmp") +
-                        "/rong-module-XXXXXX";
+    std::string templ =
+        std::string(tmp && *tmp ? tmp : "/tmp") + "/rong-module-XXXXXX";
     std::vector<char> buf(templ.begin(), templ.end());
     buf.push_back('\0');
     fd = mkstemp(buf.data());

@@ -87,10 +87,9 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
   for (const Operand &o : operands) {
     const BufferDesc &b = artifact.buffers()[o.buffer];
     if (b.dtype != g.dtype)
-      return Status::failure(what + ": " + o.name + " (" +
-                             artifact.describeBuffer(o.buffer) + ") is " +
-                             dtypeName(b.dtype) + " but C is " +
-                             dtypeName(g.dtype));
+      return Status::failure(
+          what + ": " + o.name + " (" + artifact.describeBuffer(o.buffer) +
+          ") is " + dtypeName(b.dtype) + " but C is " + dtypeName(g.dtype));
     // Dimensions come from a file: compute the extent in 128 bits so a huge
     // value is reported instead of wrapping around.
     __int128 needed = __int128(g.batch - 1) * o.stride + o.elements;

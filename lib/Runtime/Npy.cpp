@@ -51,16 +51,26 @@ size_t descrItemSize(const std::string &descr) {
 
 std::string npyDescr(DType dtype) {
   switch (dtype) {
-  case DType::F32: return "<f4";
-  case DType::F16: return "<f2";
-  case DType::BF16: return "<u2";
-  case DType::F64: return "<f8";
-  case DType::I64: return "<i8";
-  case DType::I32: return "<i4";
-  case DType::I16: return "<i2";
-  case DType::I8: return "|i1";
-  case DType::U8: return "|u1";
-  case DType::Bool: return "|b1";
+  case DType::F32:
+    return "<f4";
+  case DType::F16:
+    return "<f2";
+  case DType::BF16:
+    return "<u2";
+  case DType::F64:
+    return "<f8";
+  case DType::I64:
+    return "<i8";
+  case DType::I32:
+    return "<i4";
+  case DType::I16:
+    return "<i2";
+  case DType::I8:
+    return "|i1";
+  case DType::U8:
+    return "|u1";
+  case DType::Bool:
+    return "|b1";
   }
   return "";
 }
@@ -78,14 +88,17 @@ Expected<NpyArray> readNpy(const std::string &path) {
     return fail("not a .npy file");
   unsigned major = static_cast<uint8_t>(bytes[6]);
   size_t headerLen, headerStart;
-  auto byteAt = [&](size_t i) { return size_t(static_cast<uint8_t>(bytes[i])); };
+  auto byteAt = [&](size_t i) {
+    return size_t(static_cast<uint8_t>(bytes[i]));
+  };
   if (major == 1) {
     headerLen = byteAt(8) | byteAt(9) << 8;
     headerStart = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12)
       return fail("truncated .npy header");
-    headerLen = byteAt(8) | byteAt(9) << 8 | byteAt(10) << 16 | byteAt(11) << 24;
+    headerLen =
+        byteAt(8) | byteAt(9) << 8 | byteAt(10) << 16 | byteAt(11) << 24;
     headerStart = 12;
   } else {
     return fail(".npy format version " + std::to_string(major) +
@@ -145,8 +158,8 @@ Expected<NpyArray> readNpy(const std::string &path) {
   if (!count || *count > (bytes.size() - dataStart) / itemSize ||
       *count * itemSize != bytes.size() - dataStart)
     return fail("holds " + std::to_string(bytes.size() - dataStart) +
-                " data bytes, but shape " + formatShape(array.shape) +
-                " of '" + array.descr + "' needs " +
+                " data bytes, but shape " + formatShape(array.shape) + " of '" +
+                array.descr + "' needs " +
                 (count ? std::to_string(*count * itemSize) : "more"));
   array.data.assign(bytes.begin() + dataStart, bytes.end());
   return array;
@@ -173,7 +186,14 @@ Status writeNpy(const std::string &path, const std::string &descr,
   if (!f)
     return Status::failure("cannot write '" + path +
                            "': " + std::strerror(errno));
-  uint8_t preamble[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+  uint8_t preamble[10] = {0x93,
+                          'N',
+                          'U',
+                          'M',
+                          'P',
+                          'Y',
+                          1,
+                          0,
                           uint8_t(header.size() & 0xff),
                           uint8_t(header.size() >> 8)};
   bool ok = std::fwrite(preamble, 1, sizeof(preamble), f) == sizeof(preamble) &&

@@ -17,15 +17,13 @@ Session::~Session() = default;
 
 Status Session::checkBindings(size_t numInputs, size_t numOutputs) const {
   if (numInputs != art->inputs().size())
-    return Status::failure("the model takes " +
-                           std::to_string(art->inputs().size()) +
-                           " inputs, but " + std::to_string(numInputs) +
-                           " were given");
+    return Status::failure(
+        "the model takes " + std::to_string(art->inputs().size()) +
+        " inputs, but " + std::to_string(numInputs) + " were given");
   if (numOutputs != art->outputs().size())
-    return Status::failure("the model has " +
-                           std::to_string(art->outputs().size()) +
-                           " outputs, but " + std::to_string(numOutputs) +
-                           " were given");
+    return Status::failure(
+        "the model has " + std::to_string(art->outputs().size()) +
+        " outputs, but " + std::to_string(numOutputs) + " were given");
   return Status::success();
 }
 

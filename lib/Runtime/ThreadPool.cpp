@@ -67,12 +67,11 @@ void ThreadPool::workerLoop(unsigned worker) {
   }
 }
 
-void ThreadPool::parallelFor(
-    int64_t n, const std::function<void(int64_t, int64_t)> &fn) {
+void ThreadPool::parallelFor(int64_t n,
+                             const std::function<void(int64_t, int64_t)> &fn) {
   if (n <= 0)
     return;
-  unsigned chunks =
-      static_cast<unsigned>(std::min<int64_t>(numThreads, n));
+  unsigned chunks = static_cast<unsigned>(std::min<int64_t>(numThreads, n));
   if (chunks == 1) {
     fn(0, n);
     return;

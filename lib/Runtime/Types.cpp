@@ -37,8 +37,8 @@ std::optional<DType> parseDType(const std::string &name) {
 }
 
 const char *roleName(BufferRole role) {
-  static const char *const names[kNumBufferRoles] = {"input", "output",
-                                                     "constant", "intermediate"};
+  static const char *const names[kNumBufferRoles] = {
+      "input", "output", "constant", "intermediate"};
   return names[static_cast<unsigned>(role)];
 }
 
@@ -53,8 +53,8 @@ std::optional<uint64_t> elementCount(const std::vector<int64_t> &shape) {
   for (int64_t dim : shape) {
     if (dim < 0)
       return std::nullopt;
-    if (dim != 0 &&
-        count > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim))
+    if (dim != 0 && count > std::numeric_limits<uint64_t>::max() /
+                                static_cast<uint64_t>(dim))
       return std::nullopt;
     count *= static_cast<uint64_t>(dim);
   }

@@ -31,7 +31,7 @@ using namespace rong::runtime;
 
 namespace {
 
-constexpr int kChunk = 16384;            // floats per block of reverse_chunks
+constexpr int kChunk = 16384; // floats per block of reverse_chunks
 constexpr int kBlocks = 3;
 constexpr int kN = kChunk * kBlocks;
 constexpr unsigned kShared = kChunk * 4; // 64 KiB
@@ -60,13 +60,17 @@ std::shared_ptr<const Artifact> buildArtifact(const ModuleDesc &module,
   uint32_t t = b.addIntermediate("t", DType::F32, {kN}, 0);
   uint32_t z = b.addOutput("z", DType::F32, {kN});
   uint32_t m = b.addModule(module);
-  b.addLaunch({b.addKernel("axpy", m), {kN / 256, 1, 1}, {256, 1, 1}, 0,
-               {x, y, t}});
-  b.addLaunch({b.addKernel("reverse_chunks", m), {kBlocks, 1, 1}, {512, 1, 1},
-               shared, {t, z}});
+  b.addLaunch(
+      {b.addKernel("axpy", m), {kN / 256, 1, 1}, {256, 1, 1}, 0, {x, y, t}});
+  b.addLaunch({b.addKernel("reverse_chunks", m),
+               {kBlocks, 1, 1},
+               {512, 1, 1},
+               shared,
+               {t, z}});
   Expected<std::vector<uint8_t>> bytes = b.serialize();
   if (!bytes) {
-    std::printf("FAIL: cannot build the artifact: %s\n", bytes.message().c_str());
+    std::printf("FAIL: cannot build the artifact: %s\n",
+                bytes.message().c_str());
     std::exit(1);
   }
   Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
@@ -131,7 +135,8 @@ int main() {
   std::vector<uint8_t> ptx = readFile(RONG_SMOKE_PTX);
   std::vector<uint8_t> cubin = readFile(RONG_SMOKE_CUBIN);
   if (ptx.empty() || cubin.empty()) {
-    std::printf("FAIL: cannot read %s or %s\n", RONG_SMOKE_PTX, RONG_SMOKE_CUBIN);
+    std::printf("FAIL: cannot read %s or %s\n", RONG_SMOKE_PTX,
+                RONG_SMOKE_CUBIN);
     return 1;
   }
   int device = 0, major = 0, minor = 0;
@@ -145,10 +150,12 @@ int main() {
   std::string cubinTarget = "sm_" + std::to_string(RONG_SMOKE_CUBIN_ARCH);
 
   // 1. PTX only: the driver JIT-compiles it.
-  auto ptxOnly = buildArtifact({ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
+  auto ptxOnly =
+      buildArtifact({ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
   std::unique_ptr<Session> jit = session(ptxOnly);
   check(jit && runOnHost(*jit, data),
-        "PTX module (" + ptxTarget + ", JIT), two launches, 64 KiB dynamic shared");
+        "PTX module (" + ptxTarget +
+            ", JIT), two launches, 64 KiB dynamic shared");
 
   // 2. cubin + PTX; and a garbage cubin, which must be tried (and fail)
   //    where the device matches the cubin's architecture.
@@ -156,14 +163,16 @@ int main() {
                              {{ModuleFormat::Cubin, ByteSpan::of(cubin)},
                               {ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
   std::unique_ptr<Session> direct = session(both);
-  check(direct && runOnHost(*direct, data), "cubin + PTX module (" + cubinTarget + ")");
+  check(direct && runOnHost(*direct, data),
+        "cubin + PTX module (" + cubinTarget + ")");
   std::vector<uint8_t> junk(256, 0xab);
   auto badCubin = buildArtifact({cubinTarget,
                                  {{ModuleFormat::Cubin, ByteSpan::of(junk)},
                                   {ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
   Expected<std::unique_ptr<Session>> bad = createCudaSession(badCubin);
   if (capability == RONG_SMOKE_CUBIN_ARCH) {
-    check(!bad && bad.message().find("cannot load the cubin") != std::string::npos,
+    check(!bad &&
+              bad.message().find("cannot load the cubin") != std::string::npos,
           "a matching cubin is preferred over PTX" +
               (bad ? std::string() : " (" + bad.message() + ")"));
   } else {
@@ -176,16 +185,20 @@ int main() {
   bool ok = cudaMalloc(&dx, kN * 4) == cudaSuccess &&
             cudaMalloc(&dy, kN * 4) == cudaSuccess &&
             cudaMalloc(&dz, kN * 4) == cudaSuccess &&
-            cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking) == cudaSuccess &&
-            cudaMemcpy(dx, data.x.data(), kN * 4, cudaMemcpyHostToDevice) == cudaSuccess &&
-            cudaMemcpy(dy, data.y.data(), kN * 4, cudaMemcpyHostToDevice) == cudaSuccess;
+            cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking) ==
+                cudaSuccess &&
+            cudaMemcpy(dx, data.x.data(), kN * 4, cudaMemcpyHostToDevice) ==
+                cudaSuccess &&
+            cudaMemcpy(dy, data.y.data(), kN * 4, cudaMemcpyHostToDevice) ==
+                cudaSuccess;
   std::vector<float> z(kN);
   if (ok && jit) {
     Status st = jit->runWith({dx, dy}, {dz}, stream);
     if (!st.ok())
       std::printf("  %s\n", st.message().c_str());
     ok = st.ok() && cudaStreamSynchronize(stream) == cudaSuccess &&
-         cudaMemcpy(z.data(), dz, kN * 4, cudaMemcpyDeviceToHost) == cudaSuccess &&
+         cudaMemcpy(z.data(), dz, kN * 4, cudaMemcpyDeviceToHost) ==
+             cudaSuccess &&
          data.matches(z);
   }
   check(ok && jit, "runWith on external device pointers and a caller's stream");
@@ -200,10 +213,11 @@ int main() {
   // 4. Timing and a dynamic shared memory request no device allows.
   if (jit) {
     Expected<double> ms = jit->timedRun();
-    check(ms && *ms > 0, "timedRun measures " + (ms ? std::to_string(*ms) + " ms" : ms.message()));
+    check(ms && *ms > 0, "timedRun measures " +
+                             (ms ? std::to_string(*ms) + " ms" : ms.message()));
   }
-  auto tooMuch = buildArtifact({ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}},
-                               1u << 30);
+  auto tooMuch = buildArtifact(
+      {ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}}, 1u << 30);
   Expected<std::unique_ptr<Session>> big = createCudaSession(tooMuch);
   check(!big && big.message().find("bytes of dynamic shared memory, but") !=
                     std::string::npos,

@@ -26,7 +26,8 @@ using namespace rong::runtime;
 namespace {
 
 const char kUsage[] =
-    "usage: rong-run MODEL.rong --input X.npy [--input ...] [--output Y.npy ...]\n"
+    "usage: rong-run MODEL.rong --input X.npy [--input ...] [--output Y.npy "
+    "...]\n"
     "                [--device cpu|cuda] [--threads N]\n"
     "                [--benchmark [--warmup N] [--iterations N]] [--info]\n";
 
@@ -50,8 +51,8 @@ Expected<long> parseCount(const std::string &flag, const std::string &text,
   char *end = nullptr;
   long value = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || value < min)
-    return Status::failure(flag + " expects a number >= " + std::to_string(min) +
-                           ", got '" + text + "'");
+    return Status::failure(flag + " expects a number >= " +
+                           std::to_string(min) + ", got '" + text + "'");
   return value;
 }
 
@@ -120,13 +121,14 @@ std::string nameList(const Artifact &a, const std::vector<uint32_t> &list) {
 }
 
 void printInfo(const Artifact &a) {
-  std::printf("artifact version %u.%u, target '%s', produced by '%s' from '%s'\n",
-              a.formatMajor(), a.formatMinor(), a.target().c_str(),
-              a.producer().compilerVersion.c_str(),
-              a.producer().sourceModel.c_str());
-  std::printf("%zu buffers (arena %llu bytes), %zu modules, %zu kernels, %zu steps\n",
-              a.buffers().size(), (unsigned long long)a.arenaBytes(),
-              a.modules().size(), a.kernels().size(), a.steps().size());
+  std::printf(
+      "artifact version %u.%u, target '%s', produced by '%s' from '%s'\n",
+      a.formatMajor(), a.formatMinor(), a.target().c_str(),
+      a.producer().compilerVersion.c_str(), a.producer().sourceModel.c_str());
+  std::printf(
+      "%zu buffers (arena %llu bytes), %zu modules, %zu kernels, %zu steps\n",
+      a.buffers().size(), (unsigned long long)a.arenaBytes(),
+      a.modules().size(), a.kernels().size(), a.steps().size());
   for (uint32_t i = 0; i < a.buffers().size(); ++i) {
     const BufferDesc &b = a.buffers()[i];
     std::printf("  buffer %u '%s': %s %s, %s\n", i, b.name.c_str(),
@@ -173,10 +175,11 @@ int benchmark(Session &session, const Options &o) {
   std::sort(times.begin(), times.end());
   size_t n = times.size();
   double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-  std::printf("latency on %s over %ld iterations (%ld warm-up): median %.4f ms, "
-              "min %.4f ms\n",
-              deviceName(session.device()), o.iterations, o.warmup, median,
-              times.front());
+  std::printf(
+      "latency on %s over %ld iterations (%ld warm-up): median %.4f ms, "
+      "min %.4f ms\n",
+      deviceName(session.device()), o.iterations, o.warmup, median,
+      times.front());
   return 0;
 }
 

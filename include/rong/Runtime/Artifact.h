@@ -86,8 +86,8 @@ struct LibraryCallDesc {
 struct StepDesc {
   enum class Kind { Launch, LibraryCall };
   Kind kind = Kind::Launch;
-  LaunchDesc launch;     // valid when kind == Launch
-  LibraryCallDesc call;  // valid when kind == LibraryCall
+  LaunchDesc launch;    // valid when kind == Launch
+  LibraryCallDesc call; // valid when kind == LibraryCall
   /// Which ops the step fuses, and so on; for people only.
   std::string debug;
 

@@ -43,7 +43,8 @@ template <typename T> class [[nodiscard]] Expected {
 public:
   Expected(T value) : value(std::move(value)) {}
   Expected(Status failure) : error(std::move(failure)) {
-    assert(!error.ok() && "an Expected built from a Status must hold a failure");
+    assert(!error.ok() &&
+           "an Expected built from a Status must hold a failure");
   }
 
   bool ok() const { return value.has_value(); }

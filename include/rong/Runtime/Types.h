@@ -57,8 +57,7 @@ struct ByteSpan {
   ByteSpan() = default;
   ByteSpan(const void *data, size_t size)
       : data(static_cast<const uint8_t *>(data)), size(size) {}
-  template <typename Container>
-  static ByteSpan of(const Container &c) {
+  template <typename Container> static ByteSpan of(const Container &c) {
     return ByteSpan(c.data(), c.size() * sizeof(*c.data()));
   }
 };

@@ -30,7 +30,8 @@ std::string rejection(ArtifactBuilder &b) {
   Expected<std::vector<uint8_t>> checked = b.serialize();
   EXPECT_FALSE(checked.ok());
   if (!checked.ok()) {
-    EXPECT_EQ(checked.message(), "the artifact being written is invalid: " + why);
+    EXPECT_EQ(checked.message(),
+              "the artifact being written is invalid: " + why);
   }
   return why;
 }
@@ -74,8 +75,9 @@ TEST(ArtifactErrorTest, TruncatedFileNamesThePath) {
   ASSERT_TRUE(writeBytesToFile(path, bytes).ok());
   Expected<Artifact> a = Artifact::load(path);
   ASSERT_FALSE(a.ok());
-  EXPECT_EQ(a.message().rfind(path + ": artifact is truncated: its header says ", 0),
-            0u)
+  EXPECT_EQ(
+      a.message().rfind(path + ": artifact is truncated: its header says ", 0),
+      0u)
       << a.message();
 }
 
@@ -93,8 +95,9 @@ TEST(ArtifactErrorTest, WrongIdentifier) {
   bytes[9] = 'N';
   bytes[10] = 'N';
   bytes[11] = 0x01;
-  EXPECT_EQ(rejection(bytes),
-            "not a Rong artifact: file identifier is 'ONN\\x01', expected 'RONG'");
+  EXPECT_EQ(
+      rejection(bytes),
+      "not a Rong artifact: file identifier is 'ONN\\x01', expected 'RONG'");
 }
 
 TEST(ArtifactErrorTest, CorruptRootOffset) {
@@ -116,7 +119,8 @@ TEST(ArtifactErrorTest, CorruptVectorLength) {
   bool patched = false;
   for (size_t i = 12; i + 4 <= bytes.size(); i += 4) {
     if (bytes[i] == 16 && !bytes[i + 1] && !bytes[i + 2] && !bytes[i + 3] &&
-        i + 4 + 16 <= bytes.size() && bytes[i + 4] == 0 && bytes[i + 7] == 0x3f) {
+        i + 4 + 16 <= bytes.size() && bytes[i + 4] == 0 &&
+        bytes[i + 7] == 0x3f) {
       bytes[i + 2] = 0x10;
       patched = true;
       break;

@@ -76,7 +76,8 @@ protected:
                                           unsigned threads) {
     SessionOptions options;
     options.numThreads = threads;
-    Expected<std::unique_ptr<Session>> s = createCpuSession(std::move(a), options);
+    Expected<std::unique_ptr<Session>> s =
+        createCpuSession(std::move(a), options);
     EXPECT_TRUE(s.ok()) << s.message();
     return s.ok() ? s.take() : nullptr;
   }
@@ -252,8 +253,11 @@ TEST_F(CpuExecutorTest, MultiDimensionalGridIsAnError) {
   ASSERT_FALSE(module().empty());
   ArtifactBuilder b("cpu");
   uint32_t out = b.addOutput("o", DType::I64, {4});
-  b.addLaunch({b.addKernel("record_begin", addModule(b)), {2, 2, 1},
-               {1, 1, 1}, 0, {out}});
+  b.addLaunch({b.addKernel("record_begin", addModule(b)),
+               {2, 2, 1},
+               {1, 1, 1},
+               0,
+               {out}});
   Expected<std::unique_ptr<Session>> s = createCpuSession(finish(b));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message(), "step 0 (launch of kernel 'record_begin'): CPU "

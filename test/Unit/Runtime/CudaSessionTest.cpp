@@ -76,7 +76,8 @@ TEST(CudaSessionTest, DriverWithoutDevice) {
 
 TEST(CudaSessionTest, DriverMissingEntryPoints) {
   ScratchDir dir;
-  std::vector<uint8_t> so = compileSharedObject("int cuInit(unsigned f) { return 0; }\n");
+  std::vector<uint8_t> so =
+      compileSharedObject("int cuInit(unsigned f) { return 0; }\n");
   ASSERT_FALSE(so.empty());
   std::string path = dir.file("libcuda.so.1");
   ASSERT_TRUE(writeBytesToFile(path, so).ok());
@@ -87,7 +88,8 @@ TEST(CudaSessionTest, DriverMissingEntryPoints) {
                           0),
             0u)
       << message;
-  EXPECT_NE(message.find("; it is too old for this runtime"), std::string::npos);
+  EXPECT_NE(message.find("; it is too old for this runtime"),
+            std::string::npos);
 }
 
 TEST(CudaSessionTest, DefaultDriverFailsCleanlyOrWorks) {
@@ -97,9 +99,10 @@ TEST(CudaSessionTest, DefaultDriverFailsCleanlyOrWorks) {
   if (s.ok())
     GTEST_SKIP() << "a CUDA device is present; test/gpu covers execution";
   const std::string &m = s.message();
-  bool known = m.rfind("cannot load the CUDA driver (libcuda.so.1): ", 0) == 0 ||
-               m.rfind("cannot initialise the CUDA driver: ", 0) == 0 ||
-               m.find("requested, but 0 devices are present") != std::string::npos;
+  bool known =
+      m.rfind("cannot load the CUDA driver (libcuda.so.1): ", 0) == 0 ||
+      m.rfind("cannot initialise the CUDA driver: ", 0) == 0 ||
+      m.find("requested, but 0 devices are present") != std::string::npos;
   EXPECT_TRUE(known) << m;
 }
 

@@ -82,13 +82,16 @@ TEST_P(GemmTest, MatchesNaiveReference) {
     call.intParams = {c.m, c.n, c.k, c.transA, c.transB};
   } else {
     call.function = "batched_gemm";
-    call.intParams = {c.m, c.n, c.k, c.transA, c.transB, c.batch,
-                      c.m * c.k, c.broadcastB ? 0 : c.k * c.n, c.m * c.n};
+    call.intParams = {
+        c.m,      c.n,     c.k,       c.transA,
+        c.transB, c.batch, c.m * c.k, c.broadcastB ? 0 : c.k * c.n,
+        c.m * c.n};
   }
   builder.addLibraryCall(call);
   Expected<std::vector<uint8_t>> bytes = builder.serialize();
   ASSERT_TRUE(bytes.ok()) << bytes.message();
-  Expected<Artifact> artifact = Artifact::fromBytes(bytes->data(), bytes->size());
+  Expected<Artifact> artifact =
+      Artifact::fromBytes(bytes->data(), bytes->size());
   ASSERT_TRUE(artifact.ok()) << artifact.message();
   Expected<std::unique_ptr<Session>> s =
       createCpuSession(std::make_shared<const Artifact>(artifact.take()));
@@ -133,9 +136,10 @@ TEST(GemmErrorTest, ParameterCount) {
   EXPECT_EQ(creationError({"gemm", {2, 2, 2}, {1, 0}, {0, 1, 2}}),
             "step 0 (library call 'gemm'): needs 5 integer parameters [M, N, "
             "K, transA, transB], has 3");
-  EXPECT_EQ(creationError({"batched_gemm", {2, 2, 2, 0, 0}, {1, 0}, {0, 1, 2}}),
-            "step 0 (library call 'batched_gemm'): needs 9 integer parameters "
-            "[M, N, K, transA, transB, batch, strideA, strideB, strideC], has 5");
+  EXPECT_EQ(
+      creationError({"batched_gemm", {2, 2, 2, 0, 0}, {1, 0}, {0, 1, 2}}),
+      "step 0 (library call 'batched_gemm'): needs 9 integer parameters "
+      "[M, N, K, transA, transB, batch, strideA, strideB, strideC], has 5");
   EXPECT_EQ(creationError({"gemm", {2, 2, 2, 0, 0}, {1}, {0, 1, 2}}),
             "step 0 (library call 'gemm'): needs 2 float parameters [alpha, "
             "beta], has 1");

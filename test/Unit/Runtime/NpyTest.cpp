@@ -5,8 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestUtil.h"
 #include "rong/Runtime/Npy.h"
+#include "TestUtil.h"
 
 #include "gtest/gtest.h"
 
@@ -54,7 +54,8 @@ TEST(NpyTest, RoundTrip) {
 TEST(NpyTest, FortranOrderIsRejected) {
   ScratchDir dir;
   std::string path = dir.file("f.npy");
-  writeRaw(path, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", 16);
+  writeRaw(path, "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }",
+           16);
   Expected<NpyArray> a = readNpy(path);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.message(), path + ": Fortran-order arrays are not supported; "
@@ -65,7 +66,8 @@ TEST(NpyTest, FortranOrderIsRejected) {
 TEST(NpyTest, BigEndianIsRejected) {
   ScratchDir dir;
   std::string path = dir.file("b.npy");
-  writeRaw(path, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }", 8);
+  writeRaw(path, "{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }",
+           8);
   Expected<NpyArray> a = readNpy(path);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.message(), path + ": big-endian arrays (>f4) are not supported");
@@ -74,7 +76,8 @@ TEST(NpyTest, BigEndianIsRejected) {
 TEST(NpyTest, ShortDataIsRejected) {
   ScratchDir dir;
   std::string path = dir.file("s.npy");
-  writeRaw(path, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }", 40);
+  writeRaw(path, "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }",
+           40);
   Expected<NpyArray> a = readNpy(path);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.message(), path + ": holds 40 data bytes, but shape [3, 2] of "

@@ -33,9 +33,9 @@ void buildAdd(ArtifactBuilder &b, uint32_t module) {
   uint32_t x = b.addInput("x", DType::F32, {2, 3});
   uint32_t y = b.addInput("y", DType::F32, {2, 3});
   uint32_t z = b.addOutput("z", DType::F32, {2, 3});
-  b.addLaunch({b.addKernel("add_f32", module), {6, 1, 1}, {1, 1, 1}, 0,
-               {x, y, z}},
-              "add");
+  b.addLaunch(
+      {b.addKernel("add_f32", module), {6, 1, 1}, {1, 1, 1}, 0, {x, y, z}},
+      "add");
 }
 
 void buildMlp(ArtifactBuilder &b, uint32_t module) {
@@ -53,7 +53,10 @@ void buildMlp(ArtifactBuilder &b, uint32_t module) {
   uint32_t y = b.addOutput("y", DType::F32, {4, 16});
   b.addLibraryCall({"gemm", {4, 16, 8, 0, 0}, {1.0, 0.0}, {x, wi, h}},
                    "matmul");
-  b.addLaunch({b.addKernel("bias_relu_16", module), {4, 1, 1}, {1, 1, 1}, 0,
+  b.addLaunch({b.addKernel("bias_relu_16", module),
+               {4, 1, 1},
+               {1, 1, 1},
+               0,
                {h, bi, y}},
               "add, relu");
 }
