@@ -11,10 +11,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${RONG_BUILD_DIR:-$ROOT/build}"
 
 # LLVM/MLIR 22 and the toolchain (Debian bookworm-security carries LLVM 22),
-# GoogleTest, ccache/ninja for fast rebuilds, protobuf for the ONNX frontend.
+# GoogleTest, ccache/ninja for fast rebuilds, protobuf for the ONNX frontend,
+# FlatBuffers for the artifact format and OpenBLAS for the runtime's CPU gemm.
 APT_PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools lld-22 clang-22
   libclang-rt-22-dev ninja-build ccache libgtest-dev protobuf-compiler libprotobuf-dev
+  flatbuffers-compiler libflatbuffers-dev libopenblas-dev
 )
 # Any cmake >= 3.20 on PATH will do; Debian's is the fallback.
 command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)

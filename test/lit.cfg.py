@@ -14,12 +14,25 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.rong_obj_root, "test")
 # Unit tests have their own suite (Unit/lit.cfg.py); the pytest stage runs
 # outside lit.
-config.excludes = ["Unit", "python", "Inputs", "CMakeLists.txt", "lit.cfg.py"]
+# gpu/ holds the CUDA smoke test, built and run on GPU machines only; tools/
+# holds test helpers' sources.
+config.excludes = ["Unit", "python", "Inputs", "gpu", "tools", "CMakeLists.txt",
+                   "lit.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%rong_obj_root", config.rong_obj_root))
 config.substitutions.append(("%rong_src_root", config.rong_src_root))
+# The C compiler of the build, for CPU kernels the runtime tests compile.
+config.substitutions.append(("%cc", config.host_cc))
+
+# Tests that expect CUDA to be unavailable are skipped where a driver loads.
+try:
+    import ctypes
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
@@ -32,5 +45,7 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 tool_dirs = [config.rong_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("rong-opt", unresolved="fatal"),
          ToolSubst("rongc", unresolved="fatal"),
-         ToolSubst("rong-fuzz-onnx", unresolved="fatal")]
+         ToolSubst("rong-fuzz-onnx", unresolved="fatal"),
+         ToolSubst("rong-run", unresolved="fatal"),
+         ToolSubst("rong-test-artifact", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

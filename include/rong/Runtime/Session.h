@@ -1,0 +1,95 @@
+//===- Session.h - Executing an artifact on a device ------------*- C++ -*-===//
+//
+// This file declares Session, the interface every executor (CPU, CUDA, ...)
+// implements. A session loads an artifact's modules for its device, places
+// constants and the arena there once, and then runs the plan as many times as
+// asked, either on buffers it owns (setInput / run / getOutput) or on memory
+// the caller owns (runWith: host pointers for the CPU, device pointers and a
+// stream for GPUs, which is how tensors from PyTorch or DLPack come in).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_RUNTIME_SESSION_H
+#define RONG_RUNTIME_SESSION_H
+
+#include "rong/Runtime/Artifact.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace rong::runtime {
+
+enum class DeviceKind { Cpu, Cuda };
+
+/// "cpu" or "cuda".
+const char *deviceName(DeviceKind device);
+
+struct SessionOptions {
+  /// CPU: worker threads per launch; 0 means $RONG_NUM_THREADS if set, else
+  /// the hardware concurrency.
+  unsigned numThreads = 0;
+  /// CUDA: device ordinal.
+  int cudaDevice = 0;
+  /// CUDA: the driver library to dlopen.
+  std::string cudaDriverLibrary = "libcuda.so.1";
+};
+
+class Session {
+public:
+  virtual ~Session();
+
+  virtual DeviceKind device() const = 0;
+  const Artifact &artifact() const { return *art; }
+
+  /// Copies host bytes into the session's buffer for graph input `index`.
+  virtual Status setInput(size_t index, const void *host, size_t bytes) = 0;
+  /// Runs the plan on the session's own buffers and waits for it.
+  virtual Status run() = 0;
+  /// Runs the plan like run() and returns the time it took in milliseconds
+  /// (device time measured with events on GPUs).
+  virtual Expected<double> timedRun() = 0;
+  /// Copies the session's buffer for graph output `index` to host memory.
+  virtual Status getOutput(size_t index, void *host, size_t bytes) = 0;
+
+  /// Runs the plan on caller-owned memory: one pointer per graph input and
+  /// output, in graph order, each holding the buffer's size_bytes. Pointers
+  /// are host addresses on the CPU and device addresses on GPUs. `stream` is
+  /// the GPU stream to enqueue on (a CUstream for CUDA; null means the
+  /// session's own stream); on GPUs the call returns once the work is
+  /// enqueued. The CPU ignores `stream` and returns when done.
+  virtual Status runWith(const std::vector<const void *> &inputs,
+                         const std::vector<void *> &outputs,
+                         void *stream = nullptr) = 0;
+
+protected:
+  explicit Session(std::shared_ptr<const Artifact> artifact)
+      : art(std::move(artifact)) {}
+  /// Checks the pointer counts of runWith.
+  Status checkBindings(size_t numInputs, size_t numOutputs) const;
+  /// Checks the index and byte count of setInput / getOutput.
+  Status checkHostCopy(bool input, size_t index, size_t bytes) const;
+
+  std::shared_ptr<const Artifact> art;
+};
+
+/// Creates a session on the CPU: loads the artifact's ELF shared objects and
+/// checks every step can run there.
+Expected<std::unique_ptr<Session>>
+createCpuSession(std::shared_ptr<const Artifact> artifact,
+                 const SessionOptions &options = {});
+
+/// Creates a session on a CUDA device through the driver API, loaded with
+/// dlopen. Fails with a message (never a crash) where no driver or no device
+/// is present.
+Expected<std::unique_ptr<Session>>
+createCudaSession(std::shared_ptr<const Artifact> artifact,
+                  const SessionOptions &options = {});
+
+Expected<std::unique_ptr<Session>>
+createSession(std::shared_ptr<const Artifact> artifact, DeviceKind device,
+              const SessionOptions &options = {});
+
+} // namespace rong::runtime
+
+#endif // RONG_RUNTIME_SESSION_H

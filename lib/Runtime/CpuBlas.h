@@ -1,0 +1,25 @@
+//===- CpuBlas.h - Library calls on the CPU ---------------------*- C++ -*-===//
+//
+// This file declares the CPU executor's bridge to BLAS. The runtime can be
+// built without a BLAS library (a bare GPU server); then these calls exist and
+// fail with a message that says what is missing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_RUNTIME_CPUBLAS_H
+#define RONG_RUNTIME_CPUBLAS_H
+
+#include "LibraryCalls.h"
+
+namespace rong::runtime {
+
+/// Checks that `gemm` can run on the CPU (BLAS present, element type
+/// supported); `what` names the step in the message.
+Status checkCpuGemm(const GemmCall &gemm, const std::string &what);
+
+/// Runs `gemm` on host memory; checkCpuGemm must have succeeded.
+void runCpuGemm(const GemmCall &gemm, const void *a, const void *b, void *c);
+
+} // namespace rong::runtime
+
+#endif // RONG_RUNTIME_CPUBLAS_H

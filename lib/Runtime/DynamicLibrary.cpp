@@ -1,0 +1,109 @@
+//===- DynamicLibrary.cpp - dlopen for files and in-memory images ---------===//
+//
+// This file implements DynamicLibrary. glibc's dlopen only takes paths, so an
+// in-memory image is written to an anonymous memfd and opened through
+// /proc/self/fd; the fallback is a private temporary file that is unlinked
+// as soon as it is mapped, so nothing is left behind either way.
+//
+//===----------------------------------------------------------------------===//
+
+#include "DynamicLibrary.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <vector>
+
+namespace rong::runtime {
+
+namespace {
+
+bool writeAll(int fd, ByteSpan image) {
+  size_t done = 0;
+  while (done < image.size) {
+    ssize_t n = ::write(fd, image.data + done, image.size - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string dlerrorString() {
+  const char *e = dlerror();
+  return e ? e : "unknown dlopen error";
+}
+
+} // namespace
+
+DynamicLibrary &DynamicLibrary::operator=(DynamicLibrary &&other) noexcept {
+  if (this != &other) {
+    if (handle)
+      dlclose(handle);
+    handle = other.handle;
+    other.handle = nullptr;
+  }
+  return *this;
+}
+
+DynamicLibrary::~DynamicLibrary() {
+  if (handle)
+    dlclose(handle);
+}
+
+void *DynamicLibrary::symbol(const char *name) const {
+  return dlsym(handle, name);
+}
+
+Expected<DynamicLibrary> DynamicLibrary::open(const std::string &name) {
+  void *h = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!h)
+    return Status::failure(dlerrorString());
+  return DynamicLibrary(h);
+}
+
+Expected<DynamicLibrary> DynamicLibrary::openImage(ByteSpan image,
+                                                   const std::string &what) {
+  std::string path;
+  bool unlinkAfter = false;
+  int fd = -1;
+#ifdef MFD_CLOEXEC
+  fd = memfd_create("rong-module", MFD_CLOEXEC);
+  if (fd >= 0)
+    path = "/proc/self/fd/" + std::to_string(fd);
+#endif
+  if (fd < 0) {
+    const char *tmp = std::getenv("TMPDIR");
+    std::string templ =
+        std::string(tmp && *tmp ? tmp : "/tmp") + "/rong-module-XXXXXX";
+    std::vector<char> buf(templ.begin(), templ.end());
+    buf.push_back('\0');
+    fd = mkstemp(buf.data());
+    if (fd < 0)
+      return Status::failure("cannot create a file for " + what + ": " +
+                             std::strerror(errno));
+    path = buf.data();
+    unlinkAfter = true;
+  }
+  bool written = writeAll(fd, image);
+  int writeErr = errno;
+  void *h = nullptr;
+  std::string error;
+  if (!written)
+    error = std::string("cannot write it: ") + std::strerror(writeErr);
+  else if (!(h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)))
+    error = dlerrorString();
+  if (unlinkAfter)
+    ::unlink(path.c_str());
+  ::close(fd);
+  if (!h)
+    return Status::failure("cannot load " + what + ": " + error);
+  return DynamicLibrary(h);
+}
+
+} // namespace rong::runtime

@@ -1,0 +1,107 @@
+//===- LibraryCalls.cpp - Parameters of library-call steps ----------------===//
+//
+// This file implements the decoding of gemm library calls. The parameter
+// layout is part of the artifact format (docs/runtime.md), so every check
+// here names the parameter it finds wrong.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LibraryCalls.h"
+
+namespace rong::runtime {
+
+bool isGemm(const std::string &function) {
+  return function == "gemm" || function == "batched_gemm";
+}
+
+Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
+  const LibraryCallDesc &call = artifact.steps()[index].call;
+  std::string what = artifact.describeStep(index);
+  bool batched = call.function == "batched_gemm";
+  size_t wantInts = batched ? 9 : 5;
+  const char *intNames =
+      batched ? "[M, N, K, transA, transB, batch, strideA, strideB, strideC]"
+              : "[M, N, K, transA, transB]";
+  if (call.intParams.size() != wantInts)
+    return Status::failure(what + ": needs " + std::to_string(wantInts) +
+                           " integer parameters " + intNames + ", has " +
+                           std::to_string(call.intParams.size()));
+  if (call.floatParams.size() != 2)
+    return Status::failure(what +
+                           ": needs 2 float parameters [alpha, beta], has " +
+                           std::to_string(call.floatParams.size()));
+  if (call.args.size() != 3)
+    return Status::failure(what + ": needs 3 arguments [A, B, C], has " +
+                           std::to_string(call.args.size()));
+
+  GemmCall g;
+  const std::vector<int64_t> &p = call.intParams;
+  g.m = p[0];
+  g.n = p[1];
+  g.k = p[2];
+  // BLAS libraries take 32-bit dimensions; the bound also keeps every
+  // product below in range.
+  constexpr int64_t kMaxDim = (int64_t(1) << 31) - 1;
+  if (g.m < 0 || g.n < 0 || g.k < 0 || g.m > kMaxDim || g.n > kMaxDim ||
+      g.k > kMaxDim)
+    return Status::failure(what + ": M, N, K = " + std::to_string(g.m) + ", " +
+                           std::to_string(g.n) + ", " + std::to_string(g.k) +
+                           " must lie in [0, 2^31)");
+  for (int i : {3, 4})
+    if (p[i] != 0 && p[i] != 1)
+      return Status::failure(what + ": " + (i == 3 ? "transA" : "transB") +
+                             " is " + std::to_string(p[i]) +
+                             ", must be 0 or 1");
+  g.transA = p[3];
+  g.transB = p[4];
+  if (batched) {
+    g.batch = p[5];
+    g.strideA = p[6];
+    g.strideB = p[7];
+    g.strideC = p[8];
+    if (g.batch < 1 || g.batch > kMaxDim || g.strideA < 0 || g.strideB < 0 ||
+        g.strideC < 0)
+      return Status::failure(what + ": batch must lie in [1, 2^31) and "
+                                    "strides must not be negative");
+    if (g.batch > 1 && g.strideC < g.m * g.n)
+      return Status::failure(what + ": strideC " + std::to_string(g.strideC) +
+                             " makes the batch's results overlap (M * N = " +
+                             std::to_string(g.m * g.n) + ")");
+  }
+  g.alpha = call.floatParams[0];
+  g.beta = call.floatParams[1];
+  g.a = call.args[0];
+  g.b = call.args[1];
+  g.c = call.args[2];
+
+  const BufferDesc &c = artifact.buffers()[g.c];
+  g.dtype = c.dtype;
+  struct Operand {
+    const char *name;
+    uint32_t buffer;
+    __int128 elements;
+    int64_t stride;
+  } operands[] = {{"A", g.a, __int128(g.m) * g.k, g.strideA},
+                  {"B", g.b, __int128(g.k) * g.n, g.strideB},
+                  {"C", g.c, __int128(g.m) * g.n, g.strideC}};
+  for (const Operand &o : operands) {
+    const BufferDesc &b = artifact.buffers()[o.buffer];
+    if (b.dtype != g.dtype)
+      return Status::failure(
+          what + ": " + o.name + " (" + artifact.describeBuffer(o.buffer) +
+          ") is " + dtypeName(b.dtype) + " but C is " + dtypeName(g.dtype));
+    // Dimensions come from a file: compute the extent in 128 bits so a huge
+    // value is reported instead of wrapping around.
+    __int128 needed = __int128(g.batch - 1) * o.stride + o.elements;
+    __int128 have = b.sizeBytes / dtypeSize(b.dtype);
+    if (needed > have)
+      return Status::failure(
+          what + ": " + o.name + " (" + artifact.describeBuffer(o.buffer) +
+          ") holds " + std::to_string(static_cast<uint64_t>(have)) +
+          " elements, but the call reads " +
+          std::to_string(static_cast<unsigned long long>(needed)));
+  }
+  return g;
+}
+
+} // namespace rong::runtime

@@ -1,0 +1,54 @@
+//===- Session.cpp - What every executor shares ---------------------------===//
+//
+// This file implements the device-independent parts of Session: argument
+// checks of the binding calls and the choice of executor by device kind.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Runtime/Session.h"
+
+namespace rong::runtime {
+
+const char *deviceName(DeviceKind device) {
+  return device == DeviceKind::Cpu ? "cpu" : "cuda";
+}
+
+Session::~Session() = default;
+
+Status Session::checkBindings(size_t numInputs, size_t numOutputs) const {
+  if (numInputs != art->inputs().size())
+    return Status::failure(
+        "the model takes " + std::to_string(art->inputs().size()) +
+        " inputs, but " + std::to_string(numInputs) + " were given");
+  if (numOutputs != art->outputs().size())
+    return Status::failure(
+        "the model has " + std::to_string(art->outputs().size()) +
+        " outputs, but " + std::to_string(numOutputs) + " were given");
+  return Status::success();
+}
+
+Status Session::checkHostCopy(bool input, size_t index, size_t bytes) const {
+  const std::vector<uint32_t> &list = input ? art->inputs() : art->outputs();
+  const char *kind = input ? "input" : "output";
+  if (index >= list.size())
+    return Status::failure(std::string("there is no ") + kind + " " +
+                           std::to_string(index) + ": the model has " +
+                           std::to_string(list.size()) + " " + kind + "s");
+  const BufferDesc &b = art->buffers()[list[index]];
+  if (bytes != b.sizeBytes)
+    return Status::failure(std::string(kind) + " " + std::to_string(index) +
+                           " ('" + b.name + "') holds " +
+                           std::to_string(b.sizeBytes) + " bytes, but " +
+                           std::to_string(bytes) + " were given");
+  return Status::success();
+}
+
+Expected<std::unique_ptr<Session>>
+createSession(std::shared_ptr<const Artifact> artifact, DeviceKind device,
+              const SessionOptions &options) {
+  if (device == DeviceKind::Cuda)
+    return createCudaSession(std::move(artifact), options);
+  return createCpuSession(std::move(artifact), options);
+}
+
+} // namespace rong::runtime

@@ -1,0 +1,165 @@
+//===- GemmTest.cpp - gemm library calls on the CPU -----------------------===//
+//
+// Tests gemm and batched_gemm steps against a naive reference, over every
+// transposition, with alpha and beta, and with a broadcast operand; and the
+// messages for malformed parameters.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Runtime/ArtifactBuilder.h"
+#include "rong/Runtime/Session.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <random>
+
+using namespace rong::runtime;
+
+namespace {
+
+struct Case {
+  int64_t m, n, k;
+  bool transA, transB;
+  int64_t batch;
+  bool broadcastB;
+  float alpha, beta;
+};
+
+/// C[b] = alpha * op(A[b]) op(B[b]) + beta * C[b], row-major, in double.
+std::vector<float> reference(const Case &c, const std::vector<float> &a,
+                             const std::vector<float> &b,
+                             const std::vector<float> &c0) {
+  std::vector<float> out = c0;
+  int64_t strideB = c.broadcastB ? 0 : c.k * c.n;
+  for (int64_t p = 0; p < c.batch; ++p)
+    for (int64_t i = 0; i < c.m; ++i)
+      for (int64_t j = 0; j < c.n; ++j) {
+        double acc = 0;
+        for (int64_t l = 0; l < c.k; ++l) {
+          float av = c.transA ? a[p * c.m * c.k + l * c.m + i]
+                              : a[p * c.m * c.k + i * c.k + l];
+          float bv = c.transB ? b[p * strideB + j * c.k + l]
+                              : b[p * strideB + l * c.n + j];
+          acc += double(av) * bv;
+        }
+        float &o = out[p * c.m * c.n + i * c.n + j];
+        o = float(c.alpha * acc + c.beta * o);
+      }
+  return out;
+}
+
+class GemmTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(GemmTest, MatchesNaiveReference) {
+  const Case &c = GetParam();
+  std::mt19937 rng(42);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  auto random = [&](size_t n) {
+    std::vector<float> v(n);
+    for (float &x : v)
+      x = dist(rng);
+    return v;
+  };
+  int64_t bMatrices = c.broadcastB ? 1 : c.batch;
+  std::vector<float> a = random(c.batch * c.m * c.k);
+  std::vector<float> b = random(bMatrices * c.k * c.n);
+  std::vector<float> c0 = random(c.batch * c.m * c.n);
+
+  std::vector<int64_t> aShape = {c.batch, c.transA ? c.k : c.m,
+                                 c.transA ? c.m : c.k};
+  std::vector<int64_t> bShape = {bMatrices, c.transB ? c.n : c.k,
+                                 c.transB ? c.k : c.n};
+  ArtifactBuilder builder("cpu");
+  uint32_t ai = builder.addInput("a", DType::F32, aShape);
+  uint32_t bi = builder.addConstant("b", DType::F32, bShape, ByteSpan::of(b));
+  uint32_t ci = builder.addOutput("c", DType::F32, {c.batch, c.m, c.n});
+  LibraryCallDesc call;
+  call.args = {ai, bi, ci};
+  call.floatParams = {c.alpha, c.beta};
+  if (c.batch == 1 && !c.broadcastB) {
+    call.function = "gemm";
+    call.intParams = {c.m, c.n, c.k, c.transA, c.transB};
+  } else {
+    call.function = "batched_gemm";
+    call.intParams = {
+        c.m,      c.n,     c.k,       c.transA,
+        c.transB, c.batch, c.m * c.k, c.broadcastB ? 0 : c.k * c.n,
+        c.m * c.n};
+  }
+  builder.addLibraryCall(call);
+  Expected<std::vector<uint8_t>> bytes = builder.serialize();
+  ASSERT_TRUE(bytes.ok()) << bytes.message();
+  Expected<Artifact> artifact =
+      Artifact::fromBytes(bytes->data(), bytes->size());
+  ASSERT_TRUE(artifact.ok()) << artifact.message();
+  Expected<std::unique_ptr<Session>> s =
+      createCpuSession(std::make_shared<const Artifact>(artifact.take()));
+  ASSERT_TRUE(s.ok()) << s.message();
+
+  // beta != 0 reads C: the caller's output memory holds c0 on entry.
+  std::vector<float> out = c0;
+  ASSERT_TRUE((*s)->runWith({a.data()}, {out.data()}).ok());
+  std::vector<float> want = reference(c, a, b, c0);
+  for (size_t i = 0; i < want.size(); ++i)
+    ASSERT_NEAR(out[i], want[i], 1e-4f * (1 + std::fabs(want[i])))
+        << "element " << i;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, GemmTest,
+    ::testing::Values(Case{5, 7, 3, false, false, 1, false, 1, 0},
+                      Case{5, 7, 3, true, false, 1, false, 1, 0},
+                      Case{5, 7, 3, false, true, 1, false, 1, 0},
+                      Case{5, 7, 3, true, true, 1, false, 0.5f, 2},
+                      Case{64, 33, 70, false, false, 1, false, 1.5f, -1},
+                      Case{4, 6, 5, false, true, 3, false, 1, 0},
+                      Case{4, 6, 5, true, false, 3, true, 1, 0.25f}));
+
+std::string creationError(const LibraryCallDesc &call) {
+  ArtifactBuilder b("cpu");
+  b.addInput("a", DType::F32, {2, 2});
+  b.addInput("b", DType::F32, {2, 2});
+  b.addOutput("c", DType::F32, {2, 2});
+  b.addLibraryCall(call);
+  Expected<std::vector<uint8_t>> bytes = b.serialize();
+  EXPECT_TRUE(bytes.ok()) << bytes.message();
+  Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
+  EXPECT_TRUE(a.ok());
+  Expected<std::unique_ptr<Session>> s =
+      createCpuSession(std::make_shared<const Artifact>(a.take()));
+  EXPECT_FALSE(s.ok());
+  return s.ok() ? "" : s.message();
+}
+
+TEST(GemmErrorTest, ParameterCount) {
+  EXPECT_EQ(creationError({"gemm", {2, 2, 2}, {1, 0}, {0, 1, 2}}),
+            "step 0 (library call 'gemm'): needs 5 integer parameters [M, N, "
+            "K, transA, transB], has 3");
+  EXPECT_EQ(
+      creationError({"batched_gemm", {2, 2, 2, 0, 0}, {1, 0}, {0, 1, 2}}),
+      "step 0 (library call 'batched_gemm'): needs 9 integer parameters "
+      "[M, N, K, transA, transB, batch, strideA, strideB, strideC], has 5");
+  EXPECT_EQ(creationError({"gemm", {2, 2, 2, 0, 0}, {1}, {0, 1, 2}}),
+            "step 0 (library call 'gemm'): needs 2 float parameters [alpha, "
+            "beta], has 1");
+}
+
+TEST(GemmErrorTest, OperandTooSmall) {
+  EXPECT_EQ(creationError({"gemm", {2, 3, 2, 0, 0}, {1, 0}, {0, 1, 2}}),
+            "step 0 (library call 'gemm'): B (buffer 1 ('b')) holds 4 "
+            "elements, but the call reads 6");
+}
+
+TEST(GemmErrorTest, BadTransposeFlag) {
+  EXPECT_EQ(creationError({"gemm", {2, 2, 2, 2, 0}, {1, 0}, {0, 1, 2}}),
+            "step 0 (library call 'gemm'): transA is 2, must be 0 or 1");
+}
+
+TEST(GemmErrorTest, UnknownFunction) {
+  EXPECT_EQ(creationError({"conv2d", {}, {}, {0, 1, 2}}),
+            "step 0 (library call 'conv2d'): library function 'conv2d' is not "
+            "supported on the CPU");
+}
+
+} // namespace

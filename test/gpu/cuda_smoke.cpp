@@ -1,0 +1,229 @@
+//===- cuda_smoke.cpp - The CUDA executor on a real GPU -------------------===//
+//
+// This file implements the CUDA smoke test, run by hand on GPU machines (CI
+// has no GPU). It builds artifacts around kernels nvcc compiled at build
+// time (smoke_kernels.cu) and checks, against results computed on the host:
+//
+//   1. a PTX-only module, JIT-compiled by the driver, running two launches
+//      through an arena intermediate, one with 64 KiB of dynamic shared
+//      memory (above the 48 KiB default, so the opt-in path runs);
+//   2. a module with a cubin and PTX: the cubin is preferred where the
+//      device matches it (a module whose cubin is garbage must then fail);
+//   3. runWith on device memory and a stream from the CUDA runtime API, as
+//      PyTorch would pass them;
+//   4. timedRun and the error for too much dynamic shared memory.
+//
+// Exit status 0 means every check passed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Runtime/ArtifactBuilder.h"
+#include "rong/Runtime/Session.h"
+
+#include <cuda_runtime_api.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+using namespace rong::runtime;
+
+namespace {
+
+constexpr int kChunk = 16384; // floats per block of reverse_chunks
+constexpr int kBlocks = 3;
+constexpr int kN = kChunk * kBlocks;
+constexpr unsigned kShared = kChunk * 4; // 64 KiB
+
+int failures = 0;
+
+void check(bool ok, const std::string &what) {
+  std::printf("%s: %s\n", ok ? "PASS" : "FAIL", what.c_str());
+  if (!ok)
+    ++failures;
+}
+
+std::vector<uint8_t> readFile(const char *path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+}
+
+/// z = reverse_chunks(2 x + y), through the intermediate t.
+std::shared_ptr<const Artifact> buildArtifact(const ModuleDesc &module,
+                                              unsigned shared = kShared) {
+  ArtifactBuilder b(module.target);
+  b.setArenaBytes(uint64_t(kN) * 4);
+  uint32_t x = b.addInput("x", DType::F32, {kN});
+  uint32_t y = b.addInput("y", DType::F32, {kN});
+  uint32_t t = b.addIntermediate("t", DType::F32, {kN}, 0);
+  uint32_t z = b.addOutput("z", DType::F32, {kN});
+  uint32_t m = b.addModule(module);
+  b.addLaunch(
+      {b.addKernel("axpy", m), {kN / 256, 1, 1}, {256, 1, 1}, 0, {x, y, t}});
+  b.addLaunch({b.addKernel("reverse_chunks", m),
+               {kBlocks, 1, 1},
+               {512, 1, 1},
+               shared,
+               {t, z}});
+  Expected<std::vector<uint8_t>> bytes = b.serialize();
+  if (!bytes) {
+    std::printf("FAIL: cannot build the artifact: %s\n",
+                bytes.message().c_str());
+    std::exit(1);
+  }
+  Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
+  if (!a) {
+    std::printf("FAIL: cannot read the artifact: %s\n", a.message().c_str());
+    std::exit(1);
+  }
+  return std::make_shared<const Artifact>(a.take());
+}
+
+struct Data {
+  std::vector<float> x, y, want;
+  Data() : x(kN), y(kN), want(kN) {
+    for (int i = 0; i < kN; ++i) {
+      x[i] = std::sin(0.01f * i);
+      y[i] = float(i % 17) - 8.0f;
+    }
+    for (int c = 0; c < kBlocks; ++c)
+      for (int i = 0; i < kChunk; ++i) {
+        int from = c * kChunk + (kChunk - 1 - i);
+        want[c * kChunk + i] = 2.0f * x[from] + y[from];
+      }
+  }
+  bool matches(const std::vector<float> &z) const {
+    for (int i = 0; i < kN; ++i)
+      if (std::fabs(z[i] - want[i]) > 1e-6f * (1 + std::fabs(want[i]))) {
+        std::printf("  element %d: got %g, want %g\n", i, z[i], want[i]);
+        return false;
+      }
+    return true;
+  }
+};
+
+bool runOnHost(Session &s, const Data &d) {
+  std::vector<float> z(kN, -1.0f);
+  Status st = s.setInput(0, d.x.data(), kN * 4);
+  if (st.ok())
+    st = s.setInput(1, d.y.data(), kN * 4);
+  if (st.ok())
+    st = s.run();
+  if (st.ok())
+    st = s.getOutput(0, z.data(), kN * 4);
+  if (!st.ok()) {
+    std::printf("  %s\n", st.message().c_str());
+    return false;
+  }
+  return d.matches(z);
+}
+
+std::unique_ptr<Session> session(std::shared_ptr<const Artifact> a) {
+  Expected<std::unique_ptr<Session>> s = createCudaSession(std::move(a));
+  if (!s) {
+    std::printf("  %s\n", s.message().c_str());
+    return nullptr;
+  }
+  return s.take();
+}
+
+} // namespace
+
+int main() {
+  std::vector<uint8_t> ptx = readFile(RONG_SMOKE_PTX);
+  std::vector<uint8_t> cubin = readFile(RONG_SMOKE_CUBIN);
+  if (ptx.empty() || cubin.empty()) {
+    std::printf("FAIL: cannot read %s or %s\n", RONG_SMOKE_PTX,
+                RONG_SMOKE_CUBIN);
+    return 1;
+  }
+  int device = 0, major = 0, minor = 0;
+  cudaGetDevice(&device);
+  cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device);
+  cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device);
+  int capability = major * 10 + minor;
+  std::printf("device %d: sm_%d\n", device, capability);
+  Data data;
+  std::string ptxTarget = "sm_" + std::to_string(RONG_SMOKE_PTX_ARCH);
+  std::string cubinTarget = "sm_" + std::to_string(RONG_SMOKE_CUBIN_ARCH);
+
+  // 1. PTX only: the driver JIT-compiles it.
+  auto ptxOnly =
+      buildArtifact({ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
+  std::unique_ptr<Session> jit = session(ptxOnly);
+  check(jit && runOnHost(*jit, data),
+        "PTX module (" + ptxTarget +
+            ", JIT), two launches, 64 KiB dynamic shared");
+
+  // 2. cubin + PTX; and a garbage cubin, which must be tried (and fail)
+  //    where the device matches the cubin's architecture.
+  auto both = buildArtifact({cubinTarget,
+                             {{ModuleFormat::Cubin, ByteSpan::of(cubin)},
+                              {ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
+  std::unique_ptr<Session> direct = session(both);
+  check(direct && runOnHost(*direct, data),
+        "cubin + PTX module (" + cubinTarget + ")");
+  std::vector<uint8_t> junk(256, 0xab);
+  auto badCubin = buildArtifact({cubinTarget,
+                                 {{ModuleFormat::Cubin, ByteSpan::of(junk)},
+                                  {ModuleFormat::Ptx, ByteSpan::of(ptx)}}});
+  Expected<std::unique_ptr<Session>> bad = createCudaSession(badCubin);
+  if (capability == RONG_SMOKE_CUBIN_ARCH) {
+    check(!bad &&
+              bad.message().find("cannot load the cubin") != std::string::npos,
+          "a matching cubin is preferred over PTX" +
+              (bad ? std::string() : " (" + bad.message() + ")"));
+  } else {
+    check(bool(bad), "a non-matching cubin is skipped for the PTX");
+  }
+
+  // 3. Caller-owned device memory and stream, from the CUDA runtime API.
+  void *dx = nullptr, *dy = nullptr, *dz = nullptr;
+  cudaStream_t stream = nullptr;
+  bool ok = cudaMalloc(&dx, kN * 4) == cudaSuccess &&
+            cudaMalloc(&dy, kN * 4) == cudaSuccess &&
+            cudaMalloc(&dz, kN * 4) == cudaSuccess &&
+            cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking) ==
+                cudaSuccess &&
+            cudaMemcpy(dx, data.x.data(), kN * 4, cudaMemcpyHostToDevice) ==
+                cudaSuccess &&
+            cudaMemcpy(dy, data.y.data(), kN * 4, cudaMemcpyHostToDevice) ==
+                cudaSuccess;
+  std::vector<float> z(kN);
+  if (ok && jit) {
+    Status st = jit->runWith({dx, dy}, {dz}, stream);
+    if (!st.ok())
+      std::printf("  %s\n", st.message().c_str());
+    ok = st.ok() && cudaStreamSynchronize(stream) == cudaSuccess &&
+         cudaMemcpy(z.data(), dz, kN * 4, cudaMemcpyDeviceToHost) ==
+             cudaSuccess &&
+         data.matches(z);
+  }
+  check(ok && jit, "runWith on external device pointers and a caller's stream");
+  // The session's own buffers still work after an external run.
+  check(jit && runOnHost(*jit, data), "run() after runWith");
+  cudaFree(dx);
+  cudaFree(dy);
+  cudaFree(dz);
+  if (stream)
+    cudaStreamDestroy(stream);
+
+  // 4. Timing and a dynamic shared memory request no device allows.
+  if (jit) {
+    Expected<double> ms = jit->timedRun();
+    check(ms && *ms > 0, "timedRun measures " +
+                             (ms ? std::to_string(*ms) + " ms" : ms.message()));
+  }
+  auto tooMuch = buildArtifact(
+      {ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}}, 1u << 30);
+  Expected<std::unique_ptr<Session>> big = createCudaSession(tooMuch);
+  check(!big && big.message().find("bytes of dynamic shared memory, but") !=
+                    std::string::npos,
+        "too much dynamic shared memory is an error" +
+            (big ? std::string() : " (" + big.message() + ")"));
+
+  std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
+  return failures ? 1 : 0;
+}

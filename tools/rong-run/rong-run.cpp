@@ -1,0 +1,251 @@
+//===- rong-run.cpp - Runs a Rong artifact on .npy inputs -----------------===//
+//
+// This file implements rong-run, the command-line front of the runtime:
+//
+//   rong-run model.rong --input x.npy [--input ...] [--output y.npy ...]
+//            [--device cpu|cuda] [--threads N]
+//            [--benchmark [--warmup N] [--iterations N]] [--info]
+//
+// Inputs are matched to the model's graph inputs in order and must have the
+// exact element type and shape the model was compiled for; mismatches are
+// reported with the input's name and both shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Runtime/Artifact.h"
+#include "rong/Runtime/Npy.h"
+#include "rong/Runtime/Session.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+using namespace rong::runtime;
+
+namespace {
+
+const char kUsage[] =
+    "usage: rong-run MODEL.rong --input X.npy [--input ...] [--output Y.npy "
+    "...]\n"
+    "                [--device cpu|cuda] [--threads N]\n"
+    "                [--benchmark [--warmup N] [--iterations N]] [--info]\n";
+
+struct Options {
+  std::string model;
+  std::vector<std::string> inputs, outputs;
+  DeviceKind device = DeviceKind::Cpu;
+  unsigned threads = 0;
+  bool benchmark = false;
+  long warmup = 10, iterations = 100;
+  bool info = false;
+};
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "rong-run: error: %s\n", message.c_str());
+  return 1;
+}
+
+Expected<long> parseCount(const std::string &flag, const std::string &text,
+                          long min) {
+  char *end = nullptr;
+  long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value < min)
+    return Status::failure(flag + " expects a number >= " +
+                           std::to_string(min) + ", got '" + text + "'");
+  return value;
+}
+
+Expected<Options> parseOptions(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> Expected<std::string> {
+      if (i + 1 >= argc)
+        return Status::failure(arg + " expects a value");
+      return std::string(argv[++i]);
+    };
+    if (arg == "--input" || arg == "--output") {
+      Expected<std::string> v = value();
+      if (!v)
+        return v.status();
+      (arg == "--input" ? o.inputs : o.outputs).push_back(*v);
+    } else if (arg == "--device") {
+      Expected<std::string> v = value();
+      if (!v)
+        return v.status();
+      if (*v == "cpu")
+        o.device = DeviceKind::Cpu;
+      else if (*v == "cuda")
+        o.device = DeviceKind::Cuda;
+      else
+        return Status::failure("unknown device '" + *v + "' (cpu or cuda)");
+    } else if (arg == "--threads" || arg == "--warmup" ||
+               arg == "--iterations") {
+      Expected<std::string> v = value();
+      if (!v)
+        return v.status();
+      Expected<long> n = parseCount(arg, *v, arg == "--warmup" ? 0 : 1);
+      if (!n)
+        return n.status();
+      if (arg == "--threads")
+        o.threads = static_cast<unsigned>(*n);
+      else
+        (arg == "--warmup" ? o.warmup : o.iterations) = *n;
+    } else if (arg == "--benchmark") {
+      o.benchmark = true;
+    } else if (arg == "--info") {
+      o.info = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else if (!arg.empty() && arg[0] == '-') {
+      return Status::failure("unknown option '" + arg + "'");
+    } else if (o.model.empty()) {
+      o.model = arg;
+    } else {
+      return Status::failure("more than one model given ('" + o.model +
+                             "' and '" + arg + "')");
+    }
+  }
+  if (o.model.empty())
+    return Status::failure("no model given");
+  return o;
+}
+
+std::string nameList(const Artifact &a, const std::vector<uint32_t> &list) {
+  std::string s;
+  for (uint32_t b : list)
+    s += (s.empty() ? "" : ", ") + a.buffers()[b].name;
+  return s;
+}
+
+void printInfo(const Artifact &a) {
+  std::printf(
+      "artifact version %u.%u, target '%s', produced by '%s' from '%s'\n",
+      a.formatMajor(), a.formatMinor(), a.target().c_str(),
+      a.producer().compilerVersion.c_str(), a.producer().sourceModel.c_str());
+  std::printf(
+      "%zu buffers (arena %llu bytes), %zu modules, %zu kernels, %zu steps\n",
+      a.buffers().size(), (unsigned long long)a.arenaBytes(),
+      a.modules().size(), a.kernels().size(), a.steps().size());
+  for (uint32_t i = 0; i < a.buffers().size(); ++i) {
+    const BufferDesc &b = a.buffers()[i];
+    std::printf("  buffer %u '%s': %s %s, %s\n", i, b.name.c_str(),
+                dtypeName(b.dtype), formatShape(b.shape).c_str(),
+                roleName(b.role));
+  }
+  for (size_t i = 0; i < a.steps().size(); ++i) {
+    const StepDesc &s = a.steps()[i];
+    std::printf("  %s%s%s\n", a.describeStep(i).c_str(),
+                s.debug.empty() ? "" : ": ", s.debug.c_str());
+  }
+}
+
+/// Reads input `i` and checks it against the model's buffer.
+Expected<NpyArray> readInput(const Artifact &a, size_t i,
+                             const std::string &path) {
+  Expected<NpyArray> array = readNpy(path);
+  if (!array)
+    return array.status();
+  const BufferDesc &b = a.buffers()[a.inputs()[i]];
+  std::string what = "input " + std::to_string(i) + " ('" + b.name + "')";
+  if (array->descr != npyDescr(b.dtype))
+    return Status::failure(what + ": " + path + " holds '" + array->descr +
+                           "', but the model expects " + dtypeName(b.dtype) +
+                           " ('" + npyDescr(b.dtype) + "')");
+  if (array->shape != b.shape)
+    return Status::failure(what + ": " + path + " has shape " +
+                           formatShape(array->shape) +
+                           ", but the model expects " + formatShape(b.shape));
+  return array;
+}
+
+int benchmark(Session &session, const Options &o) {
+  for (long i = 0; i < o.warmup; ++i)
+    if (Status s = session.run(); !s.ok())
+      return fail(s.message());
+  std::vector<double> times;
+  for (long i = 0; i < o.iterations; ++i) {
+    Expected<double> ms = session.timedRun();
+    if (!ms)
+      return fail(ms.message());
+    times.push_back(*ms);
+  }
+  std::sort(times.begin(), times.end());
+  size_t n = times.size();
+  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  std::printf(
+      "latency on %s over %ld iterations (%ld warm-up): median %.4f ms, "
+      "min %.4f ms\n",
+      deviceName(session.device()), o.iterations, o.warmup, median,
+      times.front());
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Expected<Options> options = parseOptions(argc, argv);
+  if (!options) {
+    fail(options.message());
+    std::fputs(kUsage, stderr);
+    return 1;
+  }
+  const Options &o = *options;
+
+  Expected<Artifact> loaded = Artifact::load(o.model);
+  if (!loaded)
+    return fail(loaded.message());
+  auto artifact = std::make_shared<const Artifact>(loaded.take());
+  const Artifact &a = *artifact;
+  if (o.info)
+    printInfo(a);
+
+  if (o.inputs.size() != a.inputs().size())
+    return fail("the model takes " + std::to_string(a.inputs().size()) +
+                " input(s) (" + nameList(a, a.inputs()) + "), but " +
+                std::to_string(o.inputs.size()) + " --input given");
+  if (!o.outputs.empty() && o.outputs.size() != a.outputs().size())
+    return fail("the model has " + std::to_string(a.outputs().size()) +
+                " output(s) (" + nameList(a, a.outputs()) + "), but " +
+                std::to_string(o.outputs.size()) + " --output given");
+  std::vector<NpyArray> inputs;
+  for (size_t i = 0; i < o.inputs.size(); ++i) {
+    Expected<NpyArray> array = readInput(a, i, o.inputs[i]);
+    if (!array)
+      return fail(array.message());
+    inputs.push_back(array.take());
+  }
+
+  SessionOptions sessionOptions;
+  sessionOptions.numThreads = o.threads;
+  Expected<std::unique_ptr<Session>> session =
+      createSession(artifact, o.device, sessionOptions);
+  if (!session)
+    return fail(session.message());
+  Session &s = **session;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (Status st = s.setInput(i, inputs[i].data.data(), inputs[i].data.size());
+        !st.ok())
+      return fail(st.message());
+
+  if (o.benchmark) {
+    if (int rc = benchmark(s, o))
+      return rc;
+  } else if (Status st = s.run(); !st.ok()) {
+    return fail(st.message());
+  }
+
+  for (size_t i = 0; i < o.outputs.size(); ++i) {
+    const BufferDesc &b = a.buffers()[a.outputs()[i]];
+    std::vector<uint8_t> bytes(b.sizeBytes);
+    if (Status st = s.getOutput(i, bytes.data(), bytes.size()); !st.ok())
+      return fail(st.message());
+    if (Status st = writeNpy(o.outputs[i], npyDescr(b.dtype), b.shape,
+                             bytes.data(), bytes.size());
+        !st.ok())
+      return fail(st.message());
+  }
+  return 0;
+}
