@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/InitAll.h"
+#include "rong/Conversion/Passes.h"
 #include "rong/IR/RongDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,4 +36,6 @@ void mlir::rong::registerAllPasses() {
   mlir::registerTransformsPasses();
   mlir::registerLinalgPasses();
   mlir::bufferization::registerBufferizationPasses();
+  // Rong's own conversions.
+  registerRongConversionPasses();
 }
