@@ -40,6 +40,27 @@ FailureOr<SmallVector<int64_t>> trailingAxes(Value input, int64_t axis) {
   return axes;
 }
 
+/// `v` converted to f32 (unchanged when it already is). The expansions compute
+/// in f32 so that constants such as epsilon, and every intermediate, keep f32
+/// precision for f16/bf16 inputs, as PyTorch's kernels do.
+Value toF32(PatternRewriter &rewriter, Location loc, Value v) {
+  if (!v)
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getElementType().isF32())
+    return v;
+  return CastOp::create(rewriter, loc, v, rewriter.getF32Type());
+}
+
+/// Replaces `op` by f32 value `v` converted back to `op`'s result type.
+void replaceFromF32(PatternRewriter &rewriter, Operation *op, Value v) {
+  Type element =
+      cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
+  if (!element.isF32())
+    v = CastOp::create(rewriter, op->getLoc(), v, element);
+  rewriter.replaceOp(op, v);
+}
+
 /// A rank-0 constant of `like`'s element type.
 Value scalarConstant(PatternRewriter &rewriter, Location loc, Value like,
                      double value) {
@@ -65,17 +86,17 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
   LogicalResult matchAndRewrite(SoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value x = op.getInput();
     int64_t axis = op.getAxis();
-    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    int64_t rank = cast<RankedTensorType>(op.getInput().getType()).getRank();
     if (axis < -rank || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    Value x = toF32(rewriter, loc, op.getInput());
     SmallVector<int64_t> axes{axis < 0 ? axis + rank : axis};
     Value max = ReduceMaxOp::create(rewriter, loc, x, axes, /*keepdims=*/true);
     Value shifted = SubOp::create(rewriter, loc, x, max);
     Value e = ExpOp::create(rewriter, loc, shifted);
     Value sum = ReduceSumOp::create(rewriter, loc, e, axes, /*keepdims=*/true);
-    rewriter.replaceOpWithNewOp<DivOp>(op, e, sum);
+    replaceFromF32(rewriter, op, DivOp::create(rewriter, loc, e, sum));
     return success();
   }
 };
@@ -85,18 +106,18 @@ struct ExpandLogSoftmax : OpRewritePattern<LogSoftmaxOp> {
   LogicalResult matchAndRewrite(LogSoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value x = op.getInput();
     int64_t axis = op.getAxis();
-    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    int64_t rank = cast<RankedTensorType>(op.getInput().getType()).getRank();
     if (axis < -rank || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    Value x = toF32(rewriter, loc, op.getInput());
     SmallVector<int64_t> axes{axis < 0 ? axis + rank : axis};
     Value max = ReduceMaxOp::create(rewriter, loc, x, axes, /*keepdims=*/true);
     Value shifted = SubOp::create(rewriter, loc, x, max);
     Value e = ExpOp::create(rewriter, loc, shifted);
     Value sum = ReduceSumOp::create(rewriter, loc, e, axes, /*keepdims=*/true);
     Value logSum = LogOp::create(rewriter, loc, sum);
-    rewriter.replaceOpWithNewOp<SubOp>(op, shifted, logSum);
+    replaceFromF32(rewriter, op, SubOp::create(rewriter, loc, shifted, logSum));
     return success();
   }
 };
@@ -109,20 +130,22 @@ struct ExpandLayerNorm : OpRewritePattern<LayerNormOp> {
   LogicalResult matchAndRewrite(LayerNormOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value x = op.getInput();
-    FailureOr<SmallVector<int64_t>> axes = trailingAxes(x, op.getAxis());
+    FailureOr<SmallVector<int64_t>> axes =
+        trailingAxes(op.getInput(), op.getAxis());
     if (failed(axes))
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    Value x = toF32(rewriter, loc, op.getInput());
     Value mean = ReduceMeanOp::create(rewriter, loc, x, *axes, true);
     Value centred = SubOp::create(rewriter, loc, x, mean);
     Value square = MulOp::create(rewriter, loc, centred, centred);
     Value inv = inverseRoot(rewriter, loc, square, *axes,
                             op.getEpsilon().convertToDouble());
     Value normed = MulOp::create(rewriter, loc, centred, inv);
-    Value scaled = MulOp::create(rewriter, loc, normed, op.getScale());
-    if (Value bias = op.getBias())
+    Value scaled = MulOp::create(rewriter, loc, normed,
+                                 toF32(rewriter, loc, op.getScale()));
+    if (Value bias = toF32(rewriter, loc, op.getBias()))
       scaled = AddOp::create(rewriter, loc, scaled, bias);
-    rewriter.replaceOp(op, scaled);
+    replaceFromF32(rewriter, op, scaled);
     return success();
   }
 };
@@ -132,15 +155,18 @@ struct ExpandRMSNorm : OpRewritePattern<RMSNormOp> {
   LogicalResult matchAndRewrite(RMSNormOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value x = op.getInput();
-    FailureOr<SmallVector<int64_t>> axes = trailingAxes(x, op.getAxis());
+    FailureOr<SmallVector<int64_t>> axes =
+        trailingAxes(op.getInput(), op.getAxis());
     if (failed(axes))
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    Value x = toF32(rewriter, loc, op.getInput());
     Value square = MulOp::create(rewriter, loc, x, x);
     Value inv = inverseRoot(rewriter, loc, square, *axes,
                             op.getEpsilon().convertToDouble());
     Value normed = MulOp::create(rewriter, loc, x, inv);
-    rewriter.replaceOpWithNewOp<MulOp>(op, normed, op.getScale());
+    replaceFromF32(rewriter, op,
+                   MulOp::create(rewriter, loc, normed,
+                                 toF32(rewriter, loc, op.getScale())));
     return success();
   }
 };
