@@ -199,6 +199,9 @@ int run(MLIRContext &context) {
                            << "':\n" << log << "\n";
               return 1;
             }
+            // ptxas is silent on clean input; anything it says is news.
+            if (!log.empty())
+              llvm::errs() << "ptxas on kernel '" << name << "':\n" << log;
             cubin = std::move(*assembled);
           }
           if (toDir) {

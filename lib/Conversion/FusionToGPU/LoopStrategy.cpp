@@ -71,9 +71,7 @@ FailureOr<LaunchConfig> gpu_codegen::buildLoopKernel(KernelSkeleton &kernel) {
                               << " does not broadcast to the loop group's "
                                  "iteration shape";
   };
-  for (BlockArgument arg : body.getArguments())
-    if (failed(checkShape(arg, fusion)))
-      return failure();
+  // Unsupported ops first: they are the most useful thing to report.
   for (Operation &op : body.without_terminator()) {
     if (auto constant = dyn_cast<ConstantOp>(op)) {
       auto attr = dyn_cast<DenseElementsAttr>(constant.getValue());
@@ -83,10 +81,14 @@ FailureOr<LaunchConfig> gpu_codegen::buildLoopKernel(KernelSkeleton &kernel) {
     } else if (failed(checkElementwiseSupported(&op))) {
       return failure();
     }
+  }
+  for (BlockArgument arg : body.getArguments())
+    if (failed(checkShape(arg, fusion)))
+      return failure();
+  for (Operation &op : body.without_terminator())
     for (Value result : op.getResults())
       if (failed(checkShape(result, &op)))
         return failure();
-  }
 
   // Vector width: the widest access `vectorBytes` allows for the widest
   // element, when the innermost dimension is a multiple of it and every

@@ -293,15 +293,16 @@ struct RowEmitter {
         auto loop = scf::ForOp::create(
             b, loc, indexConstant(b, loc, 0),
             indexConstant(b, loc, plan.chunksPerThread),
-            indexConstant(b, loc, 1), accs);
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToStart(loop.getBody());
-        Chunk chunk;
-        initChunk(chunk, loop.getInductionVar(), loopOverhang);
-        SmallVector<Value> next =
-            step(chunk, level, reds, loop.getRegionIterArgs());
-        scf::YieldOp::create(b, loc, next);
-        b.setInsertionPointAfter(loop);
+            indexConstant(b, loc, 1), accs,
+            [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(inner.getInsertionBlock(),
+                                  inner.getInsertionPoint());
+              Chunk chunk;
+              initChunk(chunk, k, loopOverhang);
+              SmallVector<Value> next = step(chunk, level, reds, iterArgs);
+              scf::YieldOp::create(b, loc, next);
+            });
         accs.assign(loop.getResults().begin(), loop.getResults().end());
       }
       if (reds.empty())
