@@ -40,7 +40,9 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # with its ptxas. Tests that need them say `REQUIRES: libdevice` / `REQUIRES:
 # ptxas` and are reported UNSUPPORTED, not passed, where the toolkit is absent
 # (configure with -DRONG_CUDA_TOOLKIT=... to point at another one).
-cuda_toolkit = getattr(config, "cuda_toolkit", "")
+# `lit --param cuda_toolkit=PATH` overrides the configured toolkit.
+cuda_toolkit = lit_config.params.get("cuda_toolkit",
+                                     getattr(config, "cuda_toolkit", ""))
 config.substitutions.append(("%cuda_path", cuda_toolkit))
 if cuda_toolkit and os.path.exists(
         os.path.join(cuda_toolkit, "nvvm", "libdevice", "libdevice.10.bc")):
