@@ -44,8 +44,25 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 
 tool_dirs = [config.rong_tools_dir, config.llvm_tools_dir]
 tools = [ToolSubst("rong-opt", unresolved="fatal"),
+         ToolSubst("rong-gpu-compile", unresolved="fatal"),
          ToolSubst("rongc", unresolved="fatal"),
          ToolSubst("rong-fuzz-onnx", unresolved="fatal"),
          ToolSubst("rong-run", unresolved="fatal"),
          ToolSubst("rong-test-artifact", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The NVIDIA backend links libdevice from the CUDA toolkit and assembles PTX
+# with its ptxas. Tests that need them say `REQUIRES: libdevice` / `REQUIRES:
+# ptxas` and are reported UNSUPPORTED, not passed, where the toolkit is absent
+# (configure with -DRONG_CUDA_TOOLKIT=... to point at another one).
+# `lit --param cuda_toolkit=PATH` overrides the configured toolkit.
+cuda_toolkit = lit_config.params.get("cuda_toolkit",
+                                     getattr(config, "cuda_toolkit", ""))
+config.substitutions.append(("%cuda_path", cuda_toolkit))
+if cuda_toolkit and os.path.exists(
+        os.path.join(cuda_toolkit, "nvvm", "libdevice", "libdevice.10.bc")):
+    config.available_features.add("libdevice")
+ptxas = os.path.join(cuda_toolkit, "bin", "ptxas") if cuda_toolkit else ""
+if ptxas and os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

@@ -6,6 +6,7 @@
 
 #include "rong/InitAll.h"
 #include "rong/Compiler/Pipelines.h"
+#include "rong/Conversion/Passes.h"
 #include "rong/IR/RongDialect.h"
 #include "rong/Transforms/Passes.h"
 
@@ -39,4 +40,6 @@ void mlir::rong::registerAllPasses() {
   mlir::bufferization::registerBufferizationPasses();
   rong::registerRongTransformsPasses();
   rong::registerPipelines();
+  // Rong's own conversions.
+  registerRongConversionPasses();
 }

@@ -1,0 +1,249 @@
+//===- ElementEmitter.cpp - rong elementwise ops to arith/math ------------===//
+//
+// This file implements the element evaluator the GPU strategies share: it
+// emits one rong elementwise op on f32 (or i1) scalars or vectors. Values
+// are computed in f32 whatever their tensor element type; only rong.cast to
+// a narrower float rounds (to the value the narrow type would hold), and the
+// final store narrows to the output's element type. That is how f16/bf16
+// groups accumulate in f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+Type gpu_codegen::getComputeType(Type elementType, unsigned width) {
+  Type scalar;
+  if (isa<Float32Type, Float16Type, BFloat16Type>(elementType))
+    scalar = Float32Type::get(elementType.getContext());
+  else if (elementType.isInteger(1))
+    scalar = elementType;
+  else
+    return {};
+  if (width == 1)
+    return scalar;
+  return VectorType::get({static_cast<int64_t>(width)}, scalar);
+}
+
+Value gpu_codegen::createConstant(OpBuilder &b, Location loc, Type type,
+                                  double value) {
+  Type element = getElementTypeOrSelf(type);
+  TypedAttr scalar;
+  if (auto floatType = dyn_cast<FloatType>(element))
+    scalar = b.getFloatAttr(floatType, value);
+  else
+    scalar = b.getIntegerAttr(element, static_cast<int64_t>(value));
+  if (auto vectorType = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, scalar));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
+Value gpu_codegen::splatTo(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type || !isa<VectorType>(type))
+    return value;
+  return vector::BroadcastOp::create(b, loc, type, value);
+}
+
+LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
+  bool supported =
+      isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, NegOp, AbsOp, ExpOp,
+          LogOp, SqrtOp, RsqrtOp, ReciprocalOp, TanhOp, SigmoidOp, ReluOp,
+          LeakyReluOp, GeluOp, ErfOp, SinOp, CosOp, FloorOp, CeilOp, SignOp,
+          ClipOp, CastOp, WhereOp, EqOp, LtOp, LeOp, GtOp, GeOp, AndOp, OrOp,
+          NotOp>(op);
+  if (!supported)
+    return op->emitError() << "'" << op->getName()
+                           << "' is not supported by the GPU kernel strategies";
+  // Integer tensors have no compute type yet (only f32/f16/bf16 and i1).
+  for (Type type : llvm::concat<Type>(op->getOperandTypes(),
+                                      op->getResultTypes())) {
+    Type element = getElementTypeOrSelf(type);
+    if (!getComputeType(element, 1))
+      return op->emitError() << "element type " << element
+                             << " is not supported by the GPU kernel "
+                                "strategies (f32, f16, bf16 and i1 are)";
+  }
+  return success();
+}
+
+Value gpu_codegen::emitSplatConstant(OpBuilder &b, ConstantOp op,
+                                     unsigned width) {
+  auto attr = cast<DenseElementsAttr>(op.getValue());
+  Type element = attr.getElementType();
+  Type type = getComputeType(element, width);
+  double value = element.isInteger(1)
+                     ? static_cast<double>(attr.getSplatValue<bool>())
+                     : attr.getSplatValue<APFloat>().convertToDouble();
+  return createConstant(b, op.getLoc(), type, value);
+}
+
+namespace {
+
+/// Emits ops for one rong op on compute values; each method mirrors the op's
+/// documented formula.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+  Type type; // compute type of float results
+
+  Value cst(double v) { return createConstant(b, loc, type, v); }
+  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
+  Value cmp(arith::CmpFPredicate p, Value x, Value y) {
+    return arith::CmpFOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+
+  Value sigmoid(Value x) {
+    Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+    return arith::DivFOp::create(b, loc, cst(1.0), add(cst(1.0), e));
+  }
+
+  Value gelu(Value x, GeluApproximation approximation) {
+    Value half = mul(cst(0.5), x);
+    if (approximation == GeluApproximation::tanh) {
+      Value cube = mul(mul(x, x), x);
+      Value inner = mul(cst(std::sqrt(2.0 / M_PI)),
+                        add(x, mul(cst(0.044715), cube)));
+      return mul(half, add(cst(1.0), math::TanhOp::create(b, loc, inner)));
+    }
+    Value erf = math::ErfOp::create(b, loc, mul(x, cst(M_SQRT1_2)));
+    return mul(half, add(cst(1.0), erf));
+  }
+
+  /// rong.cast between compute values: floats round through the target type
+  /// so later ops see the narrowed value; i1 maps to and from 0/1.
+  Value cast(Value x, Type from, Type to) {
+    bool fromBool = from.isInteger(1), toBool = to.isInteger(1);
+    if (fromBool && toBool)
+      return x;
+    if (fromBool)
+      return select(x, cst(1.0), cst(0.0));
+    if (toBool)
+      return cmp(arith::CmpFPredicate::UNE, x, cst(0.0));
+    if (to.isF32())
+      return x;
+    Type narrow = to;
+    if (auto vectorType = dyn_cast<VectorType>(x.getType()))
+      narrow = VectorType::get(vectorType.getShape(), to);
+    Value rounded = arith::TruncFOp::create(b, loc, narrow, x);
+    return arith::ExtFOp::create(b, loc, x.getType(), rounded);
+  }
+};
+
+} // namespace
+
+Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
+                                   ValueRange operands, unsigned width) {
+  Location loc = op->getLoc();
+  Type f32 = getComputeType(b.getF32Type(), width);
+  Emitter e{b, loc, f32};
+  auto lhs = [&] { return operands[0]; };
+  auto rhs = [&] { return operands[1]; };
+  using P = arith::CmpFPredicate;
+  bool boolOperands =
+      !operands.empty() && getElementTypeOrSelf(operands[0].getType()).isInteger(1);
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AddOp) { return e.add(lhs(), rhs()); })
+      .Case([&](SubOp) -> Value {
+        return arith::SubFOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](MulOp) { return e.mul(lhs(), rhs()); })
+      .Case([&](DivOp) -> Value {
+        return arith::DivFOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](PowOp) -> Value {
+        return math::PowFOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](MaxOp) -> Value {
+        return arith::MaximumFOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](MinOp) -> Value {
+        return arith::MinimumFOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](NegOp) -> Value { return arith::NegFOp::create(b, loc, lhs()); })
+      .Case([&](AbsOp) -> Value { return math::AbsFOp::create(b, loc, lhs()); })
+      .Case([&](ExpOp) -> Value { return math::ExpOp::create(b, loc, lhs()); })
+      .Case([&](LogOp) -> Value { return math::LogOp::create(b, loc, lhs()); })
+      .Case([&](SqrtOp) -> Value { return math::SqrtOp::create(b, loc, lhs()); })
+      .Case([&](RsqrtOp) -> Value {
+        return math::RsqrtOp::create(b, loc, lhs());
+      })
+      .Case([&](ReciprocalOp) -> Value {
+        return arith::DivFOp::create(b, loc, e.cst(1.0), lhs());
+      })
+      .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, lhs()); })
+      .Case([&](SigmoidOp) { return e.sigmoid(lhs()); })
+      .Case([&](ReluOp) -> Value {
+        return arith::MaximumFOp::create(b, loc, lhs(), e.cst(0.0));
+      })
+      .Case([&](LeakyReluOp relu) {
+        Value scaled = e.mul(e.cst(relu.getAlpha().convertToDouble()), lhs());
+        return e.select(e.cmp(P::OGE, lhs(), e.cst(0.0)), lhs(), scaled);
+      })
+      .Case([&](GeluOp gelu) { return e.gelu(lhs(), gelu.getApproximate()); })
+      .Case([&](ErfOp) -> Value { return math::ErfOp::create(b, loc, lhs()); })
+      .Case([&](SinOp) -> Value { return math::SinOp::create(b, loc, lhs()); })
+      .Case([&](CosOp) -> Value { return math::CosOp::create(b, loc, lhs()); })
+      .Case([&](FloorOp) -> Value {
+        return math::FloorOp::create(b, loc, lhs());
+      })
+      .Case([&](CeilOp) -> Value { return math::CeilOp::create(b, loc, lhs()); })
+      .Case([&](SignOp) {
+        Value negative = e.select(e.cmp(P::OLT, lhs(), e.cst(0.0)),
+                                  e.cst(-1.0), e.cst(0.0));
+        return e.select(e.cmp(P::OGT, lhs(), e.cst(0.0)), e.cst(1.0),
+                        negative);
+      })
+      .Case([&](ClipOp clip) {
+        Value v = lhs();
+        if (std::optional<APFloat> lo = clip.getMin())
+          v = arith::MaximumFOp::create(b, loc, v,
+                                        e.cst(lo->convertToDouble()));
+        if (std::optional<APFloat> hi = clip.getMax())
+          v = arith::MinimumFOp::create(b, loc, v,
+                                        e.cst(hi->convertToDouble()));
+        return v;
+      })
+      .Case([&](CastOp cast) {
+        return e.cast(lhs(), getElementTypeOrSelf(cast.getInput().getType()),
+                      cast.getTo());
+      })
+      .Case([&](WhereOp) { return e.select(operands[0], operands[1], operands[2]); })
+      .Case([&](EqOp) -> Value {
+        if (boolOperands)
+          return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lhs(),
+                                       rhs());
+        return e.cmp(P::OEQ, lhs(), rhs());
+      })
+      .Case([&](LtOp) { return e.cmp(P::OLT, lhs(), rhs()); })
+      .Case([&](LeOp) { return e.cmp(P::OLE, lhs(), rhs()); })
+      .Case([&](GtOp) { return e.cmp(P::OGT, lhs(), rhs()); })
+      .Case([&](GeOp) { return e.cmp(P::OGE, lhs(), rhs()); })
+      .Case([&](AndOp) -> Value {
+        return arith::AndIOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](OrOp) -> Value {
+        return arith::OrIOp::create(b, loc, lhs(), rhs());
+      })
+      .Case([&](NotOp) -> Value {
+        Value ones = createConstant(b, loc, lhs().getType(), 1);
+        return arith::XOrIOp::create(b, loc, lhs(), ones);
+      })
+      .Default([](Operation *) -> Value {
+        llvm_unreachable("op not checked by checkElementwiseSupported");
+      });
+}

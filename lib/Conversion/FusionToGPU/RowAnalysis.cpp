@@ -1,0 +1,172 @@
+//===- RowAnalysis.cpp - Per-element / per-row view of a row group --------===//
+//
+// This file implements the classification of a row group's values into
+// per-element and per-row, and their levels (see RowAnalysis.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "RowAnalysis.h"
+#include "KernelBuilder.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+SmallVector<int64_t> gpu_codegen::padShape(ArrayRef<int64_t> shape,
+                                           size_t rank) {
+  SmallVector<int64_t> padded(rank - std::min(rank, shape.size()), 1);
+  llvm::append_range(padded, shape);
+  return padded;
+}
+
+static std::optional<RowReduction> matchReduction(Operation *op) {
+  auto make = [&](ReduceKind kind) {
+    return RowReduction{op, kind, op->getOperand(0), op->getResult(0)};
+  };
+  if (isa<ReduceSumOp>(op))
+    return make(ReduceKind::Sum);
+  if (isa<ReduceMeanOp>(op))
+    return make(ReduceKind::Mean);
+  if (isa<ReduceMaxOp>(op))
+    return make(ReduceKind::Max);
+  if (isa<ReduceMinOp>(op))
+    return make(ReduceKind::Min);
+  if (isa<ReduceProdOp>(op))
+    return make(ReduceKind::Prod);
+  return std::nullopt;
+}
+
+bool gpu_codegen::hasReduction(FusionOp fusion) {
+  for (Operation &op : fusion.getBodyBlock())
+    if (matchReduction(&op))
+      return true;
+  return false;
+}
+
+/// The reduced axes of a reduction, normalised and sorted.
+static SmallVector<int64_t> reducedAxes(Operation *op, int64_t rank) {
+  ArrayRef<int64_t> axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
+  SmallVector<int64_t> normal;
+  if (axes.empty()) {
+    for (int64_t a = 0; a < rank; ++a)
+      normal.push_back(a);
+    return normal;
+  }
+  for (int64_t a : axes)
+    normal.push_back(a < 0 ? a + rank : a);
+  llvm::sort(normal);
+  return normal;
+}
+
+FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
+  Block &body = fusion.getBodyBlock();
+  RowAnalysis a;
+
+  // The first reduction fixes the row; the others must agree.
+  for (Operation &op : body.without_terminator()) {
+    std::optional<RowReduction> red = matchReduction(&op);
+    if (!red)
+      continue;
+    auto type = cast<RankedTensorType>(red->input.getType());
+    SmallVector<int64_t> axes = reducedAxes(&op, type.getRank());
+    bool trailing = !axes.empty() && axes.back() == type.getRank() - 1;
+    for (size_t i = 1; i < axes.size(); ++i)
+      trailing &= axes[i] == axes[i - 1] + 1;
+    if (!trailing)
+      return op.emitError() << "'" << op.getName()
+                            << "' must reduce trailing axes of its input to "
+                               "be lowered by the GPU row strategy";
+    if (a.reductions.empty()) {
+      a.iterShape.assign(type.getShape().begin(), type.getShape().end());
+      a.rowAxis = axes.front();
+    } else if (type.getShape() != ArrayRef(a.iterShape) ||
+               axes.front() != static_cast<int64_t>(a.rowAxis)) {
+      return op.emitError()
+             << "'" << op.getName()
+             << "' reduces a different row than the group's first reduction";
+    }
+    a.reductions.push_back(*red);
+  }
+  assert(!a.reductions.empty() && "row strategy on a group without reduction");
+  for (int64_t d : a.leadShape())
+    a.numRows *= d;
+  for (int64_t d : a.rowShape())
+    a.rowWidth *= d;
+  size_t rank = a.iterShape.size();
+
+  // Classify one non-reduction value by its shape.
+  auto classify = [&](Value v, Operation *where) -> LogicalResult {
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
+    if (shape.size() > rank)
+      return where->emitError() << "value of rank " << shape.size()
+                                << " outranks the row group's iteration shape";
+    SmallVector<int64_t> padded = padShape(shape, rank);
+    for (size_t d = 0; d < rank; ++d)
+      if (padded[d] != 1 && padded[d] != a.iterShape[d])
+        return where->emitError()
+               << "value of type " << v.getType()
+               << " does not broadcast to the row group's iteration shape";
+    if (llvm::all_of(ArrayRef(padded).drop_front(a.rowAxis),
+                     [](int64_t d) { return d == 1; }))
+      a.perRow.insert(v);
+    return success();
+  };
+
+  for (BlockArgument arg : body.getArguments()) {
+    if (failed(classify(arg, fusion)))
+      return failure();
+    a.level[arg] = 0;
+  }
+  for (Operation &op : body.without_terminator()) {
+    if (std::optional<RowReduction> red = matchReduction(&op)) {
+      if (a.perRow.contains(red->input))
+        return op.emitError() << "'" << op.getName()
+                              << "' reduces a value that is constant along "
+                                 "the row";
+      // Without keepdims the result's shape no longer lines up with the
+      // row, so it may only leave the group.
+      if (!op.hasAttr("keepdims"))
+        for (Operation *user : red->result.getUsers())
+          if (!isa<YieldOp>(user))
+            return user->emitError()
+                   << "uses a reduction without keepdims inside the row "
+                      "group; only keepdims reductions can be broadcast back";
+      a.perRow.insert(red->result);
+      a.level[red->result] = a.level.lookup(red->input) + 1;
+      continue;
+    }
+    if (auto constant = dyn_cast<ConstantOp>(op)) {
+      auto attr = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!attr || !attr.isSplat())
+        return op.emitError()
+               << "only splat constants are supported inside GPU kernels";
+    } else if (failed(checkElementwiseSupported(&op))) {
+      return failure();
+    }
+    unsigned level = 0;
+    for (Value operand : op.getOperands())
+      level = std::max(level, a.level.lookup(operand));
+    for (Value result : op.getResults()) {
+      if (failed(classify(result, &op)))
+        return failure();
+      a.level[result] = level;
+    }
+  }
+
+  // Results: full rows, or one value per row.
+  for (auto [yielded, result] :
+       llvm::zip(body.getTerminator()->getOperands(), fusion.getResults())) {
+    auto type = cast<RankedTensorType>(result.getType());
+    bool fullRow = type.getShape() == ArrayRef(a.iterShape);
+    bool onePerRow = a.perRow.contains(yielded) &&
+                     type.getNumElements() == a.numRows;
+    if (!fullRow && !onePerRow)
+      return fusion.emitError()
+             << "row group result of type " << type
+             << " is neither a full row nor one value per row";
+    a.maxLevel = std::max(a.maxLevel, a.level.lookup(yielded));
+  }
+  for (const RowReduction &red : a.reductions)
+    a.maxLevel = std::max(a.maxLevel, a.level.lookup(red.input));
+  return a;
+}

@@ -1,0 +1,64 @@
+//===- RowAnalysis.h - Per-element / per-row view of a row group -*- C++ -*-===//
+//
+// This file declares the analysis behind the row strategy. A row group
+// reduces over trailing axes [rowAxis, rank) of one iteration shape; every
+// value in it is either per-element (varies along the row) or per-row
+// (constant along it: reduction results, values computed from them, row
+// vectors such as [M, 1] inputs, splat constants). Each value also has a
+// level: the number of reductions on its longest path from the inputs, which
+// is the pass over the row in which it becomes available.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_LIB_CONVERSION_FUSIONTOGPU_ROWANALYSIS_H
+#define RONG_LIB_CONVERSION_FUSIONTOGPU_ROWANALYSIS_H
+
+#include "rong/IR/RongOps.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace mlir::rong::gpu_codegen {
+
+enum class ReduceKind { Sum, Mean, Max, Min, Prod };
+
+struct RowReduction {
+  Operation *op;
+  ReduceKind kind;
+  Value input;
+  Value result;
+};
+
+struct RowAnalysis {
+  /// Shape of the per-element values.
+  SmallVector<int64_t> iterShape;
+  /// First reduced axis; the row is iterShape[rowAxis:].
+  unsigned rowAxis = 0;
+  int64_t numRows = 1;
+  int64_t rowWidth = 1;
+  llvm::DenseMap<Value, unsigned> level;
+  llvm::DenseSet<Value> perRow;
+  SmallVector<RowReduction> reductions;
+  unsigned maxLevel = 0;
+
+  ArrayRef<int64_t> leadShape() const {
+    return ArrayRef(iterShape).take_front(rowAxis);
+  }
+  ArrayRef<int64_t> rowShape() const {
+    return ArrayRef(iterShape).drop_front(rowAxis);
+  }
+};
+
+/// True if the fusion body holds a reduction, i.e. needs the row strategy.
+bool hasReduction(FusionOp fusion);
+
+/// Analyses a row group; emits an error on the first op the row strategy
+/// cannot handle.
+FailureOr<RowAnalysis> analyzeRowGroup(FusionOp fusion);
+
+/// `shape` right-aligned to `rank` with leading 1s.
+SmallVector<int64_t> padShape(ArrayRef<int64_t> shape, size_t rank);
+
+} // namespace mlir::rong::gpu_codegen
+
+#endif // RONG_LIB_CONVERSION_FUSIONTOGPU_ROWANALYSIS_H

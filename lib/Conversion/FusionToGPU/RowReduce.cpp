@@ -1,0 +1,137 @@
+//===- RowReduce.cpp - Reducing a row's partial values across threads -----===//
+//
+// This file implements the cross-thread reduction of the row strategy. A
+// butterfly of `gpu.shuffle xor` over the subgroup leaves the subgroup's
+// result in every lane. With several subgroups per row, lane 0 of each writes
+// its result to shared memory, one barrier publishes them, and every
+// subgroup reads all of them back (lane i reads slot i mod #subgroups) and
+// runs a short butterfly over them: every thread ends with the row's value
+// without a second barrier.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RowReduce.h"
+#include "KernelBuilder.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+Value gpu_codegen::reductionIdentity(OpBuilder &b, Location loc,
+                                     ReduceKind kind, Type type) {
+  double inf = std::numeric_limits<double>::infinity();
+  switch (kind) {
+  case ReduceKind::Sum:
+  case ReduceKind::Mean:
+    return createConstant(b, loc, type, 0.0);
+  case ReduceKind::Max:
+    return createConstant(b, loc, type, -inf);
+  case ReduceKind::Min:
+    return createConstant(b, loc, type, inf);
+  case ReduceKind::Prod:
+    return createConstant(b, loc, type, 1.0);
+  }
+  llvm_unreachable("unknown reduction kind");
+}
+
+Value gpu_codegen::combinePartials(OpBuilder &b, Location loc, ReduceKind kind,
+                                   Value lhs, Value rhs) {
+  switch (kind) {
+  case ReduceKind::Sum:
+  case ReduceKind::Mean:
+    return arith::AddFOp::create(b, loc, lhs, rhs);
+  case ReduceKind::Max:
+    return arith::MaximumFOp::create(b, loc, lhs, rhs);
+  case ReduceKind::Min:
+    return arith::MinimumFOp::create(b, loc, lhs, rhs);
+  case ReduceKind::Prod:
+    return arith::MulFOp::create(b, loc, lhs, rhs);
+  }
+  llvm_unreachable("unknown reduction kind");
+}
+
+Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
+                                Value vector) {
+  if (!isa<VectorType>(vector.getType()))
+    return vector;
+  vector::CombiningKind combining = vector::CombiningKind::ADD;
+  switch (kind) {
+  case ReduceKind::Sum:
+  case ReduceKind::Mean:
+    combining = vector::CombiningKind::ADD;
+    break;
+  case ReduceKind::Max:
+    combining = vector::CombiningKind::MAXIMUMF;
+    break;
+  case ReduceKind::Min:
+    combining = vector::CombiningKind::MINIMUMF;
+    break;
+  case ReduceKind::Prod:
+    combining = vector::CombiningKind::MUL;
+    break;
+  }
+  return vector::ReductionOp::create(b, loc, combining, vector);
+}
+
+/// Butterfly over groups of `span` lanes of a `width`-lane subgroup.
+static Value butterfly(OpBuilder &b, Location loc, ReduceKind kind,
+                       Value value, int64_t span, int64_t width) {
+  for (int64_t offset = span / 2; offset >= 1; offset /= 2) {
+    auto shuffle = gpu::ShuffleOp::create(
+        b, loc, value, static_cast<int32_t>(offset),
+        static_cast<int32_t>(width), gpu::ShuffleMode::XOR);
+    value = combinePartials(b, loc, kind, value, shuffle.getShuffleResult());
+  }
+  return value;
+}
+
+SmallVector<Value> gpu_codegen::reduceAcrossRow(OpBuilder &b, Location loc,
+                                                const RowThreads &threads,
+                                                ArrayRef<Value> partials,
+                                                ArrayRef<ReduceKind> kinds,
+                                                int64_t firstSlot) {
+  int64_t sg = threads.subgroupSize;
+  SmallVector<Value> values;
+  for (auto [value, kind] : llvm::zip(partials, kinds))
+    values.push_back(butterfly(b, loc, kind, value, sg, sg));
+  if (threads.threadsPerRow <= sg)
+    return values;
+
+  int64_t numSubgroups = threads.threadsPerRow / sg;
+  Value sgConst = indexConstant(b, loc, sg);
+  Value laneInSubgroup = arith::RemUIOp::create(b, loc, threads.lane, sgConst);
+  Value subgroup = arith::DivUIOp::create(b, loc, threads.lane, sgConst);
+  Value isLeader =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, laneInSubgroup,
+                            indexConstant(b, loc, 0));
+  auto slotIndex = [&](int64_t slot, Value within) -> Value {
+    return arith::AddIOp::create(
+        b, loc, indexConstant(b, loc, (firstSlot + slot) * numSubgroups),
+        within);
+  };
+  {
+    auto guard = scf::IfOp::create(b, loc, isLeader, /*withElse=*/false);
+    OpBuilder::InsertionGuard ig(b);
+    b.setInsertionPoint(guard.thenBlock()->getTerminator());
+    for (auto [i, value] : llvm::enumerate(values))
+      memref::StoreOp::create(b, loc, value, threads.scratch,
+                              ValueRange{slotIndex(i, subgroup)});
+  }
+  gpu::BarrierOp::create(b, loc);
+  Value source = arith::RemUIOp::create(b, loc, laneInSubgroup,
+                                        indexConstant(b, loc, numSubgroups));
+  for (auto [i, kind] : llvm::enumerate(kinds)) {
+    Value gathered = memref::LoadOp::create(b, loc, threads.scratch,
+                                            ValueRange{slotIndex(i, source)});
+    values[i] = butterfly(b, loc, kind, gathered, numSubgroups, sg);
+  }
+  return values;
+}

@@ -1,0 +1,416 @@
+//===- RowStrategy.cpp - Row groups: one subgroup or one block per row ----===//
+//
+// This file implements the row strategy for groups that reduce over trailing
+// axes (softmax, LayerNorm, RMSNorm, reductions with producers and
+// consumers). The row is walked in passes, one per level (RowAnalysis.h):
+// pass L evaluates the per-element values reductions of level L need,
+// accumulates them per thread, then reduces across the row's threads; the
+// results become per-row values for the next pass, and the group's outputs
+// are stored in the pass of their level.
+//
+// Threads per row: one subgroup for short rows, a block for long ones (the
+// threshold is subgroupSize * vector width * kWarpChunks elements). Each
+// thread owns K chunks of `vectorBytes` of the row. When K is small the
+// passes are unrolled and the chunks' loaded and computed values stay in
+// registers across passes: the row is read from global memory once. Longer
+// rows loop over their chunks and re-read the row in every pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelBuilder.h"
+#include "RowAnalysis.h"
+#include "RowReduce.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+#include "llvm/ADT/bit.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+namespace {
+
+/// Rows up to subgroupSize * kWarpChunks vectors get one subgroup each.
+constexpr int64_t kWarpChunks = 8;
+/// Threads of a block that holds several one-subgroup rows.
+constexpr int64_t kRowsBlockThreads = 256;
+/// Chunks per thread a block-per-row kernel aims for: enough independent
+/// loads in flight per thread, few registers.
+constexpr int64_t kBlockChunks = 4;
+/// Above this many chunks per thread the row no longer stays in registers.
+constexpr int64_t kMaxRegisterChunks = 16;
+
+struct RowPlan {
+  unsigned width = 1;       // elements per chunk (vector width)
+  int64_t threadsPerRow = 1;
+  int64_t rowsPerBlock = 1;
+  int64_t chunksPerThread = 1;
+  bool inRegisters = true;
+};
+
+RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
+                   const TargetDescriptor &target) {
+  RowPlan plan;
+  unsigned maxBytes = 1;
+  bool anyBool = false;
+  for (Type type : llvm::concat<Type>(fusion.getOperandTypes(),
+                                      fusion.getResultTypes())) {
+    Type element = getElementTypeOrSelf(type);
+    maxBytes = std::max(maxBytes, elementBytes(element));
+    anyBool |= element.isInteger(1);
+  }
+  unsigned width = std::max(1u, target.vectorBytes / maxBytes);
+  int64_t inner = a.iterShape.back();
+  if (anyBool || inner % width != 0)
+    width = 1;
+  for (Value input : fusion.getInputs()) {
+    SmallVector<int64_t> padded = padShape(
+        cast<RankedTensorType>(input.getType()).getShape(), a.iterShape.size());
+    if (padded.back() != 1 && padded.back() != inner)
+      width = 1;
+  }
+  plan.width = width;
+
+  int64_t chunks = a.rowWidth / width;
+  int64_t sg = target.subgroupSize;
+  int64_t maxThreads = llvm::bit_floor<uint64_t>(target.maxThreadsPerBlock);
+  if (chunks <= sg * kWarpChunks) {
+    plan.threadsPerRow = sg;
+    plan.rowsPerBlock = std::max<int64_t>(
+        1, std::min<int64_t>(kRowsBlockThreads, maxThreads) / sg);
+  } else {
+    int64_t want = llvm::PowerOf2Ceil(llvm::divideCeil(chunks, kBlockChunks));
+    plan.threadsPerRow = std::clamp<int64_t>(want, sg, maxThreads);
+  }
+  plan.chunksPerThread = llvm::divideCeil(chunks, plan.threadsPerRow);
+  plan.inRegisters = plan.chunksPerThread <= kMaxRegisterChunks;
+  return plan;
+}
+
+/// One thread's chunk of a row: its column, whether it lies inside the row,
+/// and the values computed on it so far.
+struct Chunk {
+  Value column;   // first column of the chunk
+  Value loadColumn; // column clamped into the row, safe to read
+  Value inBounds; // i1, null when the chunk is always inside the row
+  llvm::DenseMap<Value, Value> values;
+};
+
+struct RowEmitter {
+  RowEmitter(OpBuilder &b, Location loc, KernelSkeleton &kernel,
+             const RowAnalysis &a, const RowPlan &plan)
+      : b(b), loc(loc), kernel(kernel), a(a), plan(plan) {}
+
+  OpBuilder &b;
+  Location loc;
+  KernelSkeleton &kernel;
+  const RowAnalysis &a;
+  const RowPlan &plan;
+  RowThreads threads;
+  Value row;
+  SmallVector<Value> inputs, outputs;
+  llvm::DenseMap<Value, Value> rowValues;
+  int64_t nextSlot = 0;
+
+  Type computeType() { return getComputeType(b.getF32Type(), plan.width); }
+
+  /// Offset of row `row` in an operand of padded shape `padded`, scaled by the
+  /// operand's row length.
+  Value operandRowBase(ArrayRef<int64_t> padded) {
+    ArrayRef<int64_t> lead = ArrayRef(padded).take_front(a.rowAxis);
+    int64_t rowLength = 1;
+    for (int64_t d : ArrayRef(padded).drop_front(a.rowAxis))
+      rowLength *= d;
+    Value base = mapBroadcastIndex(b, loc, a.leadShape(), lead, row);
+    return arith::MulIOp::create(b, loc, base,
+                                 indexConstant(b, loc, rowLength));
+  }
+
+  /// Per-row value `v` as a scalar; evaluated once, at the top level.
+  Value rowValue(Value v) {
+    if (Value known = rowValues.lookup(v))
+      return known;
+    Value result;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      SmallVector<int64_t> padded = padShape(
+          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
+      result = loadCompute(b, loc, inputs[arg.getArgNumber()],
+                           operandRowBase(padded), 1, false);
+    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
+      result = emitSplatConstant(b, constant, 1);
+    } else {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(rowValue(operand));
+      result = emitElementwise(b, op, operands, 1);
+    }
+    rowValues[v] = result;
+    return result;
+  }
+
+  /// Evaluates every per-row value available once reductions of level <=
+  /// `level` are done, so that later passes find them defined at the top.
+  void evaluateRowValues(unsigned level) {
+    Block &body = kernel.fusion.getBodyBlock();
+    for (BlockArgument arg : body.getArguments())
+      if (a.perRow.contains(arg))
+        rowValue(arg);
+    for (Operation &op : body.without_terminator())
+      for (Value result : op.getResults())
+        if (a.perRow.contains(result) && a.level.lookup(result) <= level &&
+            !rowValues.count(result))
+          rowValue(result);
+  }
+
+  /// Per-element value `v` on `chunk`.
+  Value elementValue(Value v, Chunk &chunk) {
+    if (Value known = chunk.values.lookup(v))
+      return known;
+    Value result;
+    if (a.perRow.contains(v)) {
+      result = splatTo(b, loc, rowValues.lookup(v),
+                       getComputeType(getElementTypeOrSelf(
+                                          rowValues.lookup(v).getType()),
+                                      plan.width));
+    } else if (auto arg = dyn_cast<BlockArgument>(v)) {
+      SmallVector<int64_t> padded = padShape(
+          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
+      ArrayRef<int64_t> rowPart = ArrayRef(padded).drop_front(a.rowAxis);
+      Value column = mapBroadcastIndex(b, loc, a.rowShape(), rowPart,
+                                       chunk.loadColumn);
+      Value offset =
+          arith::AddIOp::create(b, loc, operandRowBase(padded), column);
+      bool splat = plan.width > 1 && padded.back() == 1;
+      result = loadCompute(b, loc, inputs[arg.getArgNumber()], offset,
+                           plan.width, splat);
+    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
+      result = emitSplatConstant(b, constant, plan.width);
+    } else {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(elementValue(operand, chunk));
+      result = emitElementwise(b, op, operands, plan.width);
+    }
+    chunk.values[v] = result;
+    return result;
+  }
+
+  /// Sets up the columns of chunk `k` (a constant or a loop index).
+  void initChunk(Chunk &chunk, Value k, bool mayOverhang) {
+    Value first = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, k,
+                              indexConstant(b, loc, plan.threadsPerRow)),
+        threads.lane);
+    chunk.column =
+        arith::MulIOp::create(b, loc, first, indexConstant(b, loc, plan.width));
+    chunk.loadColumn = chunk.column;
+    chunk.inBounds = nullptr;
+    if (!mayOverhang)
+      return;
+    Value width = indexConstant(b, loc, a.rowWidth);
+    chunk.inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           chunk.column, width);
+    chunk.loadColumn = arith::MinUIOp::create(
+        b, loc, chunk.column, indexConstant(b, loc, a.rowWidth - plan.width));
+  }
+
+  /// Work of one pass on one chunk: accumulate the pass's reductions into
+  /// `accs` and store the outputs of this level.
+  SmallVector<Value> step(Chunk &chunk, unsigned level,
+                          ArrayRef<const RowReduction *> reds,
+                          ValueRange accs) {
+    SmallVector<Value> next;
+    for (auto [red, acc] : llvm::zip(reds, accs)) {
+      Value v = elementValue(red->input, chunk);
+      if (chunk.inBounds)
+        v = arith::SelectOp::create(
+            b, loc, chunk.inBounds, v,
+            reductionIdentity(b, loc, red->kind, v.getType()));
+      next.push_back(combinePartials(b, loc, red->kind, acc, v));
+    }
+    Block &body = kernel.fusion.getBodyBlock();
+    for (auto [i, yielded] :
+         llvm::enumerate(body.getTerminator()->getOperands())) {
+      if (a.perRow.contains(yielded) || a.level.lookup(yielded) != level)
+        continue;
+      Value value = elementValue(yielded, chunk);
+      OpBuilder::InsertionGuard guard(b);
+      if (chunk.inBounds) {
+        auto ifOp = scf::IfOp::create(b, loc, chunk.inBounds, false);
+        b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      }
+      Value rowBase = arith::MulIOp::create(
+          b, loc, row, indexConstant(b, loc, a.rowWidth));
+      Value offset = arith::AddIOp::create(b, loc, rowBase, chunk.column);
+      storeCompute(b, loc, value, outputs[i], offset);
+    }
+    return next;
+  }
+
+  void emit() {
+    SmallVector<Chunk> chunks(plan.inRegisters ? plan.chunksPerThread : 0);
+    for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k) {
+      bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
+      initChunk(chunks[k], indexConstant(b, loc, k), overhang);
+    }
+    bool loopOverhang =
+        a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
+
+    for (unsigned level = 0; level <= a.maxLevel; ++level) {
+      evaluateRowValues(level);
+      SmallVector<const RowReduction *> reds;
+      SmallVector<Value> accs;
+      for (const RowReduction &red : a.reductions)
+        if (a.level.lookup(red.input) == level) {
+          reds.push_back(&red);
+          accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
+        }
+
+      // A pass with neither reductions nor full-row outputs has no work.
+      Block &body = kernel.fusion.getBodyBlock();
+      bool stores = llvm::any_of(
+          body.getTerminator()->getOperands(), [&](Value yielded) {
+            return !a.perRow.contains(yielded) &&
+                   a.level.lookup(yielded) == level;
+          });
+      if (reds.empty() && !stores)
+        continue;
+
+      if (plan.inRegisters) {
+        for (Chunk &chunk : chunks)
+          accs = step(chunk, level, reds, accs);
+      } else {
+        auto loop = scf::ForOp::create(
+            b, loc, indexConstant(b, loc, 0),
+            indexConstant(b, loc, plan.chunksPerThread),
+            indexConstant(b, loc, 1), accs,
+            [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(inner.getInsertionBlock(),
+                                  inner.getInsertionPoint());
+              Chunk chunk;
+              initChunk(chunk, k, loopOverhang);
+              SmallVector<Value> next = step(chunk, level, reds, iterArgs);
+              scf::YieldOp::create(b, loc, next);
+            });
+        accs.assign(loop.getResults().begin(), loop.getResults().end());
+      }
+      if (reds.empty())
+        continue;
+
+      SmallVector<Value> partials;
+      SmallVector<ReduceKind> kinds;
+      for (auto [red, acc] : llvm::zip(reds, accs)) {
+        partials.push_back(reduceVector(b, loc, red->kind, acc));
+        kinds.push_back(red->kind);
+      }
+      SmallVector<Value> totals =
+          reduceAcrossRow(b, loc, threads, partials, kinds, nextSlot);
+      nextSlot += reds.size();
+      for (auto [red, total] : llvm::zip(reds, totals)) {
+        if (red->kind == ReduceKind::Mean)
+          total = arith::DivFOp::create(
+              b, loc, total,
+              createConstant(b, loc, total.getType(),
+                             static_cast<double>(a.rowWidth)));
+        rowValues[red->result] = total;
+      }
+    }
+
+    // One value per row: the row's first thread stores it.
+    evaluateRowValues(a.maxLevel + 1);
+    Block &body = kernel.fusion.getBodyBlock();
+    Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          threads.lane, indexConstant(b, loc, 0));
+    for (auto [i, yielded] :
+         llvm::enumerate(body.getTerminator()->getOperands())) {
+      if (!a.perRow.contains(yielded))
+        continue;
+      auto ifOp = scf::IfOp::create(b, loc, isFirst, false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      storeCompute(b, loc, rowValue(yielded), outputs[i], row);
+    }
+  }
+};
+
+} // namespace
+
+FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
+  FusionOp fusion = kernel.fusion;
+  const TargetDescriptor &target = kernel.target;
+  FailureOr<RowAnalysis> analysis = analyzeRowGroup(fusion);
+  if (failed(analysis))
+    return failure();
+  const RowAnalysis &a = *analysis;
+  RowPlan plan = choosePlan(a, fusion, target);
+
+  LaunchConfig config;
+  bool warpPerRow = plan.threadsPerRow == target.subgroupSize;
+  int64_t numBlocks = llvm::divideCeil(a.numRows, plan.rowsPerBlock);
+  if (numBlocks > std::numeric_limits<int32_t>::max())
+    return fusion.emitError() << "row group of " << a.numRows
+                              << " rows exceeds the 1-D grid";
+  config.grid = {numBlocks, 1, 1};
+  config.block = {plan.threadsPerRow, plan.rowsPerBlock, 1};
+  config.strategy = warpPerRow ? "row.warp" : "row.block";
+  if (!plan.inRegisters)
+    config.strategy += ".loop";
+
+  gpu::GPUFuncOp func = kernel.func;
+  Location loc = fusion.getLoc();
+  MLIRContext *ctx = func.getContext();
+  Value scratch;
+  if (!warpPerRow) {
+    int64_t slots = static_cast<int64_t>(a.reductions.size()) *
+                    (plan.threadsPerRow / target.subgroupSize);
+    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto type = MemRefType::get({slots}, Float32Type::get(ctx),
+                                MemRefLayoutAttrInterface{}, workgroup);
+    scratch = func.addWorkgroupAttribution(type, loc);
+    config.staticSharedBytes = slots * 4;
+  }
+
+  OpBuilder b(func.getBody().front().getTerminator());
+  RowEmitter emitter(b, loc, kernel, a, plan);
+  for (unsigned i = 0; i < fusion.getNumOperands(); ++i)
+    emitter.inputs.push_back(flattenBuffer(b, loc, kernel.input(i)));
+  for (unsigned i = 0; i < fusion.getNumResults(); ++i)
+    emitter.outputs.push_back(flattenBuffer(b, loc, kernel.output(i)));
+
+  Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  Value row = blockId;
+  if (warpPerRow) {
+    Value sub = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::y);
+    row = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, blockId,
+                              indexConstant(b, loc, plan.rowsPerBlock)),
+        sub);
+    // Rows of a block are independent subgroups without barriers, so the
+    // tail block can simply skip the rows past the end.
+    if (a.numRows % plan.rowsPerBlock != 0) {
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           row,
+                                           indexConstant(b, loc, a.numRows));
+      auto guard = scf::IfOp::create(b, loc, inside, false);
+      b.setInsertionPoint(guard.thenBlock()->getTerminator());
+    }
+  }
+  emitter.threads = RowThreads{plan.threadsPerRow, target.subgroupSize, lane,
+                               scratch};
+  emitter.row = row;
+  emitter.emit();
+  return config;
+}

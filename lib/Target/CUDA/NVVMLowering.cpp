@@ -1,0 +1,38 @@
+//===- NVVMLowering.cpp - Kernel IR to the NVVM and LLVM dialects ---------===//
+//
+// This file implements the first half of the NVIDIA backend: upstream passes
+// that take each gpu.module from kernel IR to the LLVM and NVVM dialects.
+// memref views (the strategies' flattened buffers) are expanded to strided
+// metadata first, structured control flow becomes branches, and
+// convert-gpu-to-nvvm lowers the rest with the bare-pointer calling
+// convention, so a kernel takes exactly one pointer per buffer argument and
+// the launcher passes device pointers in argument order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Target/CUDA/CUDABackend.h"
+
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+LogicalResult mlir::rong::cuda::lowerKernelIRToNVVM(ModuleOp container) {
+  PassManager pm(container.getContext());
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createSCFToControlFlowPass());
+  ConvertGpuOpsToNVVMOpsOptions options;
+  options.useBarePtrCallConv = true;
+  kernels.addPass(createConvertGpuOpsToNVVMOps(options));
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  return pm.run(container);
+}

@@ -1,0 +1,118 @@
+// RUN: rong-opt %s --split-input-file --rong-fusion-to-gpu=target=sm_90 --verify-diagnostics
+
+// Tests that an op without a GPU strategy is named in the error.
+
+func.func @matmul_epilogue(%a: tensor<8x16xf32>, %b: tensor<16x4xf32>) -> tensor<8x4xf32> {
+  %r = rong.fusion kind = "epilogue" (%a, %b) : (tensor<8x16xf32>, tensor<16x4xf32>) -> tensor<8x4xf32> {
+  ^bb0(%x: tensor<8x16xf32>, %y: tensor<16x4xf32>):
+    // expected-error@+1 {{'rong.matmul' is not supported by the GPU kernel strategies}}
+    %m = rong.matmul %x, %y : tensor<8x16xf32>, tensor<16x4xf32>
+    %g = rong.relu %m : tensor<8x4xf32>
+    rong.yield %g : tensor<8x4xf32>
+  }
+  return %r : tensor<8x4xf32>
+}
+
+// -----
+
+// Tests that a reduction over a leading axis is rejected by the row strategy.
+
+func.func @leading_axis(%x: tensor<8x16xf32>) -> tensor<1x16xf32> {
+  %r = rong.fusion kind = "reduction" (%x) : (tensor<8x16xf32>) -> tensor<1x16xf32> {
+  ^bb0(%a: tensor<8x16xf32>):
+    // expected-error@+1 {{'rong.reduce_sum' must reduce trailing axes of its input to be lowered by the GPU row strategy}}
+    %s = rong.reduce_sum %a axes = [0] keepdims : tensor<8x16xf32>
+    rong.yield %s : tensor<1x16xf32>
+  }
+  return %r : tensor<1x16xf32>
+}
+
+// -----
+
+// Tests that a reduction without keepdims cannot be broadcast back.
+
+func.func @no_keepdims(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %r = rong.fusion kind = "stitch" (%x) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
+  ^bb0(%a: tensor<8x16xf32>):
+    %s = rong.reduce_sum %a axes = [-1] : tensor<8x16xf32>
+    %e = rong.reshape %s shape = [8, 1] : tensor<8xf32>
+    // expected-error@-1 {{uses a reduction without keepdims inside the row group; only keepdims reductions can be broadcast back}}
+    %d = rong.sub %a, %e : tensor<8x16xf32>, tensor<8x1xf32>
+    rong.yield %d : tensor<8x16xf32>
+  }
+  return %r : tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that two reductions over different rows cannot share one kernel.
+
+func.func @two_rows(%x: tensor<8x16xf32>) -> (tensor<8x1xf32>, tensor<8x16xf32>) {
+  %r:2 = rong.fusion kind = "reduction" (%x) : (tensor<8x16xf32>) -> (tensor<8x1xf32>, tensor<8x16xf32>) {
+  ^bb0(%a: tensor<8x16xf32>):
+    %s = rong.reduce_sum %a axes = [-1] keepdims : tensor<8x16xf32>
+    // expected-error@+1 {{'rong.reduce_max' reduces a different row than the group's first reduction}}
+    %m = rong.reduce_max %a axes = [0, 1] keepdims : tensor<8x16xf32>
+    %y = rong.mul %a, %m : tensor<8x16xf32>, tensor<1x1xf32>
+    rong.yield %s, %y : tensor<8x1xf32>, tensor<8x16xf32>
+  }
+  return %r#0, %r#1 : tensor<8x1xf32>, tensor<8x16xf32>
+}
+
+// -----
+
+// Tests that integer arithmetic is reported, not miscompiled.
+
+func.func @integers(%x: tensor<8xi32>) -> tensor<8xi32> {
+  %r = rong.fusion kind = "loop" (%x) : (tensor<8xi32>) -> tensor<8xi32> {
+  ^bb0(%a: tensor<8xi32>):
+    // expected-error@+1 {{element type 'i32' is not supported by the GPU kernel strategies (f32, f16, bf16 and i1 are)}}
+    %s = rong.add %a, %a : tensor<8xi32>, tensor<8xi32>
+    rong.yield %s : tensor<8xi32>
+  }
+  return %r : tensor<8xi32>
+}
+
+// -----
+
+// Tests that only splat constants can live inside a kernel.
+
+func.func @dense_constant(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %r = rong.fusion kind = "loop" (%x) : (tensor<2xf32>) -> tensor<2xf32> {
+  ^bb0(%a: tensor<2xf32>):
+    // expected-error@+1 {{only splat constants are supported inside GPU kernels}}
+    %c = rong.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    %s = rong.add %a, %c : tensor<2xf32>, tensor<2xf32>
+    rong.yield %s : tensor<2xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+// Tests that a loop group must produce results of one shape.
+
+func.func @two_shapes(%x: tensor<4x8xf32>, %v: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>) {
+  // expected-error@+1 {{loop group results of different shapes are not supported}}
+  %r:2 = rong.fusion kind = "horizontal" (%x, %v) : (tensor<4x8xf32>, tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>) {
+  ^bb0(%a: tensor<4x8xf32>, %b: tensor<8xf32>):
+    %s = rong.exp %a : tensor<4x8xf32>
+    %t = rong.neg %b : tensor<8xf32>
+    rong.yield %s, %t : tensor<4x8xf32>, tensor<8xf32>
+  }
+  return %r#0, %r#1 : tensor<4x8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Tests that dynamic shapes are rejected with the offending type.
+
+func.func @dynamic(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  // expected-error@+1 {{GPU kernels need static shapes; found 'tensor<?x8xf32>'}}
+  %r = rong.fusion kind = "loop" (%x) : (tensor<?x8xf32>) -> tensor<?x8xf32> {
+  ^bb0(%a: tensor<?x8xf32>):
+    %s = rong.exp %a : tensor<?x8xf32>
+    rong.yield %s : tensor<?x8xf32>
+  }
+  return %r : tensor<?x8xf32>
+}

@@ -1,0 +1,268 @@
+//===- rong-gpu-compile.cpp - Fusion groups to GPU kernels ----------------===//
+//
+// This file implements rong-gpu-compile, the standalone driver of the GPU
+// code generator: it reads a module whose functions hold rong.fusion groups
+// (or already hold kernel IR), lowers the groups to kernel IR for a target and
+// emits, per kernel, the kernel IR, the NVVM-dialect module, PTX or a cubin.
+// With --out-dir it writes one file per kernel plus manifest.json (kernel
+// symbol, launch configuration, argument order, shapes and element types),
+// which is what a launcher needs to run the kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Conversion/Passes.h"
+#include "rong/InitAll.h"
+#include "rong/Target/CUDA/CUDABackend.h"
+#include "rong/Target/TargetDescriptor.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+namespace cl = llvm::cl;
+
+namespace {
+
+enum class Emit { KernelIR, NVVM, PTX, Cubin };
+
+cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
+                               cl::init("-"));
+cl::opt<std::string> outputFile("o", cl::desc("Output file (default stdout)"),
+                                cl::init("-"));
+cl::opt<std::string> outDir("out-dir",
+                            cl::desc("Write one file per kernel and "
+                                     "manifest.json into this directory"));
+cl::opt<std::string> targetName("target", cl::desc("Target descriptor name"),
+                                cl::init("sm_90"));
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to produce"), cl::init(Emit::PTX),
+    cl::values(clEnumValN(Emit::KernelIR, "kernel-ir", "kernel IR (gpu.func)"),
+               clEnumValN(Emit::NVVM, "nvvm", "LLVM + NVVM dialects"),
+               clEnumValN(Emit::PTX, "ptx", "PTX text"),
+               clEnumValN(Emit::Cubin, "cubin", "cubin (ptxas)")));
+cl::opt<std::string> cudaPath("cuda-path",
+                              cl::desc("CUDA toolkit root (libdevice, ptxas)"));
+cl::opt<std::string> ptxasPath("ptxas", cl::desc("ptxas executable"));
+
+std::string elementName(Type type) {
+  if (type.isF32())
+    return "float32";
+  if (type.isF16())
+    return "float16";
+  if (type.isBF16())
+    return "bfloat16";
+  if (type.isInteger(1))
+    return "bool";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+llvm::json::Array toJSON(ArrayRef<int64_t> values) {
+  llvm::json::Array array;
+  for (int64_t v : values)
+    array.push_back(v);
+  return array;
+}
+
+/// One manifest entry, read off the kernel's attributes.
+llvm::json::Object describeKernel(gpu::GPUModuleOp module,
+                                  gpu::GPUFuncOp func) {
+  llvm::json::Object entry;
+  entry["kernel"] = func.getName().str();
+  entry["module"] = module.getName().str();
+  if (auto grid = func->getAttrOfType<DenseI64ArrayAttr>("rong.grid"))
+    entry["grid"] = toJSON(grid.asArrayRef());
+  if (auto block = func->getAttrOfType<DenseI64ArrayAttr>("rong.block"))
+    entry["block"] = toJSON(block.asArrayRef());
+  if (auto shared = func->getAttrOfType<IntegerAttr>("rong.shared_bytes"))
+    entry["shared_bytes"] = shared.getInt();
+  if (auto strategy = func->getAttrOfType<StringAttr>("rong.strategy"))
+    entry["strategy"] = strategy.getValue().str();
+  if (auto kind = func->getAttrOfType<StringAttr>("rong.fusion_kind"))
+    entry["fusion_kind"] = kind.getValue().str();
+  auto names = func->getAttrOfType<ArrayAttr>("rong.args");
+  llvm::json::Array args;
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto memref = cast<MemRefType>(type);
+    llvm::json::Object arg;
+    if (names && i < names.size())
+      arg["name"] = cast<StringAttr>(names[i]).getValue().str();
+    arg["shape"] = toJSON(memref.getShape());
+    arg["dtype"] = elementName(memref.getElementType());
+    args.push_back(std::move(arg));
+  }
+  entry["args"] = std::move(args);
+  return entry;
+}
+
+LogicalResult writeFile(StringRef path, StringRef contents) {
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file) {
+    llvm::errs() << error << "\n";
+    return failure();
+  }
+  file->os() << contents;
+  file->keep();
+  return success();
+}
+
+int run(MLIRContext &context) {
+  const TargetDescriptor *target = lookupTarget(targetName);
+  if (!target || !target->isGPU()) {
+    llvm::errs() << "unknown GPU target '" << targetName
+                 << "' (known: " << listTargetNames() << ")\n";
+    return 1;
+  }
+  bool needsCUDA = emit != Emit::KernelIR;
+  if (needsCUDA && target->kind != TargetKind::CUDA) {
+    llvm::errs() << "target '" << targetName
+                 << "' has no NVIDIA backend; only --emit=kernel-ir applies\n";
+    return 1;
+  }
+
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  std::string error;
+  auto input = openInputFile(inputFile, &error);
+  if (!input) {
+    llvm::errs() << error << "\n";
+    return 1;
+  }
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  ConvertFusionToGPUPassOptions options;
+  options.target = targetName;
+  pm.addPass(createConvertFusionToGPUPass(options));
+  if (failed(pm.run(*module)))
+    return 1;
+
+  std::string toolkit = cudaPath.empty() ? cuda::defaultToolkitPath()
+                                         : std::string(cudaPath);
+  std::string ptxas = ptxasPath.empty() ? toolkit + "/bin/ptxas"
+                                        : std::string(ptxasPath);
+  bool toDir = !outDir.empty();
+  if (toDir && llvm::sys::fs::create_directories(outDir)) {
+    llvm::errs() << "cannot create " << outDir << "\n";
+    return 1;
+  }
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (emit == Emit::KernelIR) {
+    module->print(os);
+  } else if (emit == Emit::NVVM) {
+    if (failed(cuda::lowerKernelIRToNVVM(*module)))
+      return 1;
+    module->print(os);
+  }
+
+  llvm::json::Array manifest;
+  if (emit == Emit::PTX || emit == Emit::Cubin || toDir) {
+    cuda::CUDAOptions cudaOptions;
+    cudaOptions.toolkitPath = toolkit;
+    for (auto gpuModule : module->getOps<gpu::GPUModuleOp>()) {
+      for (auto func : gpuModule.getOps<gpu::GPUFuncOp>()) {
+        if (!func.isKernel())
+          continue;
+        llvm::json::Object entry = describeKernel(gpuModule, func);
+        std::string name = func.getName().str();
+        if (emit == Emit::PTX || emit == Emit::Cubin) {
+          FailureOr<std::string> ptx =
+              cuda::emitPTX(gpuModule, *target, cudaOptions);
+          if (failed(ptx))
+            return 1;
+          std::string cubin;
+          if (emit == Emit::Cubin) {
+            std::string log;
+            FailureOr<std::string> assembled =
+                cuda::assemblePTX(*ptx, *target, ptxas, log);
+            if (failed(assembled)) {
+              llvm::errs() << "ptxas failed on kernel '" << name
+                           << "':\n" << log << "\n";
+              return 1;
+            }
+            // ptxas is silent on clean input; anything it says is news.
+            if (!log.empty())
+              llvm::errs() << "ptxas on kernel '" << name << "':\n" << log;
+            cubin = std::move(*assembled);
+          }
+          if (toDir) {
+            SmallString<256> path(outDir);
+            llvm::sys::path::append(path, name + ".ptx");
+            if (failed(writeFile(path, *ptx)))
+              return 1;
+            entry["ptx"] = name + ".ptx";
+            if (emit == Emit::Cubin) {
+              path = outDir;
+              llvm::sys::path::append(path, name + ".cubin");
+              if (failed(writeFile(path, cubin)))
+                return 1;
+              entry["cubin"] = name + ".cubin";
+            }
+          } else if (emit == Emit::PTX) {
+            os << "// rong.kernel @" << name << "\n" << *ptx << "\n";
+          } else {
+            os << cubin;
+          }
+        }
+        manifest.push_back(std::move(entry));
+      }
+    }
+  }
+
+  if (toDir) {
+    llvm::json::Object root;
+    root["target"] = target->name.str();
+    root["arch"] = target->arch.str();
+    root["kernels"] = std::move(manifest);
+    SmallString<256> path(outDir);
+    llvm::sys::path::append(path, "manifest.json");
+    std::string json;
+    llvm::raw_string_ostream js(json);
+    js << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+    if (failed(writeFile(path, json)))
+      return 1;
+    if (emit == Emit::KernelIR || emit == Emit::NVVM) {
+      path = outDir;
+      llvm::sys::path::append(path, emit == Emit::KernelIR ? "kernels.mlir"
+                                                           : "kernels.nvvm.mlir");
+      if (failed(writeFile(path, text)))
+        return 1;
+    }
+    return 0;
+  }
+  return failed(writeFile(outputFile, text)) ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Rong GPU code generator: fusion groups -> "
+                              "kernel IR -> NVVM -> PTX -> cubin\n");
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  cuda::registerCUDABackendDependencies(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  return run(context);
+}
