@@ -201,8 +201,8 @@ def bench_kernel(driver, kdir, kernel, device, ns, flush, copy_gbps, gen):
                                   ns.iters, flush))
     if not ns.no_compile:
         try:
-            import torch._dynamo
-            torch._dynamo.reset()
+            from torch import _dynamo  # a plain import would shadow `torch`
+            _dynamo.reset()
             cfn = torch.compile(fn, dynamic=False, fullgraph=True)
             t0 = time.perf_counter()
             cfn(*args)
