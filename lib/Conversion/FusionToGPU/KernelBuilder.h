@@ -106,6 +106,14 @@ Value mapBroadcastIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
 Value loadCompute(OpBuilder &b, Location loc, Value flat, Value index,
                   unsigned width, bool splat);
 
+/// Loads `width` consecutive elements of `flat` (a scalar when `width` is 1)
+/// at `index` as stored, with full-size alignment.
+Value loadRaw(OpBuilder &b, Location loc, Value flat, Value index,
+              unsigned width);
+
+/// Widens a loaded value to its compute type (f32 for floats).
+Value widenToCompute(OpBuilder &b, Location loc, Value raw);
+
 /// Narrows compute value `value` to `flat`'s element type and stores it at
 /// `index`.
 void storeCompute(OpBuilder &b, Location loc, Value value, Value flat,

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include "llvm/ADT/bit.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 
@@ -44,8 +45,10 @@ constexpr int64_t kRowsBlockThreads = 256;
 /// Chunks per thread a block-per-row kernel aims for: enough independent
 /// loads in flight per thread, few registers.
 constexpr int64_t kBlockChunks = 4;
-/// Above this many chunks per thread the row no longer stays in registers.
-constexpr int64_t kMaxRegisterChunks = 16;
+/// Above this many elements per thread (per row-shaped value kept) the row no
+/// longer stays in registers: 32 f32 values per input keep a 1024-thread
+/// block within its 64 registers per thread.
+constexpr int64_t kMaxRegisterElements = 32;
 
 struct RowPlan {
   unsigned width = 1;       // elements per chunk (vector width)
@@ -90,7 +93,8 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
     plan.threadsPerRow = std::clamp<int64_t>(want, sg, maxThreads);
   }
   plan.chunksPerThread = llvm::divideCeil(chunks, plan.threadsPerRow);
-  plan.inRegisters = plan.chunksPerThread <= kMaxRegisterChunks;
+  plan.inRegisters =
+      plan.chunksPerThread * width <= kMaxRegisterElements;
   return plan;
 }
 
@@ -101,6 +105,13 @@ struct Chunk {
   Value loadColumn; // column clamped into the row, safe to read
   Value inBounds; // i1, null when the chunk is always inside the row
   llvm::DenseMap<Value, Value> values;
+};
+
+/// A reduction evaluated in the current pass; `onlineSum` is set when the
+/// reduction is a max computed together with its softmax sum.
+struct PassReduction {
+  const RowReduction *red;
+  const RowReduction *onlineSum;
 };
 
 struct RowEmitter {
@@ -118,6 +129,38 @@ struct RowEmitter {
   SmallVector<Value> inputs, outputs;
   llvm::DenseMap<Value, Value> rowValues;
   int64_t nextSlot = 0;
+  /// Max reductions whose paired sum of exp(x - max) is computed with them in
+  /// one online pass, and the sums so absorbed.
+  llvm::DenseMap<Operation *, const RowReduction *> onlineSums;
+  llvm::DenseSet<Operation *> absorbed;
+  /// Rows kept in shared memory when they do not fit in registers: the
+  /// workgroup buffer of each cached input, and the pass that fills it.
+  llvm::DenseMap<Value, Value> rowCache;
+  llvm::DenseMap<Value, unsigned> cacheFilledIn;
+  unsigned currentLevel = 0;
+
+  /// Pairs `m = max(x)` with `s = sum(exp(x - m))` (softmax, log_softmax)
+  /// when the row is re-read in every pass: one online pass then computes
+  /// both, and the row is read twice instead of three times.
+  void findOnlineSoftmax() {
+    if (plan.inRegisters)
+      return;
+    for (const RowReduction &max : a.reductions) {
+      if (max.kind != ReduceKind::Max)
+        continue;
+      for (const RowReduction &sum : a.reductions) {
+        if (sum.kind != ReduceKind::Sum || absorbed.contains(sum.op))
+          continue;
+        auto exp = sum.input.getDefiningOp<ExpOp>();
+        auto sub = exp ? exp.getInput().getDefiningOp<SubOp>() : SubOp();
+        if (!sub || sub.getLhs() != max.input || sub.getRhs() != max.result)
+          continue;
+        onlineSums[max.op] = &sum;
+        absorbed.insert(sum.op);
+        break;
+      }
+    }
+  }
 
   Type computeType() { return getComputeType(b.getF32Type(), plan.width); }
 
@@ -189,8 +232,33 @@ struct RowEmitter {
       Value offset =
           arith::AddIOp::create(b, loc, operandRowBase(padded), column);
       bool splat = plan.width > 1 && padded.back() == 1;
-      result = loadCompute(b, loc, inputs[arg.getArgNumber()], offset,
-                           plan.width, splat);
+      if (Value cache = rowCache.lookup(arg)) {
+        // The first pass that reads the row copies it to shared memory; the
+        // later ones read it back from there. Each thread reads back only the
+        // columns it wrote, so no barrier is needed.
+        auto filled = cacheFilledIn.find(arg);
+        if (filled != cacheFilledIn.end() && filled->second < currentLevel) {
+          result = widenToCompute(
+              b, loc, loadRaw(b, loc, cache, chunk.loadColumn, plan.width));
+        } else {
+          Value raw =
+              loadRaw(b, loc, inputs[arg.getArgNumber()], offset, plan.width);
+          if (auto vectorType = dyn_cast<VectorType>(raw.getType()))
+            vector::StoreOp::create(
+                b, loc, raw, cache, ValueRange{chunk.loadColumn},
+                /*nontemporal=*/false,
+                llvm::MaybeAlign(vectorType.getNumElements() *
+                                 elementBytes(vectorType.getElementType())));
+          else
+            memref::StoreOp::create(b, loc, raw, cache,
+                                    ValueRange{chunk.loadColumn});
+          cacheFilledIn.try_emplace(arg, currentLevel);
+          result = widenToCompute(b, loc, raw);
+        }
+      } else {
+        result = loadCompute(b, loc, inputs[arg.getArgNumber()], offset,
+                             plan.width, splat);
+      }
     } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
       result = emitSplatConstant(b, constant, plan.width);
     } else {
@@ -225,18 +293,27 @@ struct RowEmitter {
   }
 
   /// Work of one pass on one chunk: accumulate the pass's reductions into
-  /// `accs` and store the outputs of this level.
+  /// `accs` (one value per reduction, two for an online softmax) and store
+  /// the outputs of this level.
   SmallVector<Value> step(Chunk &chunk, unsigned level,
-                          ArrayRef<const RowReduction *> reds,
-                          ValueRange accs) {
+                          ArrayRef<PassReduction> reds, ValueRange accs) {
     SmallVector<Value> next;
-    for (auto [red, acc] : llvm::zip(reds, accs)) {
+    unsigned slot = 0;
+    for (const PassReduction &pr : reds) {
+      const RowReduction *red = pr.red;
       Value v = elementValue(red->input, chunk);
       if (chunk.inBounds)
         v = arith::SelectOp::create(
             b, loc, chunk.inBounds, v,
             reductionIdentity(b, loc, red->kind, v.getType()));
-      next.push_back(combinePartials(b, loc, red->kind, acc, v));
+      if (pr.onlineSum) {
+        OnlineSoftmax state = accumulateOnlineSoftmax(
+            b, loc, {accs[slot], accs[slot + 1]}, v);
+        next.append({state.max, state.sum});
+        slot += 2;
+        continue;
+      }
+      next.push_back(combinePartials(b, loc, red->kind, accs[slot++], v));
     }
     Block &body = kernel.fusion.getBodyBlock();
     for (auto [i, yielded] :
@@ -258,6 +335,7 @@ struct RowEmitter {
   }
 
   void emit() {
+    findOnlineSoftmax();
     SmallVector<Chunk> chunks(plan.inRegisters ? plan.chunksPerThread : 0);
     for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k) {
       bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
@@ -267,14 +345,19 @@ struct RowEmitter {
         a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
 
     for (unsigned level = 0; level <= a.maxLevel; ++level) {
+      currentLevel = level;
       evaluateRowValues(level);
-      SmallVector<const RowReduction *> reds;
+      SmallVector<PassReduction> reds;
       SmallVector<Value> accs;
-      for (const RowReduction &red : a.reductions)
-        if (a.level.lookup(red.input) == level) {
-          reds.push_back(&red);
-          accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
-        }
+      for (const RowReduction &red : a.reductions) {
+        if (a.level.lookup(red.input) != level || absorbed.contains(red.op))
+          continue;
+        const RowReduction *sum = onlineSums.lookup(red.op);
+        reds.push_back({&red, sum});
+        accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
+        if (sum)
+          accs.push_back(createConstant(b, loc, computeType(), 0.0));
+      }
 
       // A pass with neither reductions nor full-row outputs has no work.
       Block &body = kernel.fusion.getBodyBlock();
@@ -308,22 +391,50 @@ struct RowEmitter {
       if (reds.empty())
         continue;
 
+      // Per-thread partials: vector lanes folded, then the tuple of all of
+      // this pass's reductions reduced across the row at once (one barrier).
       SmallVector<Value> partials;
-      SmallVector<ReduceKind> kinds;
-      for (auto [red, acc] : llvm::zip(reds, accs)) {
-        partials.push_back(reduceVector(b, loc, red->kind, acc));
-        kinds.push_back(red->kind);
+      unsigned slot = 0;
+      for (const PassReduction &pr : reds) {
+        if (pr.onlineSum) {
+          OnlineSoftmax state = reduceOnlineSoftmaxVector(
+              b, loc, {accs[slot], accs[slot + 1]});
+          partials.append({state.max, state.sum});
+          slot += 2;
+          continue;
+        }
+        partials.push_back(reduceVector(b, loc, pr.red->kind, accs[slot++]));
       }
-      SmallVector<Value> totals =
-          reduceAcrossRow(b, loc, threads, partials, kinds, nextSlot);
-      nextSlot += reds.size();
-      for (auto [red, total] : llvm::zip(reds, totals)) {
-        if (red->kind == ReduceKind::Mean)
+      auto combine = [&](ValueRange lhs, ValueRange rhs) {
+        SmallVector<Value> out;
+        unsigned i = 0;
+        for (const PassReduction &pr : reds) {
+          if (pr.onlineSum) {
+            OnlineSoftmax merged = mergeOnlineSoftmax(
+                b, loc, {lhs[i], lhs[i + 1]}, {rhs[i], rhs[i + 1]});
+            out.append({merged.max, merged.sum});
+            i += 2;
+            continue;
+          }
+          out.push_back(combinePartials(b, loc, pr.red->kind, lhs[i], rhs[i]));
+          ++i;
+        }
+        return out;
+      };
+      SmallVector<Value> totals = reduceTupleAcrossRow(
+          b, loc, threads, partials, combine, nextSlot);
+      nextSlot += partials.size();
+      slot = 0;
+      for (const PassReduction &pr : reds) {
+        Value total = totals[slot++];
+        if (pr.red->kind == ReduceKind::Mean)
           total = arith::DivFOp::create(
               b, loc, total,
               createConstant(b, loc, total.getType(),
                              static_cast<double>(a.rowWidth)));
-        rowValues[red->result] = total;
+        rowValues[pr.red->result] = total;
+        if (pr.onlineSum)
+          rowValues[pr.onlineSum->result] = totals[slot++];
       }
     }
 
@@ -381,8 +492,53 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
     config.staticSharedBytes = slots * 4;
   }
 
+  // Rows that do not fit in registers but fit in the block's on-chip memory
+  // are cached there: inputs that vary along the row and per row, stored as
+  // loaded (their own element type), each region 16-byte aligned.
+  SmallVector<std::pair<BlockArgument, int64_t>> cached;
+  if (!plan.inRegisters && !warpPerRow) {
+    int64_t offset = 0;
+    for (BlockArgument arg : fusion.getBodyBlock().getArguments()) {
+      SmallVector<int64_t> padded =
+          padShape(cast<RankedTensorType>(arg.getType()).getShape(),
+                   a.iterShape.size());
+      bool fullRows = llvm::equal(ArrayRef(padded).drop_front(a.rowAxis),
+                                  a.rowShape()) &&
+                      !llvm::all_of(ArrayRef(padded).take_front(a.rowAxis),
+                                    [](int64_t d) { return d == 1; });
+      if (!fullRows || plan.width == 1)
+        continue;
+      cached.push_back({arg, offset});
+      offset += llvm::alignTo(
+          a.rowWidth * elementBytes(getElementTypeOrSelf(arg.getType())), 16);
+    }
+    if (!cached.empty() &&
+        offset + config.staticSharedBytes <=
+            static_cast<int64_t>(target.onChipBytesPerBlock)) {
+      config.dynamicSharedBytes = offset;
+      config.strategy = "row.block.smem";
+    } else {
+      cached.clear();
+    }
+  }
+
   OpBuilder b(func.getBody().front().getTerminator());
   RowEmitter emitter(b, loc, kernel, a, plan);
+  if (!cached.empty()) {
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto bytesType = MemRefType::get({ShapedType::kDynamic},
+                                     IntegerType::get(ctx, 8),
+                                     MemRefLayoutAttrInterface{}, workgroup);
+    Value dynamic = gpu::DynamicSharedMemoryOp::create(b, loc, bytesType);
+    for (auto [arg, offset] : cached) {
+      auto type = MemRefType::get({a.rowWidth},
+                                  getElementTypeOrSelf(arg.getType()),
+                                  MemRefLayoutAttrInterface{}, workgroup);
+      emitter.rowCache[arg] = memref::ViewOp::create(
+          b, loc, type, dynamic, indexConstant(b, loc, offset), ValueRange{});
+    }
+  }
   for (unsigned i = 0; i < fusion.getNumOperands(); ++i)
     emitter.inputs.push_back(flattenBuffer(b, loc, kernel.input(i)));
   for (unsigned i = 0; i < fusion.getNumResults(); ++i)
