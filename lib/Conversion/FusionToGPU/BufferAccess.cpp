@@ -120,7 +120,9 @@ Value gpu_codegen::loadCompute(OpBuilder &b, Location loc, Value flat,
   Value value =
       widenToCompute(b, loc, loadRaw(b, loc, flat, index, splat ? 1 : width));
   if (splat && width > 1)
-    value = splatTo(b, loc, value, VectorType::get({static_cast<int64_t>(width)}, value.getType()));
+    value = splatTo(
+        b, loc, value,
+        VectorType::get({static_cast<int64_t>(width)}, value.getType()));
   return value;
 }
 

@@ -1,4 +1,4 @@
-//===- KernelBuilder.h - Shared pieces of the GPU kernel strategies -*- C++ -*-===//
+//===- KernelBuilder.h - Shared pieces of the GPU strategies ----*- C++ -*-===//
 //
 // This file declares what the loop and row strategies share: the launch
 // configuration they report, the element evaluator that turns rong

@@ -187,8 +187,8 @@ OnlineSoftmax gpu_codegen::reduceOnlineSoftmaxVector(OpBuilder &b,
   auto vectorType = dyn_cast<VectorType>(state.max.getType());
   if (!vectorType)
     return state;
-  Value max = vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXIMUMF,
-                                          state.max);
+  Value max = vector::ReductionOp::create(
+      b, loc, vector::CombiningKind::MAXIMUMF, state.max);
   Value negInf = createConstant(b, loc, max.getType(),
                                 -std::numeric_limits<double>::infinity());
   Value empty =

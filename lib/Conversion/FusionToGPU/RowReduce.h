@@ -1,4 +1,4 @@
-//===- RowReduce.h - Reducing a row's partial values across threads -*- C++ -*-===//
+//===- RowReduce.h - Reductions across a row's threads ----------*- C++ -*-===//
 //
 // This file declares the cross-thread half of a row reduction: butterfly
 // shuffles inside a subgroup, then shared memory across the subgroups of a
