@@ -40,7 +40,11 @@ import time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# peers.py sits beside this script in the repository; a copy of the script
+# run from elsewhere finds it under the current directory's bench/gpu.
+for _dir in (os.path.join(os.getcwd(), "bench", "gpu"),
+             os.path.dirname(os.path.abspath(__file__))):
+    sys.path.insert(0, _dir)
 import peers  # noqa: E402  (timing, copy bandwidth, comparison, environment)
 
 SCHEMA = "rong-gpu-kernels/1"

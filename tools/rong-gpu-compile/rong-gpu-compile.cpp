@@ -242,8 +242,9 @@ int run(MLIRContext &context) {
       return 1;
     if (emit == Emit::KernelIR || emit == Emit::NVVM) {
       path = outDir;
-      llvm::sys::path::append(path, emit == Emit::KernelIR ? "kernels.mlir"
-                                                           : "kernels.nvvm.mlir");
+      llvm::sys::path::append(path, emit == Emit::KernelIR
+                                        ? "kernels.mlir"
+                                        : "kernels.nvvm.mlir");
       if (failed(writeFile(path, text)))
         return 1;
     }

@@ -86,33 +86,43 @@ Value gpu_codegen::mapBroadcastIndex(OpBuilder &b, Location loc,
   return offset;
 }
 
-Value gpu_codegen::loadCompute(OpBuilder &b, Location loc, Value flat,
-                               Value index, unsigned width, bool splat) {
+Value gpu_codegen::loadRaw(OpBuilder &b, Location loc, Value flat,
+                           Value index, unsigned width) {
   auto type = cast<MemRefType>(flat.getType());
   Type element = type.getElementType();
-  Type compute = getComputeType(element, splat ? 1 : width);
   // Rank-0 buffers take no index.
   SmallVector<Value, 1> indices;
   if (type.getRank() != 0)
     indices.push_back(index);
-  Value raw;
-  if (width == 1 || splat) {
-    raw = memref::LoadOp::create(b, loc, flat, indices);
-  } else {
-    // Full-size alignment turns the access into one 128-bit (or narrower)
-    // transaction; the strategies only vectorise offsets that are multiples
-    // of `width` on buffers the runtime allocates with at least that
-    // alignment.
-    auto vectorType = VectorType::get({static_cast<int64_t>(width)}, element);
-    raw = vector::LoadOp::create(b, loc, vectorType, flat, indices,
-                                 /*nontemporal=*/false,
-                                 llvm::MaybeAlign(width * elementBytes(element)));
-  }
-  Value value = raw;
-  if (raw.getType() != compute && !element.isInteger(1))
-    value = arith::ExtFOp::create(b, loc, compute, raw);
+  if (width == 1)
+    return memref::LoadOp::create(b, loc, flat, indices);
+  // Full-size alignment turns the access into one 128-bit (or narrower)
+  // transaction; the strategies only vectorise offsets that are multiples of
+  // `width` on buffers the runtime allocates with at least that alignment.
+  auto vectorType = VectorType::get({static_cast<int64_t>(width)}, element);
+  return vector::LoadOp::create(
+      b, loc, vectorType, flat, indices, /*nontemporal=*/false,
+      llvm::MaybeAlign(width * elementBytes(element)));
+}
+
+Value gpu_codegen::widenToCompute(OpBuilder &b, Location loc, Value raw) {
+  Type element = getElementTypeOrSelf(raw.getType());
+  if (element.isF32() || element.isInteger(1))
+    return raw;
+  unsigned width = 1;
+  if (auto vectorType = dyn_cast<VectorType>(raw.getType()))
+    width = vectorType.getNumElements();
+  return arith::ExtFOp::create(b, loc, getComputeType(element, width), raw);
+}
+
+Value gpu_codegen::loadCompute(OpBuilder &b, Location loc, Value flat,
+                               Value index, unsigned width, bool splat) {
+  Value value =
+      widenToCompute(b, loc, loadRaw(b, loc, flat, index, splat ? 1 : width));
   if (splat && width > 1)
-    value = splatTo(b, loc, value, getComputeType(element, width));
+    value = splatTo(
+        b, loc, value,
+        VectorType::get({static_cast<int64_t>(width)}, value.getType()));
   return value;
 }
 

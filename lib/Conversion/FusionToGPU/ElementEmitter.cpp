@@ -154,8 +154,8 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
   auto lhs = [&] { return operands[0]; };
   auto rhs = [&] { return operands[1]; };
   using P = arith::CmpFPredicate;
-  bool boolOperands =
-      !operands.empty() && getElementTypeOrSelf(operands[0].getType()).isInteger(1);
+  bool boolOperands = !operands.empty() &&
+                      getElementTypeOrSelf(operands[0].getType()).isInteger(1);
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](AddOp) { return e.add(lhs(), rhs()); })
       .Case([&](SubOp) -> Value {
@@ -174,18 +174,24 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
       .Case([&](MinOp) -> Value {
         return arith::MinimumFOp::create(b, loc, lhs(), rhs());
       })
-      .Case([&](NegOp) -> Value { return arith::NegFOp::create(b, loc, lhs()); })
+      .Case([&](NegOp) -> Value {
+        return arith::NegFOp::create(b, loc, lhs());
+      })
       .Case([&](AbsOp) -> Value { return math::AbsFOp::create(b, loc, lhs()); })
       .Case([&](ExpOp) -> Value { return math::ExpOp::create(b, loc, lhs()); })
       .Case([&](LogOp) -> Value { return math::LogOp::create(b, loc, lhs()); })
-      .Case([&](SqrtOp) -> Value { return math::SqrtOp::create(b, loc, lhs()); })
+      .Case([&](SqrtOp) -> Value {
+        return math::SqrtOp::create(b, loc, lhs());
+      })
       .Case([&](RsqrtOp) -> Value {
         return math::RsqrtOp::create(b, loc, lhs());
       })
       .Case([&](ReciprocalOp) -> Value {
         return arith::DivFOp::create(b, loc, e.cst(1.0), lhs());
       })
-      .Case([&](TanhOp) -> Value { return math::TanhOp::create(b, loc, lhs()); })
+      .Case([&](TanhOp) -> Value {
+        return math::TanhOp::create(b, loc, lhs());
+      })
       .Case([&](SigmoidOp) { return e.sigmoid(lhs()); })
       .Case([&](ReluOp) -> Value {
         return arith::MaximumFOp::create(b, loc, lhs(), e.cst(0.0));
@@ -201,7 +207,9 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
       .Case([&](FloorOp) -> Value {
         return math::FloorOp::create(b, loc, lhs());
       })
-      .Case([&](CeilOp) -> Value { return math::CeilOp::create(b, loc, lhs()); })
+      .Case([&](CeilOp) -> Value {
+        return math::CeilOp::create(b, loc, lhs());
+      })
       .Case([&](SignOp) {
         Value negative = e.select(e.cmp(P::OLT, lhs(), e.cst(0.0)),
                                   e.cst(-1.0), e.cst(0.0));
@@ -222,7 +230,9 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
         return e.cast(lhs(), getElementTypeOrSelf(cast.getInput().getType()),
                       cast.getTo());
       })
-      .Case([&](WhereOp) { return e.select(operands[0], operands[1], operands[2]); })
+      .Case([&](WhereOp) {
+        return e.select(operands[0], operands[1], operands[2]);
+      })
       .Case([&](EqOp) -> Value {
         if (boolOperands)
           return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lhs(),

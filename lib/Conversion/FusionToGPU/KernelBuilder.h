@@ -1,4 +1,4 @@
-//===- KernelBuilder.h - Shared pieces of the GPU kernel strategies -*- C++ -*-===//
+//===- KernelBuilder.h - Shared pieces of the GPU strategies ----*- C++ -*-===//
 //
 // This file declares what the loop and row strategies share: the launch
 // configuration they report, the element evaluator that turns rong
@@ -105,6 +105,14 @@ Value mapBroadcastIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
 /// compute type. `width`-wide loads are aligned to their full size.
 Value loadCompute(OpBuilder &b, Location loc, Value flat, Value index,
                   unsigned width, bool splat);
+
+/// Loads `width` consecutive elements of `flat` (a scalar when `width` is 1)
+/// at `index` as stored, with full-size alignment.
+Value loadRaw(OpBuilder &b, Location loc, Value flat, Value index,
+              unsigned width);
+
+/// Widens a loaded value to its compute type (f32 for floats).
+Value widenToCompute(OpBuilder &b, Location loc, Value raw);
 
 /// Narrows compute value `value` to `flat`'s element type and stores it at
 /// `index`.

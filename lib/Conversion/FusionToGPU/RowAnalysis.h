@@ -1,4 +1,4 @@
-//===- RowAnalysis.h - Per-element / per-row view of a row group -*- C++ -*-===//
+//===- RowAnalysis.h - Per-element and per-row values -----------*- C++ -*-===//
 //
 // This file declares the analysis behind the row strategy. A row group
 // reduces over trailing axes [rowAxis, rank) of one iteration shape; every

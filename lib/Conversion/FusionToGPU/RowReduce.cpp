@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -82,26 +83,28 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
 }
 
 /// Butterfly over groups of `span` lanes of a `width`-lane subgroup.
-static Value butterfly(OpBuilder &b, Location loc, ReduceKind kind,
-                       Value value, int64_t span, int64_t width) {
+static SmallVector<Value> butterfly(OpBuilder &b, Location loc,
+                                    SmallVector<Value> values, int64_t span,
+                                    int64_t width, TupleCombine combine) {
   for (int64_t offset = span / 2; offset >= 1; offset /= 2) {
-    auto shuffle = gpu::ShuffleOp::create(
-        b, loc, value, static_cast<int32_t>(offset),
-        static_cast<int32_t>(width), gpu::ShuffleMode::XOR);
-    value = combinePartials(b, loc, kind, value, shuffle.getShuffleResult());
+    SmallVector<Value> other;
+    for (Value value : values)
+      other.push_back(gpu::ShuffleOp::create(b, loc, value,
+                                             static_cast<int32_t>(offset),
+                                             static_cast<int32_t>(width),
+                                             gpu::ShuffleMode::XOR)
+                          .getShuffleResult());
+    values = combine(values, other);
   }
-  return value;
+  return values;
 }
 
-SmallVector<Value> gpu_codegen::reduceAcrossRow(OpBuilder &b, Location loc,
-                                                const RowThreads &threads,
-                                                ArrayRef<Value> partials,
-                                                ArrayRef<ReduceKind> kinds,
-                                                int64_t firstSlot) {
+SmallVector<Value> gpu_codegen::reduceTupleAcrossRow(
+    OpBuilder &b, Location loc, const RowThreads &threads,
+    ArrayRef<Value> partials, TupleCombine combine, int64_t firstSlot) {
   int64_t sg = threads.subgroupSize;
-  SmallVector<Value> values;
-  for (auto [value, kind] : llvm::zip(partials, kinds))
-    values.push_back(butterfly(b, loc, kind, value, sg, sg));
+  SmallVector<Value> values =
+      butterfly(b, loc, llvm::to_vector(partials), sg, sg, combine);
   if (threads.threadsPerRow <= sg)
     return values;
 
@@ -128,10 +131,75 @@ SmallVector<Value> gpu_codegen::reduceAcrossRow(OpBuilder &b, Location loc,
   gpu::BarrierOp::create(b, loc);
   Value source = arith::RemUIOp::create(b, loc, laneInSubgroup,
                                         indexConstant(b, loc, numSubgroups));
-  for (auto [i, kind] : llvm::enumerate(kinds)) {
-    Value gathered = memref::LoadOp::create(b, loc, threads.scratch,
-                                            ValueRange{slotIndex(i, source)});
-    values[i] = butterfly(b, loc, kind, gathered, numSubgroups, sg);
-  }
-  return values;
+  SmallVector<Value> gathered;
+  for (size_t i = 0; i < values.size(); ++i)
+    gathered.push_back(memref::LoadOp::create(
+        b, loc, threads.scratch, ValueRange{slotIndex(i, source)}));
+  return butterfly(b, loc, gathered, numSubgroups, sg, combine);
+}
+
+SmallVector<Value> gpu_codegen::reduceAcrossRow(OpBuilder &b, Location loc,
+                                                const RowThreads &threads,
+                                                ArrayRef<Value> partials,
+                                                ArrayRef<ReduceKind> kinds,
+                                                int64_t firstSlot) {
+  auto combine = [&](ValueRange lhs, ValueRange rhs) {
+    SmallVector<Value> out;
+    for (auto [kind, l, r] : llvm::zip(kinds, lhs, rhs))
+      out.push_back(combinePartials(b, loc, kind, l, r));
+    return out;
+  };
+  return reduceTupleAcrossRow(b, loc, threads, partials, combine, firstSlot);
+}
+
+OnlineSoftmax gpu_codegen::mergeOnlineSoftmax(OpBuilder &b, Location loc,
+                                              OnlineSoftmax lhs,
+                                              OnlineSoftmax rhs) {
+  Type type = lhs.max.getType();
+  Value max = arith::MaximumFOp::create(b, loc, lhs.max, rhs.max);
+  // exp(-inf - -inf) would be NaN: states that saw nothing but masked lanes
+  // rescale against 0 instead, which gives their empty sums weight 0.
+  Value negInf = createConstant(b, loc, type,
+                                -std::numeric_limits<double>::infinity());
+  Value empty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max, negInf);
+  Value pivot = arith::SelectOp::create(b, loc, empty,
+                                        createConstant(b, loc, type, 0.0), max);
+  auto scaled = [&](OnlineSoftmax s) -> Value {
+    Value shift = arith::SubFOp::create(b, loc, s.max, pivot);
+    return arith::MulFOp::create(b, loc, s.sum,
+                                 math::ExpOp::create(b, loc, shift));
+  };
+  Value sum = arith::AddFOp::create(b, loc, scaled(lhs), scaled(rhs));
+  return {max, sum};
+}
+
+OnlineSoftmax gpu_codegen::accumulateOnlineSoftmax(OpBuilder &b, Location loc,
+                                                   OnlineSoftmax state,
+                                                   Value x) {
+  return mergeOnlineSoftmax(
+      b, loc, state, {x, createConstant(b, loc, x.getType(), 1.0)});
+}
+
+OnlineSoftmax gpu_codegen::reduceOnlineSoftmaxVector(OpBuilder &b,
+                                                     Location loc,
+                                                     OnlineSoftmax state) {
+  auto vectorType = dyn_cast<VectorType>(state.max.getType());
+  if (!vectorType)
+    return state;
+  Value max = vector::ReductionOp::create(
+      b, loc, vector::CombiningKind::MAXIMUMF, state.max);
+  Value negInf = createConstant(b, loc, max.getType(),
+                                -std::numeric_limits<double>::infinity());
+  Value empty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, max, negInf);
+  Value pivot = arith::SelectOp::create(
+      b, loc, empty, createConstant(b, loc, max.getType(), 0.0), max);
+  Value shift = arith::SubFOp::create(b, loc, state.max,
+                                      splatTo(b, loc, pivot, vectorType));
+  Value weighted = arith::MulFOp::create(b, loc, state.sum,
+                                         math::ExpOp::create(b, loc, shift));
+  Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                          weighted);
+  return {max, sum};
 }

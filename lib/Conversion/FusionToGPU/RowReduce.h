@@ -1,4 +1,4 @@
-//===- RowReduce.h - Reducing a row's partial values across threads -*- C++ -*-===//
+//===- RowReduce.h - Reductions across a row's threads ----------*- C++ -*-===//
 //
 // This file declares the cross-thread half of a row reduction: butterfly
 // shuffles inside a subgroup, then shared memory across the subgroups of a
@@ -37,15 +37,47 @@ struct RowThreads {
   Value scratch;
 };
 
-/// Reduces each thread's `partials` across the row so that every thread of
-/// the row holds the results. `firstSlot` is the scratch slot of the first
-/// partial; slots are never reused within a kernel, so no barrier is needed
-/// after the reads.
+/// Combines two tuples of per-thread values into one (same arity).
+using TupleCombine =
+    llvm::function_ref<SmallVector<Value>(ValueRange lhs, ValueRange rhs)>;
+
+/// Reduces each thread's tuple `values` across the row with `combine` so that
+/// every thread of the row holds the result. `firstSlot` is the scratch slot
+/// of the tuple's first value (one slot per value); slots are never reused
+/// within a kernel, so no barrier is needed after the reads.
+SmallVector<Value> reduceTupleAcrossRow(OpBuilder &b, Location loc,
+                                        const RowThreads &threads,
+                                        ArrayRef<Value> values,
+                                        TupleCombine combine,
+                                        int64_t firstSlot);
+
+/// reduceTupleAcrossRow for independent reductions of `kinds`.
 SmallVector<Value> reduceAcrossRow(OpBuilder &b, Location loc,
                                    const RowThreads &threads,
                                    ArrayRef<Value> partials,
                                    ArrayRef<ReduceKind> kinds,
                                    int64_t firstSlot);
+
+/// The running state of an online softmax: the maximum seen so far and the
+/// sum of exp(x - max) over the values seen, rescaled whenever the maximum
+/// grows. Scalars or vectors (one state per lane).
+struct OnlineSoftmax {
+  Value max;
+  Value sum;
+};
+
+/// Merges two states. A state that has seen only -inf (masked lanes) has
+/// max -inf and sum 0 and merges as the identity.
+OnlineSoftmax mergeOnlineSoftmax(OpBuilder &b, Location loc,
+                                 OnlineSoftmax lhs, OnlineSoftmax rhs);
+
+/// Folds the values `x` into the lane-wise state `state`.
+OnlineSoftmax accumulateOnlineSoftmax(OpBuilder &b, Location loc,
+                                      OnlineSoftmax state, Value x);
+
+/// Merges the lanes of a vector state into a scalar state.
+OnlineSoftmax reduceOnlineSoftmaxVector(OpBuilder &b, Location loc,
+                                        OnlineSoftmax state);
 
 } // namespace mlir::rong::gpu_codegen
 

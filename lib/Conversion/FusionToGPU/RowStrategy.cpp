@@ -1,12 +1,10 @@
 //===- RowStrategy.cpp - Row groups: one subgroup or one block per row ----===//
 //
-// This file implements the row strategy for groups that reduce over trailing
-// axes (softmax, LayerNorm, RMSNorm, reductions with producers and
-// consumers). The row is walked in passes, one per level (RowAnalysis.h):
-// pass L evaluates the per-element values reductions of level L need,
-// accumulates them per thread, then reduces across the row's threads; the
-// results become per-row values for the next pass, and the group's outputs
-// are stored in the pass of their level.
+// This file implements the planning half of the row strategy for groups that
+// reduce over trailing axes (softmax, LayerNorm, RMSNorm, reductions with
+// producers and consumers): how a row is spread over threads, where it stays
+// on chip, and the kernel's launch configuration and scratch. The passes over
+// the row are emitted by RowEmitter.cpp.
 //
 // Threads per row: one subgroup for short rows, a block for long ones (the
 // threshold is subgroupSize * vector width * kWarpChunks elements). Each
@@ -17,9 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelBuilder.h"
-#include "RowAnalysis.h"
-#include "RowReduce.h"
+#include "RowEmitter.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -28,6 +24,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include "llvm/ADT/bit.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 
@@ -44,16 +41,10 @@ constexpr int64_t kRowsBlockThreads = 256;
 /// Chunks per thread a block-per-row kernel aims for: enough independent
 /// loads in flight per thread, few registers.
 constexpr int64_t kBlockChunks = 4;
-/// Above this many chunks per thread the row no longer stays in registers.
-constexpr int64_t kMaxRegisterChunks = 16;
-
-struct RowPlan {
-  unsigned width = 1;       // elements per chunk (vector width)
-  int64_t threadsPerRow = 1;
-  int64_t rowsPerBlock = 1;
-  int64_t chunksPerThread = 1;
-  bool inRegisters = true;
-};
+/// Above this many elements per thread (per row-shaped value kept) the row no
+/// longer stays in registers: 32 f32 values per input keep a 1024-thread
+/// block within its 64 registers per thread.
+constexpr int64_t kMaxRegisterElements = 32;
 
 RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
                    const TargetDescriptor &target) {
@@ -90,259 +81,10 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
     plan.threadsPerRow = std::clamp<int64_t>(want, sg, maxThreads);
   }
   plan.chunksPerThread = llvm::divideCeil(chunks, plan.threadsPerRow);
-  plan.inRegisters = plan.chunksPerThread <= kMaxRegisterChunks;
+  plan.inRegisters =
+      plan.chunksPerThread * width <= kMaxRegisterElements;
   return plan;
 }
-
-/// One thread's chunk of a row: its column, whether it lies inside the row,
-/// and the values computed on it so far.
-struct Chunk {
-  Value column;   // first column of the chunk
-  Value loadColumn; // column clamped into the row, safe to read
-  Value inBounds; // i1, null when the chunk is always inside the row
-  llvm::DenseMap<Value, Value> values;
-};
-
-struct RowEmitter {
-  RowEmitter(OpBuilder &b, Location loc, KernelSkeleton &kernel,
-             const RowAnalysis &a, const RowPlan &plan)
-      : b(b), loc(loc), kernel(kernel), a(a), plan(plan) {}
-
-  OpBuilder &b;
-  Location loc;
-  KernelSkeleton &kernel;
-  const RowAnalysis &a;
-  const RowPlan &plan;
-  RowThreads threads;
-  Value row;
-  SmallVector<Value> inputs, outputs;
-  llvm::DenseMap<Value, Value> rowValues;
-  int64_t nextSlot = 0;
-
-  Type computeType() { return getComputeType(b.getF32Type(), plan.width); }
-
-  /// Offset of row `row` in an operand of padded shape `padded`, scaled by the
-  /// operand's row length.
-  Value operandRowBase(ArrayRef<int64_t> padded) {
-    ArrayRef<int64_t> lead = ArrayRef(padded).take_front(a.rowAxis);
-    int64_t rowLength = 1;
-    for (int64_t d : ArrayRef(padded).drop_front(a.rowAxis))
-      rowLength *= d;
-    Value base = mapBroadcastIndex(b, loc, a.leadShape(), lead, row);
-    return arith::MulIOp::create(b, loc, base,
-                                 indexConstant(b, loc, rowLength));
-  }
-
-  /// Per-row value `v` as a scalar; evaluated once, at the top level.
-  Value rowValue(Value v) {
-    if (Value known = rowValues.lookup(v))
-      return known;
-    Value result;
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      SmallVector<int64_t> padded = padShape(
-          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
-      result = loadCompute(b, loc, inputs[arg.getArgNumber()],
-                           operandRowBase(padded), 1, false);
-    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
-      result = emitSplatConstant(b, constant, 1);
-    } else {
-      Operation *op = v.getDefiningOp();
-      SmallVector<Value> operands;
-      for (Value operand : op->getOperands())
-        operands.push_back(rowValue(operand));
-      result = emitElementwise(b, op, operands, 1);
-    }
-    rowValues[v] = result;
-    return result;
-  }
-
-  /// Evaluates every per-row value available once reductions of level <=
-  /// `level` are done, so that later passes find them defined at the top.
-  void evaluateRowValues(unsigned level) {
-    Block &body = kernel.fusion.getBodyBlock();
-    for (BlockArgument arg : body.getArguments())
-      if (a.perRow.contains(arg))
-        rowValue(arg);
-    for (Operation &op : body.without_terminator())
-      for (Value result : op.getResults())
-        if (a.perRow.contains(result) && a.level.lookup(result) <= level &&
-            !rowValues.count(result))
-          rowValue(result);
-  }
-
-  /// Per-element value `v` on `chunk`.
-  Value elementValue(Value v, Chunk &chunk) {
-    if (Value known = chunk.values.lookup(v))
-      return known;
-    Value result;
-    if (a.perRow.contains(v)) {
-      result = splatTo(b, loc, rowValues.lookup(v),
-                       getComputeType(getElementTypeOrSelf(
-                                          rowValues.lookup(v).getType()),
-                                      plan.width));
-    } else if (auto arg = dyn_cast<BlockArgument>(v)) {
-      SmallVector<int64_t> padded = padShape(
-          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
-      ArrayRef<int64_t> rowPart = ArrayRef(padded).drop_front(a.rowAxis);
-      Value column = mapBroadcastIndex(b, loc, a.rowShape(), rowPart,
-                                       chunk.loadColumn);
-      Value offset =
-          arith::AddIOp::create(b, loc, operandRowBase(padded), column);
-      bool splat = plan.width > 1 && padded.back() == 1;
-      result = loadCompute(b, loc, inputs[arg.getArgNumber()], offset,
-                           plan.width, splat);
-    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
-      result = emitSplatConstant(b, constant, plan.width);
-    } else {
-      Operation *op = v.getDefiningOp();
-      SmallVector<Value> operands;
-      for (Value operand : op->getOperands())
-        operands.push_back(elementValue(operand, chunk));
-      result = emitElementwise(b, op, operands, plan.width);
-    }
-    chunk.values[v] = result;
-    return result;
-  }
-
-  /// Sets up the columns of chunk `k` (a constant or a loop index).
-  void initChunk(Chunk &chunk, Value k, bool mayOverhang) {
-    Value first = arith::AddIOp::create(
-        b, loc,
-        arith::MulIOp::create(b, loc, k,
-                              indexConstant(b, loc, plan.threadsPerRow)),
-        threads.lane);
-    chunk.column =
-        arith::MulIOp::create(b, loc, first, indexConstant(b, loc, plan.width));
-    chunk.loadColumn = chunk.column;
-    chunk.inBounds = nullptr;
-    if (!mayOverhang)
-      return;
-    Value width = indexConstant(b, loc, a.rowWidth);
-    chunk.inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                           chunk.column, width);
-    chunk.loadColumn = arith::MinUIOp::create(
-        b, loc, chunk.column, indexConstant(b, loc, a.rowWidth - plan.width));
-  }
-
-  /// Work of one pass on one chunk: accumulate the pass's reductions into
-  /// `accs` and store the outputs of this level.
-  SmallVector<Value> step(Chunk &chunk, unsigned level,
-                          ArrayRef<const RowReduction *> reds,
-                          ValueRange accs) {
-    SmallVector<Value> next;
-    for (auto [red, acc] : llvm::zip(reds, accs)) {
-      Value v = elementValue(red->input, chunk);
-      if (chunk.inBounds)
-        v = arith::SelectOp::create(
-            b, loc, chunk.inBounds, v,
-            reductionIdentity(b, loc, red->kind, v.getType()));
-      next.push_back(combinePartials(b, loc, red->kind, acc, v));
-    }
-    Block &body = kernel.fusion.getBodyBlock();
-    for (auto [i, yielded] :
-         llvm::enumerate(body.getTerminator()->getOperands())) {
-      if (a.perRow.contains(yielded) || a.level.lookup(yielded) != level)
-        continue;
-      Value value = elementValue(yielded, chunk);
-      OpBuilder::InsertionGuard guard(b);
-      if (chunk.inBounds) {
-        auto ifOp = scf::IfOp::create(b, loc, chunk.inBounds, false);
-        b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      }
-      Value rowBase = arith::MulIOp::create(
-          b, loc, row, indexConstant(b, loc, a.rowWidth));
-      Value offset = arith::AddIOp::create(b, loc, rowBase, chunk.column);
-      storeCompute(b, loc, value, outputs[i], offset);
-    }
-    return next;
-  }
-
-  void emit() {
-    SmallVector<Chunk> chunks(plan.inRegisters ? plan.chunksPerThread : 0);
-    for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k) {
-      bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
-      initChunk(chunks[k], indexConstant(b, loc, k), overhang);
-    }
-    bool loopOverhang =
-        a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
-
-    for (unsigned level = 0; level <= a.maxLevel; ++level) {
-      evaluateRowValues(level);
-      SmallVector<const RowReduction *> reds;
-      SmallVector<Value> accs;
-      for (const RowReduction &red : a.reductions)
-        if (a.level.lookup(red.input) == level) {
-          reds.push_back(&red);
-          accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
-        }
-
-      // A pass with neither reductions nor full-row outputs has no work.
-      Block &body = kernel.fusion.getBodyBlock();
-      bool stores = llvm::any_of(
-          body.getTerminator()->getOperands(), [&](Value yielded) {
-            return !a.perRow.contains(yielded) &&
-                   a.level.lookup(yielded) == level;
-          });
-      if (reds.empty() && !stores)
-        continue;
-
-      if (plan.inRegisters) {
-        for (Chunk &chunk : chunks)
-          accs = step(chunk, level, reds, accs);
-      } else {
-        auto loop = scf::ForOp::create(
-            b, loc, indexConstant(b, loc, 0),
-            indexConstant(b, loc, plan.chunksPerThread),
-            indexConstant(b, loc, 1), accs,
-            [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
-              OpBuilder::InsertionGuard guard(b);
-              b.setInsertionPoint(inner.getInsertionBlock(),
-                                  inner.getInsertionPoint());
-              Chunk chunk;
-              initChunk(chunk, k, loopOverhang);
-              SmallVector<Value> next = step(chunk, level, reds, iterArgs);
-              scf::YieldOp::create(b, loc, next);
-            });
-        accs.assign(loop.getResults().begin(), loop.getResults().end());
-      }
-      if (reds.empty())
-        continue;
-
-      SmallVector<Value> partials;
-      SmallVector<ReduceKind> kinds;
-      for (auto [red, acc] : llvm::zip(reds, accs)) {
-        partials.push_back(reduceVector(b, loc, red->kind, acc));
-        kinds.push_back(red->kind);
-      }
-      SmallVector<Value> totals =
-          reduceAcrossRow(b, loc, threads, partials, kinds, nextSlot);
-      nextSlot += reds.size();
-      for (auto [red, total] : llvm::zip(reds, totals)) {
-        if (red->kind == ReduceKind::Mean)
-          total = arith::DivFOp::create(
-              b, loc, total,
-              createConstant(b, loc, total.getType(),
-                             static_cast<double>(a.rowWidth)));
-        rowValues[red->result] = total;
-      }
-    }
-
-    // One value per row: the row's first thread stores it.
-    evaluateRowValues(a.maxLevel + 1);
-    Block &body = kernel.fusion.getBodyBlock();
-    Value isFirst = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                          threads.lane, indexConstant(b, loc, 0));
-    for (auto [i, yielded] :
-         llvm::enumerate(body.getTerminator()->getOperands())) {
-      if (!a.perRow.contains(yielded))
-        continue;
-      auto ifOp = scf::IfOp::create(b, loc, isFirst, false);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-      storeCompute(b, loc, rowValue(yielded), outputs[i], row);
-    }
-  }
-};
 
 } // namespace
 
@@ -374,19 +116,65 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
   if (!warpPerRow) {
     int64_t slots = static_cast<int64_t>(a.reductions.size()) *
                     (plan.threadsPerRow / target.subgroupSize);
-    auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
     auto type = MemRefType::get({slots}, Float32Type::get(ctx),
                                 MemRefLayoutAttrInterface{}, workgroup);
     scratch = func.addWorkgroupAttribution(type, loc);
     config.staticSharedBytes = slots * 4;
   }
 
+  // Rows that do not fit in registers but fit in the block's on-chip memory
+  // are cached there: inputs that vary along the row and per row, stored as
+  // loaded (their own element type), each region 16-byte aligned.
+  SmallVector<std::pair<BlockArgument, int64_t>> cached;
+  if (!plan.inRegisters && !warpPerRow) {
+    int64_t offset = 0;
+    for (BlockArgument arg : fusion.getBodyBlock().getArguments()) {
+      SmallVector<int64_t> padded =
+          padShape(cast<RankedTensorType>(arg.getType()).getShape(),
+                   a.iterShape.size());
+      bool fullRows = llvm::equal(ArrayRef(padded).drop_front(a.rowAxis),
+                                  a.rowShape()) &&
+                      !llvm::all_of(ArrayRef(padded).take_front(a.rowAxis),
+                                    [](int64_t d) { return d == 1; });
+      if (!fullRows || plan.width == 1)
+        continue;
+      cached.push_back({arg, offset});
+      offset += llvm::alignTo(
+          a.rowWidth * elementBytes(getElementTypeOrSelf(arg.getType())), 16);
+    }
+    if (!cached.empty() &&
+        offset + config.staticSharedBytes <=
+            static_cast<int64_t>(target.onChipBytesPerBlock)) {
+      config.dynamicSharedBytes = offset;
+      config.strategy = "row.block.smem";
+    } else {
+      cached.clear();
+    }
+  }
+
   OpBuilder b(func.getBody().front().getTerminator());
-  RowEmitter emitter(b, loc, kernel, a, plan);
+  RowKernelIO io;
+  if (!cached.empty()) {
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    auto bytesType = MemRefType::get({ShapedType::kDynamic},
+                                     IntegerType::get(ctx, 8),
+                                     MemRefLayoutAttrInterface{}, workgroup);
+    Value dynamic = gpu::DynamicSharedMemoryOp::create(b, loc, bytesType);
+    for (auto [arg, offset] : cached) {
+      auto type = MemRefType::get({a.rowWidth},
+                                  getElementTypeOrSelf(arg.getType()),
+                                  MemRefLayoutAttrInterface{}, workgroup);
+      io.rowCache[arg] = memref::ViewOp::create(
+          b, loc, type, dynamic, indexConstant(b, loc, offset), ValueRange{});
+    }
+  }
   for (unsigned i = 0; i < fusion.getNumOperands(); ++i)
-    emitter.inputs.push_back(flattenBuffer(b, loc, kernel.input(i)));
+    io.inputs.push_back(flattenBuffer(b, loc, kernel.input(i)));
   for (unsigned i = 0; i < fusion.getNumResults(); ++i)
-    emitter.outputs.push_back(flattenBuffer(b, loc, kernel.output(i)));
+    io.outputs.push_back(flattenBuffer(b, loc, kernel.output(i)));
 
   Value lane = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value blockId = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
@@ -408,9 +196,8 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
       b.setInsertionPoint(guard.thenBlock()->getTerminator());
     }
   }
-  emitter.threads = RowThreads{plan.threadsPerRow, target.subgroupSize, lane,
-                               scratch};
-  emitter.row = row;
-  emitter.emit();
+  io.row = row;
+  RowThreads threads{plan.threadsPerRow, target.subgroupSize, lane, scratch};
+  emitRowPasses(b, loc, kernel, a, plan, threads, io);
   return config;
 }

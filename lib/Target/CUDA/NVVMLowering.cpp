@@ -14,11 +14,25 @@
 
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+/// Dynamic shared memory is a zero-length array in address space 3. It must be
+/// an external declaration for NVPTX to print `.extern .shared ... []`, whose
+/// address is where the launch's dynamic shared memory begins; as an internal
+/// definition it would be demoted to a one-byte variable placed among the
+/// static ones, and accesses past it would overwrite them.
+static void externalizeDynamicSharedMemory(ModuleOp container) {
+  container.walk([](LLVM::GlobalOp global) {
+    auto array = dyn_cast<LLVM::LLVMArrayType>(global.getGlobalType());
+    if (global.getAddrSpace() == 3 && array && array.getNumElements() == 0)
+      global.setLinkage(LLVM::Linkage::External);
+  });
+}
 
 LogicalResult mlir::rong::cuda::lowerKernelIRToNVVM(ModuleOp container) {
   PassManager pm(container.getContext());
@@ -34,5 +48,8 @@ LogicalResult mlir::rong::cuda::lowerKernelIRToNVVM(ModuleOp container) {
   kernels.addPass(createCanonicalizerPass());
   kernels.addPass(createCSEPass());
   kernels.addPass(createReconcileUnrealizedCastsPass());
-  return pm.run(container);
+  if (failed(pm.run(container)))
+    return failure();
+  externalizeDynamicSharedMemory(container);
+  return success();
 }

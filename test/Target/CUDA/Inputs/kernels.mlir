@@ -70,3 +70,12 @@ func.func @select_f16(%x: tensor<3x5xf16>, %y: tensor<3x5xf16>) -> (tensor<3x5xf
   }
   return %r#0, %r#1 : tensor<3x5xf16>, tensor<3x5xi1>
 }
+
+func.func @mid_layer_norm(%x: tensor<4x49152xf32>, %g: tensor<49152xf32>) -> tensor<4x49152xf32> {
+  %r = rong.fusion kind = "stitch" (%x, %g) : (tensor<4x49152xf32>, tensor<49152xf32>) -> tensor<4x49152xf32> {
+  ^bb0(%a: tensor<4x49152xf32>, %c: tensor<49152xf32>):
+    %n = rong.layer_norm %a, %c axis = -1 epsilon = 1.0e-05 : tensor<4x49152xf32>, tensor<49152xf32>
+    rong.yield %n : tensor<4x49152xf32>
+  }
+  return %r : tensor<4x49152xf32>
+}

@@ -1,0 +1,396 @@
+//===- RowEmitter.cpp - The passes of the row strategy --------------------===//
+//
+// This file implements the emission of the row strategy's passes. The row is
+// walked in passes, one per level (RowAnalysis.h): pass L evaluates the
+// per-element values reductions of level L need, accumulates them per thread,
+// then reduces across the row's threads; the results become per-row values
+// for the next pass, and the group's outputs are stored in the pass of their
+// level. Rows in registers are unrolled chunk by chunk, so each chunk's values
+// are SSA values shared by all passes; other rows loop over their chunks in
+// every pass, reading from shared memory when the row is cached there.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RowEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+namespace {
+
+/// One thread's chunk of a row: its column, whether it lies inside the row,
+/// and the values computed on it so far.
+struct Chunk {
+  Value column;   // first column of the chunk
+  Value loadColumn; // column clamped into the row, safe to read
+  Value inBounds; // i1, null when the chunk is always inside the row
+  llvm::DenseMap<Value, Value> values;
+};
+
+/// A reduction evaluated in the current pass; `onlineSum` is set when the
+/// reduction is a max computed together with its softmax sum.
+struct PassReduction {
+  const RowReduction *red;
+  const RowReduction *onlineSum;
+};
+
+struct RowEmitter {
+  RowEmitter(OpBuilder &b, Location loc, KernelSkeleton &kernel,
+             const RowAnalysis &a, const RowPlan &plan,
+             const RowThreads &threads, const RowKernelIO &io)
+      : b(b), loc(loc), kernel(kernel), a(a), plan(plan), threads(threads),
+        row(io.row), inputs(io.inputs), outputs(io.outputs),
+        rowCache(io.rowCache) {}
+
+  OpBuilder &b;
+  Location loc;
+  KernelSkeleton &kernel;
+  const RowAnalysis &a;
+  const RowPlan &plan;
+  const RowThreads &threads;
+  Value row;
+  ArrayRef<Value> inputs, outputs;
+  const llvm::DenseMap<Value, Value> &rowCache;
+  llvm::DenseMap<Value, Value> rowValues;
+  int64_t nextSlot = 0;
+  /// Max reductions whose paired sum of exp(x - max) is computed with them in
+  /// one online pass, and the sums so absorbed.
+  llvm::DenseMap<Operation *, const RowReduction *> onlineSums;
+  llvm::DenseSet<Operation *> absorbed;
+  /// The pass that fills each input's shared-memory copy.
+  llvm::DenseMap<Value, unsigned> cacheFilledIn;
+  unsigned currentLevel = 0;
+
+  /// Pairs `m = max(x)` with `s = sum(exp(x - m))` (softmax, log_softmax)
+  /// when the row is re-read in every pass: one online pass then computes
+  /// both, and the row is read twice instead of three times.
+  void findOnlineSoftmax() {
+    if (plan.inRegisters)
+      return;
+    for (const RowReduction &max : a.reductions) {
+      if (max.kind != ReduceKind::Max)
+        continue;
+      for (const RowReduction &sum : a.reductions) {
+        if (sum.kind != ReduceKind::Sum || absorbed.contains(sum.op))
+          continue;
+        auto exp = sum.input.getDefiningOp<ExpOp>();
+        auto sub = exp ? exp.getInput().getDefiningOp<SubOp>() : SubOp();
+        if (!sub || sub.getLhs() != max.input || sub.getRhs() != max.result)
+          continue;
+        onlineSums[max.op] = &sum;
+        absorbed.insert(sum.op);
+        break;
+      }
+    }
+  }
+
+  Type computeType() { return getComputeType(b.getF32Type(), plan.width); }
+
+  /// Offset of row `row` in an operand of padded shape `padded`, scaled by the
+  /// operand's row length.
+  Value operandRowBase(ArrayRef<int64_t> padded) {
+    ArrayRef<int64_t> lead = ArrayRef(padded).take_front(a.rowAxis);
+    int64_t rowLength = 1;
+    for (int64_t d : ArrayRef(padded).drop_front(a.rowAxis))
+      rowLength *= d;
+    Value base = mapBroadcastIndex(b, loc, a.leadShape(), lead, row);
+    return arith::MulIOp::create(b, loc, base,
+                                 indexConstant(b, loc, rowLength));
+  }
+
+  /// Per-row value `v` as a scalar; evaluated once, at the top level.
+  Value rowValue(Value v) {
+    if (Value known = rowValues.lookup(v))
+      return known;
+    Value result;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      SmallVector<int64_t> padded = padShape(
+          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
+      result = loadCompute(b, loc, inputs[arg.getArgNumber()],
+                           operandRowBase(padded), 1, false);
+    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
+      result = emitSplatConstant(b, constant, 1);
+    } else {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(rowValue(operand));
+      result = emitElementwise(b, op, operands, 1);
+    }
+    rowValues[v] = result;
+    return result;
+  }
+
+  /// Evaluates every per-row value available once reductions of level <=
+  /// `level` are done, so that later passes find them defined at the top.
+  void evaluateRowValues(unsigned level) {
+    Block &body = kernel.fusion.getBodyBlock();
+    for (BlockArgument arg : body.getArguments())
+      if (a.perRow.contains(arg))
+        rowValue(arg);
+    for (Operation &op : body.without_terminator())
+      for (Value result : op.getResults())
+        if (a.perRow.contains(result) && a.level.lookup(result) <= level &&
+            !rowValues.count(result))
+          rowValue(result);
+  }
+
+  /// Per-element value `v` on `chunk`.
+  Value elementValue(Value v, Chunk &chunk) {
+    if (Value known = chunk.values.lookup(v))
+      return known;
+    Value result;
+    if (a.perRow.contains(v)) {
+      result = splatTo(b, loc, rowValues.lookup(v),
+                       getComputeType(getElementTypeOrSelf(
+                                          rowValues.lookup(v).getType()),
+                                      plan.width));
+    } else if (auto arg = dyn_cast<BlockArgument>(v)) {
+      SmallVector<int64_t> padded = padShape(
+          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
+      ArrayRef<int64_t> rowPart = ArrayRef(padded).drop_front(a.rowAxis);
+      Value column = mapBroadcastIndex(b, loc, a.rowShape(), rowPart,
+                                       chunk.loadColumn);
+      Value offset =
+          arith::AddIOp::create(b, loc, operandRowBase(padded), column);
+      bool splat = plan.width > 1 && padded.back() == 1;
+      if (Value cache = rowCache.lookup(arg)) {
+        // The first pass that reads the row copies it to shared memory; the
+        // later ones read it back from there. Each thread reads back only the
+        // columns it wrote, so no barrier is needed.
+        auto filled = cacheFilledIn.find(arg);
+        if (filled != cacheFilledIn.end() && filled->second < currentLevel) {
+          result = widenToCompute(
+              b, loc, loadRaw(b, loc, cache, chunk.loadColumn, plan.width));
+        } else {
+          Value raw =
+              loadRaw(b, loc, inputs[arg.getArgNumber()], offset, plan.width);
+          if (auto vectorType = dyn_cast<VectorType>(raw.getType()))
+            vector::StoreOp::create(
+                b, loc, raw, cache, ValueRange{chunk.loadColumn},
+                /*nontemporal=*/false,
+                llvm::MaybeAlign(vectorType.getNumElements() *
+                                 elementBytes(vectorType.getElementType())));
+          else
+            memref::StoreOp::create(b, loc, raw, cache,
+                                    ValueRange{chunk.loadColumn});
+          cacheFilledIn.try_emplace(arg, currentLevel);
+          result = widenToCompute(b, loc, raw);
+        }
+      } else {
+        result = loadCompute(b, loc, inputs[arg.getArgNumber()], offset,
+                             plan.width, splat);
+      }
+    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
+      result = emitSplatConstant(b, constant, plan.width);
+    } else {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(elementValue(operand, chunk));
+      result = emitElementwise(b, op, operands, plan.width);
+    }
+    chunk.values[v] = result;
+    return result;
+  }
+
+  /// Sets up the columns of chunk `k` (a constant or a loop index).
+  void initChunk(Chunk &chunk, Value k, bool mayOverhang) {
+    Value first = arith::AddIOp::create(
+        b, loc,
+        arith::MulIOp::create(b, loc, k,
+                              indexConstant(b, loc, plan.threadsPerRow)),
+        threads.lane);
+    chunk.column =
+        arith::MulIOp::create(b, loc, first, indexConstant(b, loc, plan.width));
+    chunk.loadColumn = chunk.column;
+    chunk.inBounds = nullptr;
+    if (!mayOverhang)
+      return;
+    Value width = indexConstant(b, loc, a.rowWidth);
+    chunk.inBounds = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                           chunk.column, width);
+    chunk.loadColumn = arith::MinUIOp::create(
+        b, loc, chunk.column, indexConstant(b, loc, a.rowWidth - plan.width));
+  }
+
+  /// Work of one pass on one chunk: accumulate the pass's reductions into
+  /// `accs` (one value per reduction, two for an online softmax) and store
+  /// the outputs of this level.
+  SmallVector<Value> step(Chunk &chunk, unsigned level,
+                          ArrayRef<PassReduction> reds, ValueRange accs) {
+    SmallVector<Value> next;
+    unsigned slot = 0;
+    for (const PassReduction &pr : reds) {
+      const RowReduction *red = pr.red;
+      Value v = elementValue(red->input, chunk);
+      if (chunk.inBounds)
+        v = arith::SelectOp::create(
+            b, loc, chunk.inBounds, v,
+            reductionIdentity(b, loc, red->kind, v.getType()));
+      if (pr.onlineSum) {
+        OnlineSoftmax state = accumulateOnlineSoftmax(
+            b, loc, {accs[slot], accs[slot + 1]}, v);
+        next.append({state.max, state.sum});
+        slot += 2;
+        continue;
+      }
+      next.push_back(combinePartials(b, loc, red->kind, accs[slot++], v));
+    }
+    Block &body = kernel.fusion.getBodyBlock();
+    for (auto [i, yielded] :
+         llvm::enumerate(body.getTerminator()->getOperands())) {
+      if (a.perRow.contains(yielded) || a.level.lookup(yielded) != level)
+        continue;
+      Value value = elementValue(yielded, chunk);
+      OpBuilder::InsertionGuard guard(b);
+      if (chunk.inBounds) {
+        auto ifOp = scf::IfOp::create(b, loc, chunk.inBounds, false);
+        b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      }
+      Value rowBase = arith::MulIOp::create(
+          b, loc, row, indexConstant(b, loc, a.rowWidth));
+      Value offset = arith::AddIOp::create(b, loc, rowBase, chunk.column);
+      storeCompute(b, loc, value, outputs[i], offset);
+    }
+    return next;
+  }
+
+  void emit() {
+    findOnlineSoftmax();
+    SmallVector<Chunk> chunks(plan.inRegisters ? plan.chunksPerThread : 0);
+    for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k) {
+      bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
+      initChunk(chunks[k], indexConstant(b, loc, k), overhang);
+    }
+    bool loopOverhang =
+        a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
+
+    for (unsigned level = 0; level <= a.maxLevel; ++level) {
+      currentLevel = level;
+      evaluateRowValues(level);
+      SmallVector<PassReduction> reds;
+      SmallVector<Value> accs;
+      for (const RowReduction &red : a.reductions) {
+        if (a.level.lookup(red.input) != level || absorbed.contains(red.op))
+          continue;
+        const RowReduction *sum = onlineSums.lookup(red.op);
+        reds.push_back({&red, sum});
+        accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
+        if (sum)
+          accs.push_back(createConstant(b, loc, computeType(), 0.0));
+      }
+
+      // A pass with neither reductions nor full-row outputs has no work.
+      Block &body = kernel.fusion.getBodyBlock();
+      bool stores = llvm::any_of(
+          body.getTerminator()->getOperands(), [&](Value yielded) {
+            return !a.perRow.contains(yielded) &&
+                   a.level.lookup(yielded) == level;
+          });
+      if (reds.empty() && !stores)
+        continue;
+
+      if (plan.inRegisters) {
+        for (Chunk &chunk : chunks)
+          accs = step(chunk, level, reds, accs);
+      } else {
+        auto loop = scf::ForOp::create(
+            b, loc, indexConstant(b, loc, 0),
+            indexConstant(b, loc, plan.chunksPerThread),
+            indexConstant(b, loc, 1), accs,
+            [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(inner.getInsertionBlock(),
+                                  inner.getInsertionPoint());
+              Chunk chunk;
+              initChunk(chunk, k, loopOverhang);
+              SmallVector<Value> next = step(chunk, level, reds, iterArgs);
+              scf::YieldOp::create(b, loc, next);
+            });
+        accs.assign(loop.getResults().begin(), loop.getResults().end());
+      }
+      if (reds.empty())
+        continue;
+
+      // Per-thread partials: vector lanes folded, then the tuple of all of
+      // this pass's reductions reduced across the row at once (one barrier).
+      SmallVector<Value> partials;
+      unsigned slot = 0;
+      for (const PassReduction &pr : reds) {
+        if (pr.onlineSum) {
+          OnlineSoftmax state = reduceOnlineSoftmaxVector(
+              b, loc, {accs[slot], accs[slot + 1]});
+          partials.append({state.max, state.sum});
+          slot += 2;
+          continue;
+        }
+        partials.push_back(reduceVector(b, loc, pr.red->kind, accs[slot++]));
+      }
+      auto combine = [&](ValueRange lhs, ValueRange rhs) {
+        SmallVector<Value> out;
+        unsigned i = 0;
+        for (const PassReduction &pr : reds) {
+          if (pr.onlineSum) {
+            OnlineSoftmax merged = mergeOnlineSoftmax(
+                b, loc, {lhs[i], lhs[i + 1]}, {rhs[i], rhs[i + 1]});
+            out.append({merged.max, merged.sum});
+            i += 2;
+            continue;
+          }
+          out.push_back(combinePartials(b, loc, pr.red->kind, lhs[i], rhs[i]));
+          ++i;
+        }
+        return out;
+      };
+      SmallVector<Value> totals = reduceTupleAcrossRow(
+          b, loc, threads, partials, combine, nextSlot);
+      nextSlot += partials.size();
+      slot = 0;
+      for (const PassReduction &pr : reds) {
+        Value total = totals[slot++];
+        if (pr.red->kind == ReduceKind::Mean)
+          total = arith::DivFOp::create(
+              b, loc, total,
+              createConstant(b, loc, total.getType(),
+                             static_cast<double>(a.rowWidth)));
+        rowValues[pr.red->result] = total;
+        if (pr.onlineSum)
+          rowValues[pr.onlineSum->result] = totals[slot++];
+      }
+    }
+
+    // One value per row: the row's first thread stores it.
+    evaluateRowValues(a.maxLevel + 1);
+    Block &body = kernel.fusion.getBodyBlock();
+    Value isFirst =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, threads.lane,
+                              indexConstant(b, loc, 0));
+    for (auto [i, yielded] :
+         llvm::enumerate(body.getTerminator()->getOperands())) {
+      if (!a.perRow.contains(yielded))
+        continue;
+      auto ifOp = scf::IfOp::create(b, loc, isFirst, false);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+      storeCompute(b, loc, rowValue(yielded), outputs[i], row);
+    }
+  }
+};
+
+} // namespace
+
+void gpu_codegen::emitRowPasses(OpBuilder &b, Location loc,
+                                KernelSkeleton &kernel,
+                                const RowAnalysis &analysis,
+                                const RowPlan &plan, const RowThreads &threads,
+                                const RowKernelIO &io) {
+  RowEmitter(b, loc, kernel, analysis, plan, threads, io).emit();
+}

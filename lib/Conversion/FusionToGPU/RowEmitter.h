@@ -1,0 +1,46 @@
+//===- RowEmitter.h - The passes of the row strategy ------------*- C++ -*-===//
+//
+// This file declares the interface between the row strategy's planning (how
+// many threads per row, which rows stay on chip; RowStrategy.cpp) and the
+// emission of its passes over the row (RowEmitter.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_LIB_CONVERSION_FUSIONTOGPU_ROWEMITTER_H
+#define RONG_LIB_CONVERSION_FUSIONTOGPU_ROWEMITTER_H
+
+#include "KernelBuilder.h"
+#include "RowAnalysis.h"
+#include "RowReduce.h"
+
+namespace mlir::rong::gpu_codegen {
+
+/// How a row is spread over threads.
+struct RowPlan {
+  /// Elements per chunk (the vector width).
+  unsigned width = 1;
+  int64_t threadsPerRow = 1;
+  int64_t rowsPerBlock = 1;
+  int64_t chunksPerThread = 1;
+  bool inRegisters = true;
+};
+
+/// Where one row's kernel body reads and writes.
+struct RowKernelIO {
+  /// Flattened input and output buffers, in argument order.
+  SmallVector<Value> inputs, outputs;
+  /// Shared-memory copies of inputs whose rows are cached on chip.
+  llvm::DenseMap<Value, Value> rowCache;
+  /// Index of this thread's row.
+  Value row;
+};
+
+/// Emits the passes of the row strategy for one row at the builder's
+/// insertion point.
+void emitRowPasses(OpBuilder &b, Location loc, KernelSkeleton &kernel,
+                   const RowAnalysis &analysis, const RowPlan &plan,
+                   const RowThreads &threads, const RowKernelIO &io);
+
+} // namespace mlir::rong::gpu_codegen
+
+#endif // RONG_LIB_CONVERSION_FUSIONTOGPU_ROWEMITTER_H
