@@ -27,18 +27,6 @@ static std::string num(double value) {
   return s;
 }
 
-/// Checks the element type of `value` against what the rong op accepts:
-/// f32/f16/bf16 when `floatOnly`, otherwise anything but i1.
-static LogicalResult requireElement(NodeContext &ctx, Value value,
-                                    StringRef what, bool floatOnly) {
-  Type element = cast<RankedTensorType>(value.getType()).getElementType();
-  if (floatOnly ? !isa<FloatType>(element) : element.isInteger(1))
-    return ctx.fail(what + " has element type " + str(element) + "; Rong " +
-                    (floatOnly ? "supports only floating-point types here"
-                               : "supports numeric types here"));
-  return success();
-}
-
 static LogicalResult finish(NodeContext &ctx, Value result) {
   if (!result)
     return failure();
@@ -52,7 +40,7 @@ static LogicalResult finish(NodeContext &ctx, Value result) {
 
 static LogicalResult convertMatMul(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
-      failed(requireElement(ctx, ctx.input(0), "A", false)))
+      failed(requireElementType(ctx, ctx.input(0), "A", false)))
     return failure();
   return finish(ctx, ctx.create<MatMulOp>(ctx.input(0), ctx.input(1)));
 }
@@ -60,7 +48,7 @@ static LogicalResult convertMatMul(NodeContext &ctx) {
 /// Y = alpha * op(A) * op(B) + beta * C, C broadcasting to [M, N].
 static LogicalResult convertGemm(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
-      failed(requireElement(ctx, ctx.input(0), "A", false)))
+      failed(requireElementType(ctx, ctx.input(0), "A", false)))
     return failure();
   Value operands[2] = {ctx.input(0), ctx.input(1)};
   const char *names[2] = {"A", "B"}, *transNames[2] = {"transA", "transB"};
@@ -198,7 +186,7 @@ static FailureOr<Window> parseWindow(NodeContext &ctx, RankedTensorType input,
 static LogicalResult convertConv(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
       failed(require2D(ctx, ctx.inputType(0), "convolution")) ||
-      failed(requireElement(ctx, ctx.input(0), "the input", true)))
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
   RankedTensorType input = ctx.inputType(0), weight = ctx.inputType(1);
   if (weight.getRank() != 4)
@@ -236,7 +224,7 @@ static FailureOr<SmallVector<int64_t>> poolKernel(NodeContext &ctx) {
 static LogicalResult convertMaxPool(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)) ||
       failed(require2D(ctx, ctx.inputType(0), "max pooling")) ||
-      failed(requireElement(ctx, ctx.input(0), "the input", false)))
+      failed(requireElementType(ctx, ctx.input(0), "the input", false)))
     return failure();
   if (int64_t order = ctx.attrInt("storage_order", 0))
     return ctx.fail("storage_order = " + Twine(order) +
@@ -261,7 +249,7 @@ static LogicalResult convertMaxPool(NodeContext &ctx) {
 static LogicalResult convertAveragePool(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)) ||
       failed(require2D(ctx, ctx.inputType(0), "average pooling")) ||
-      failed(requireElement(ctx, ctx.input(0), "the input", true)))
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
   FailureOr<SmallVector<int64_t>> kernel = poolKernel(ctx);
   if (failed(kernel))

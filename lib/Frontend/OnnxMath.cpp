@@ -65,13 +65,11 @@ static LogicalResult convertMod(NodeContext &ctx) {
 /// Round to nearest, ties to even: floor(x) + 1 where the fraction is above
 /// one half, or exactly one half and floor(x) is odd.
 static LogicalResult convertRound(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
+  if (failed(requireInputs(ctx, 1)) ||
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
   Value x = ctx.input(0);
   Type element = elementOf(x);
-  if (!isa<FloatType>(element))
-    return ctx.fail("the input has element type " + str(element) +
-                    "; Round needs floating point");
   Value half = ctx.scalar(element, 0.5), one = ctx.scalar(element, 1);
   Value two = ctx.scalar(element, 2);
   Value low = ctx.create<FloorOp>(x);
@@ -95,13 +93,11 @@ enum class Fn { Tan, Sinh, Cosh, Asinh, Acosh, Atanh };
 /// would not; a later pass may recognise the patterns.
 template <Fn Kind>
 static LogicalResult convertFunction(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
+  if (failed(requireInputs(ctx, 1)) ||
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
   Value x = ctx.input(0);
   Type element = elementOf(x);
-  if (!isa<FloatType>(element))
-    return ctx.fail("the input has element type " + str(element) + "; " +
-                    ctx.proto().op_type() + " needs floating point");
   Value one = ctx.scalar(element, 1), half = ctx.scalar(element, 0.5);
   auto sqrtOfSquarePlus = [&](double c) {
     return ctx.create<SqrtOp>(ctx.create<AddOp>(ctx.create<MulOp>(x, x),
@@ -137,24 +133,20 @@ static LogicalResult convertFunction(NodeContext &ctx) {
 
 /// IsNaN: x != x, the one value that is not equal to itself.
 static LogicalResult convertIsNaN(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
+  if (failed(requireInputs(ctx, 1)) ||
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
   Value x = ctx.input(0);
-  if (!isa<FloatType>(elementOf(x)))
-    return ctx.fail("the input has element type " + str(elementOf(x)) +
-                    "; IsNaN needs floating point");
   return finish(ctx, ctx.create<NotOp>(ctx.create<EqOp>(x, x)));
 }
 
 /// IsInf: x == +inf and/or x == -inf, as detect_positive/negative select.
 static LogicalResult convertIsInf(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
+  if (failed(requireInputs(ctx, 1)) ||
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
   Value x = ctx.input(0);
   Type element = elementOf(x);
-  if (!isa<FloatType>(element))
-    return ctx.fail("the input has element type " + str(element) +
-                    "; IsInf needs floating point");
   bool positive = ctx.attrInt("detect_positive", 1) != 0;
   bool negative = ctx.attrInt("detect_negative", 1) != 0;
   double inf = std::numeric_limits<double>::infinity();

@@ -176,6 +176,16 @@ LogicalResult onnx_import::requireInputs(NodeContext &ctx, size_t count) {
   return success();
 }
 
+LogicalResult onnx_import::requireElementType(NodeContext &ctx, Value value,
+                                              StringRef what, bool floatOnly) {
+  Type element = cast<RankedTensorType>(value.getType()).getElementType();
+  if (floatOnly ? !isa<FloatType>(element) : element.isInteger(1))
+    return ctx.fail(what + " has element type " + str(element) + "; Rong " +
+                    (floatOnly ? "supports only floating-point types here"
+                               : "supports numeric types here"));
+  return success();
+}
+
 std::string onnx_import::str(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -121,6 +121,11 @@ private:
 
 /// Checks that inputs 0 .. count-1 are present; reports the first missing one.
 LogicalResult requireInputs(NodeContext &ctx, size_t count);
+/// Checks `value`'s element type against what the rong op accepts: a float
+/// type when `floatOnly`, otherwise anything but i1. `what` names the value in
+/// the message ("the input", "B", ...).
+LogicalResult requireElementType(NodeContext &ctx, Value value, StringRef what,
+                                 bool floatOnly);
 /// Formats a shape for messages, `?` for dynamic dimensions: "[2, ?, 8]".
 std::string str(ArrayRef<int64_t> shape);
 /// Formats a type for messages.

@@ -24,11 +24,10 @@ static LogicalResult finish(NodeContext &ctx, Value result) {
 
 /// Checks that input 0 is a floating-point tensor of rank >= `minRank`.
 static LogicalResult requireFloatInput(NodeContext &ctx, int64_t minRank) {
+  if (failed(requireElementType(ctx, ctx.input(0), "the input",
+                                /*floatOnly=*/true)))
+    return failure();
   RankedTensorType type = ctx.inputType(0);
-  if (!isa<FloatType>(type.getElementType()))
-    return ctx.fail("the input has element type " +
-                    str(type.getElementType()) +
-                    "; Rong supports only floating-point types here");
   if (type.getRank() < minRank)
     return ctx.fail("expects an input of rank >= " + Twine(minRank) +
                     ", got " + str(type));

@@ -25,17 +25,10 @@ using namespace mlir::rong::onnx_import;
 /// bf16 when `floatOnly` (mean, softmax, the norms), otherwise any but i1.
 static LogicalResult checkInput(NodeContext &ctx, size_t count, bool floatOnly,
                                 int64_t minRank) {
-  for (size_t i = 0; i < count; ++i)
-    if (!ctx.input(i))
-      return ctx.fail("expects " + Twine(count) + " input" +
-                      (count == 1 ? "" : "s") + ", input " + Twine(i) +
-                      " is missing");
+  if (failed(requireInputs(ctx, count)) ||
+      failed(requireElementType(ctx, ctx.input(0), "the input", floatOnly)))
+    return failure();
   RankedTensorType type = ctx.inputType(0);
-  Type element = type.getElementType();
-  if (floatOnly ? !isa<FloatType>(element) : element.isInteger(1))
-    return ctx.fail("the input has element type " + str(element) + "; Rong " +
-                    (floatOnly ? "supports only floating-point types here"
-                               : "supports numeric types here"));
   if (type.getRank() < minRank)
     return ctx.fail("expects an input of rank >= " + Twine(minRank) +
                     ", got " + str(type));

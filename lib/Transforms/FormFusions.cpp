@@ -62,23 +62,13 @@ std::string humanBytes(double bytes) {
 
 void printReport(func::FuncOp func, const TargetDescriptor &target,
                  const FusionPlanner &planner, llvm::raw_ostream &os) {
-  unsigned live = 0, members = 0;
-  for (const Group &g : planner.getGroups())
-    if (!g.merged) {
-      ++live;
-      members += g.ops.size();
-    }
+  // After planning, groups are numbered 0..n-1 in program order.
   os << llvm::formatv("fusion report for @{0} on {1} (subgroup {2}, {3} bytes "
                       "on chip per block): {4} group(s)\n",
                       func.getSymName(), target.name, target.subgroupSize,
-                      target.onChipBytesPerBlock, live);
-  unsigned index = 0;
-  DenseMap<unsigned, unsigned> printedIndex;
+                      target.onChipBytesPerBlock, planner.getGroups().size());
   for (const Group &g : planner.getGroups()) {
-    if (g.merged)
-      continue;
-    printedIndex[g.id] = index;
-    os << llvm::formatv("  group {0} [{1}] {2} op(s), domain ", index++,
+    os << llvm::formatv("  group {0} [{1}] {2} op(s), domain ", g.id,
                         stringifyGroupKind(g.kind), g.ops.size());
     if (g.domain.empty())
       os << "scalar";
@@ -90,12 +80,11 @@ void printReport(func::FuncOp func, const TargetDescriptor &target,
       os << "]";
     }
     os << llvm::formatv(", saves ~{0} and {1} launch(es)\n",
-                        humanBytes(g.bytesSaved),
-                        g.ops.empty() ? 0 : g.ops.size() - 1);
+                        humanBytes(g.bytesSaved), g.ops.size() - 1);
     for (Operation *op : g.ops)
       os << "    " << describeOp(op) << "\n";
   }
-  // Recomputation as it ended up, after groups merged.
+  // Ops recomputed in several groups, as membership ended up after merges.
   llvm::SetVector<Operation *> shared;
   for (const Group &g : planner.getGroups())
     for (Operation *op : g.ops)
@@ -103,19 +92,15 @@ void printReport(func::FuncOp func, const TargetDescriptor &target,
         shared.insert(op);
   for (Operation *op : shared) {
     os << "  recomputed: " << describeOp(op) << " in groups ";
-    llvm::interleaveComma(planner.groupsOf(op), os,
-                          [&](unsigned g) { os << printedIndex[g]; });
+    llvm::interleaveComma(planner.groupsOf(op), os);
     os << " instead of being written to memory\n";
   }
   for (const Decision &d : planner.getDecisions()) {
-    if (d.accepted)
-      continue;
     os << "  rejected: " << describeOp(d.producer);
     if (d.groupId >= 0)
       os << " into group " << d.groupId;
     os << ": " << d.reason << "\n";
   }
-  (void)members;
 }
 
 /// Builds the `rong.fusion` for one group before `anchor`.
@@ -207,11 +192,10 @@ struct FormFusionsPass
     OpBuilder builder(block.getTerminator());
     DenseMap<Value, Value> replacement;
     for (const Group &group : planner.getGroups())
-      if (!group.merged && !group.ops.empty())
-        buildFusion(builder, group, planner, replacement);
+      buildFusion(builder, group, planner, replacement);
     for (auto &[original, result] : replacement)
       original.replaceUsesWithIf(result, [&](OpOperand &use) {
-        return !planner.groupsOf(use.getOwner()).size();
+        return planner.groupsOf(use.getOwner()).empty();
       });
     // Members are now dead; erase them users first.
     for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))

@@ -458,7 +458,7 @@ void FusionPlanner::run(Block &block) {
         legal.push_back({id, std::move(updated)});
         continue;
       }
-      decisions.push_back({op, static_cast<int>(id), false, std::move(why)});
+      decisions.push_back({op, static_cast<int>(id), std::move(why)});
     }
 
     auto joinOne = [&](unsigned id, const Group &updated) {
@@ -470,7 +470,7 @@ void FusionPlanner::run(Block &block) {
       addToGroup(op, group);
     };
     auto cycleReason = [&](unsigned id) {
-      decisions.push_back({op, static_cast<int>(id), false,
+      decisions.push_back({op, static_cast<int>(id),
                            "joining would make the group depend on itself "
                            "through ops outside it"});
     };
@@ -495,15 +495,8 @@ void FusionPlanner::run(Block &block) {
         Snapshot before = snapshot();
         for (auto &[id, updated] : legal)
           joinOne(id, updated);
-        if (commitUnlessCyclic(before)) {
-          std::string list;
-          for (auto [i, entry] : llvm::enumerate(legal))
-            list += (i ? ", " : "") + std::to_string(entry.first);
-          decisions.push_back({op, -1, true,
-                               "recomputed in groups " + list +
-                                   " instead of being written to memory"});
+        if (commitUnlessCyclic(before))
           continue;
-        }
       }
       // A reduction read by several groups that all live on its rows (a
       // LayerNorm's statistics feeding both the normalised output and the
@@ -550,7 +543,7 @@ void FusionPlanner::run(Block &block) {
       return position[a] < position[b];
     });
   absorbRowConsumers();
-  mergeHorizontal(block);
+  mergeHorizontal();
   renumber();
   estimateSavings();
 }
@@ -588,14 +581,14 @@ void FusionPlanner::absorbRowConsumers() {
       mergeInto(into, consumer.id);
       if (commitUnlessCyclic(before))
         break;
-      decisions.push_back({first, static_cast<int>(into), false,
+      decisions.push_back({first, static_cast<int>(into),
                            "it computes on the group's rows, but merging "
                            "would create a cycle"});
     }
   }
 }
 
-void FusionPlanner::mergeHorizontal(Block &block) {
+void FusionPlanner::mergeHorizontal() {
   // Siblings over the same domain that read a common input: one kernel reads
   // the input once and saves a launch.
   auto eligible = [](const Group &g) {
@@ -628,7 +621,7 @@ void FusionPlanner::mergeHorizontal(Block &block) {
       Operation *first = groups[j].ops.front();
       mergeInto(i, j);
       if (!commitUnlessCyclic(before)) {
-        decisions.push_back({first, static_cast<int>(i), false,
+        decisions.push_back({first, static_cast<int>(i),
                              llvm::formatv("group {0} and group {1} read the "
                                            "same input, but one depends on "
                                            "the other",
@@ -640,7 +633,6 @@ void FusionPlanner::mergeHorizontal(Block &block) {
         groups[i].kind = GroupKind::Horizontal;
     }
   }
-  (void)block;
 }
 
 void FusionPlanner::renumber() {

@@ -68,12 +68,11 @@ struct Group {
   double bytesSaved = 0;
 };
 
-/// One fusion the planner considered and refused, or a producer it decided to
-/// recompute in several groups.
+/// One fusion the planner considered and refused, with its reason.
 struct Decision {
   Operation *producer = nullptr;
+  /// The consumer group it was refused by, or -1.
   int groupId = -1;
-  bool accepted = false;
   std::string reason;
 };
 
@@ -84,6 +83,7 @@ public:
 
   void run(Block &block);
 
+  /// The groups, numbered 0..n-1 in program order once run() returns.
   llvm::ArrayRef<Group> getGroups() const { return groups; }
   llvm::ArrayRef<Decision> getDecisions() const { return decisions; }
   /// The groups `op` belongs to: one, or several when it is recomputed.
@@ -113,7 +113,7 @@ private:
   void absorbRowConsumers();
   unsigned newGroup(Operation *op, const OpInfo &info);
   void addToGroup(Operation *op, Group &group);
-  void mergeHorizontal(Block &block);
+  void mergeHorizontal();
   void renumber();
   void estimateSavings();
 
