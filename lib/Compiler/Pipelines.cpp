@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - Rong's named pass pipelines ------------------------===//
 
 #include "rong/Compiler/Pipelines.h"
+#include "rong/Conversion/Passes.h"
 #include "rong/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -26,9 +27,12 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   func.addPass(createRongRecognizePatterns());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
+  if (!options.fuse)
+    func.addPass(createExpandRowOpsPass());
   RongFormFusionsOptions fusion;
   fusion.target = options.target;
   fusion.explain = options.explain;
+  fusion.fuse = options.fuse;
   func.addPass(createRongFormFusions(fusion));
 }
 

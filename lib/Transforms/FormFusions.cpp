@@ -184,7 +184,7 @@ struct FormFusionsPass
     if (llvm::any_of(block, [](Operation &op) { return isa<FusionOp>(op); }))
       return;
 
-    FusionPlanner planner(*descriptor, maxRecompute);
+    FusionPlanner planner(*descriptor, maxRecompute, fuse);
     planner.run(block);
     if (explain)
       printReport(func, *descriptor, planner, llvm::errs());

@@ -429,7 +429,7 @@ void FusionPlanner::run(Block &block) {
     OpInfo info = classifyOp(op);
     if (info.cls == OpClass::None || info.cls == OpClass::View)
       continue;
-    if (info.domain.empty() && info.cls != OpClass::Elementwise) {
+    if (!fuse || (info.domain.empty() && info.cls != OpClass::Elementwise)) {
       newGroup(op, info);
       continue;
     }
@@ -542,8 +542,10 @@ void FusionPlanner::run(Block &block) {
     llvm::sort(group.ops, [&](Operation *a, Operation *b) {
       return position[a] < position[b];
     });
-  absorbRowConsumers();
-  mergeHorizontal();
+  if (fuse) {
+    absorbRowConsumers();
+    mergeHorizontal();
+  }
   renumber();
   estimateSavings();
 }

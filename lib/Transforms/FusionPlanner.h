@@ -78,8 +78,11 @@ struct Decision {
 
 class FusionPlanner {
 public:
-  FusionPlanner(const TargetDescriptor &target, unsigned maxRecompute)
-      : target(target), maxRecompute(maxRecompute) {}
+  /// With `fuse` false every op becomes a group of its own (the unfused
+  /// baseline benchmarks compare against).
+  FusionPlanner(const TargetDescriptor &target, unsigned maxRecompute,
+                bool fuse = true)
+      : target(target), maxRecompute(maxRecompute), fuse(fuse) {}
 
   void run(Block &block);
 
@@ -119,6 +122,7 @@ private:
 
   const TargetDescriptor &target;
   unsigned maxRecompute;
+  bool fuse;
   std::vector<Group> groups;
   std::vector<Decision> decisions;
   llvm::DenseMap<Operation *, llvm::SmallVector<unsigned, 1>> membership;

@@ -10,17 +10,20 @@
 #include "rong/Frontend/OnnxImporter.h"
 #include "rong/InitAll.h"
 #include "rong/Target/TargetDescriptor.h"
+#include "rong/Compiler/Compile.h"
 #include "rong/Compiler/Pipelines.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -28,11 +31,11 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
-enum class EmitPhase { Rong, Fused };
+enum class EmitPhase { Rong, Fused, Artifact };
 } // namespace
 
 static cl::opt<std::string> inputFilename(cl::Positional,
-                                          cl::desc("<model.onnx>"),
+                                          cl::desc("<model.onnx | graph.mlir>"),
                                           cl::Required);
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
@@ -41,13 +44,25 @@ static cl::opt<EmitPhase> emitPhase(
     "emit", cl::desc("Phase to stop at and print"), cl::init(EmitPhase::Rong),
     cl::values(clEnumValN(EmitPhase::Rong, "rong", "the imported rong graph"),
                clEnumValN(EmitPhase::Fused, "fused",
-                          "the graph with its fusion groups formed")));
+                          "the graph with its fusion groups formed"),
+               clEnumValN(EmitPhase::Artifact, "artifact",
+                          "a compiled artifact for rong-run and the runtime "
+                          "(the default when -o names a .rong file)")));
 static cl::opt<std::string> targetName(
     "target", cl::desc("Target descriptor the compiler optimises for"),
     cl::init("cpu"));
 static cl::opt<bool> explainFusion(
     "explain-fusion",
     cl::desc("Print every fusion group and every rejected fusion to stderr"),
+    cl::init(false));
+static cl::opt<bool> noFusion(
+    "no-fusion",
+    cl::desc("Compile every op as a kernel of its own (the unfused baseline)"),
+    cl::init(false));
+static cl::opt<bool> printPlan(
+    "print-plan",
+    cl::desc("With an artifact: print its steps, one line per kernel or "
+             "library call, to stdout"),
     cl::init(false));
 static cl::opt<bool> noCanonicalize(
     "no-canonicalize",
@@ -75,26 +90,78 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   rong::registerAllDialects(registry);
+  rong::registerCompilerDependencies(registry);
   MLIRContext context(registry);
   // Diagnostics name the node; a dump of the whole function helps no user.
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  rong::OnnxImportOptions options;
-  options.resourceThreshold = resourceThreshold;
-  OwningOpRef<ModuleOp> module =
-      rong::importOnnxFile(inputFilename, &context, options);
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFilename).ends_with(".mlir")) {
+    // A rong-dialect graph written by hand or by another tool.
+    module = parseSourceFile<ModuleOp>(inputFilename, sourceMgr, &context);
+  } else {
+    rong::OnnxImportOptions options;
+    options.resourceThreshold = resourceThreshold;
+    module = rong::importOnnxFile(inputFilename, &context, options);
+  }
   if (!module)
     return 1;
 
-  if (!noCanonicalize || emitPhase == EmitPhase::Fused) {
+  EmitPhase phase = emitPhase;
+  if (!emitPhase.getNumOccurrences() &&
+      StringRef(outputFilename).ends_with(".rong"))
+    phase = EmitPhase::Artifact;
+
+  if (phase == EmitPhase::Artifact) {
+    if (outputFilename == "-") {
+      llvm::errs() << "rongc: an artifact is binary; name a file with -o\n";
+      return 1;
+    }
+    rong::CompileOptions options;
+    options.target = targetName;
+    options.fuse = !noFusion;
+    options.explain = explainFusion;
+    options.sourceModel = llvm::sys::path::filename(inputFilename).str();
+    FailureOr<rong::CompileResult> result =
+        rong::compileToArtifact(*module, options);
+    if (failed(result))
+      return 1;
+    std::string error;
+    auto output = openOutputFile(outputFilename, &error);
+    if (!output) {
+      llvm::errs() << "rongc: " << error << "\n";
+      return 1;
+    }
+    output->os().write(reinterpret_cast<const char *>(result->artifact.data()),
+                       result->artifact.size());
+    output->keep();
+    if (printPlan) {
+      unsigned kernels = 0, calls = 0;
+      for (const rong::PlanStepSummary &step : result->steps)
+        (step.kind == "kernel" ? kernels : calls)++;
+      llvm::outs() << "plan: " << result->steps.size() << " steps ("
+                   << kernels << " kernels, " << calls
+                   << " library calls), arena " << result->arenaBytes
+                   << " bytes\n";
+      for (auto [i, step] : llvm::enumerate(result->steps))
+        llvm::outs() << "  " << i << "  "
+                     << (step.kind == "kernel" ? "kernel  " : "library ")
+                     << (step.name.empty() ? "" : step.name + "  ")
+                     << step.ops << "\n";
+    }
+    return 0;
+  }
+
+  if (!noCanonicalize || phase == EmitPhase::Fused) {
     PassManager pm(&context);
     rong::buildGraphCleanupPipeline(pm);
-    if (emitPhase == EmitPhase::Fused) {
+    if (phase == EmitPhase::Fused) {
       rong::FusionPipelineOptions fusion;
       fusion.target = targetName;
       fusion.explain = explainFusion;
+      fusion.fuse = !noFusion;
       rong::buildFusionPipeline(pm, fusion);
     }
     if (failed(pm.run(*module)))

@@ -19,6 +19,10 @@ struct FusionPipelineOptions {
   std::string target = "cpu";
   /// Print the fusion report to stderr.
   bool explain = false;
+  /// Form fused groups. When false, named row ops (softmax, norms) are
+  /// expanded into their primitive ops and every op is a group of its own:
+  /// the unfused baseline.
+  bool fuse = true;
 };
 
 /// Graph clean-up on the imported graph: canonicalisation and CSE.

@@ -71,7 +71,26 @@ def RongFormFusions : Pass<"rong-form-fusions", "func::FuncOp"> {
            "print every group and every rejected fusion to stderr">,
     Option<"maxRecompute", "max-recompute", "unsigned", /*default=*/"4",
            "largest number of groups a cheap producer may be recomputed in">,
+    Option<"fuse", "fuse", "bool", /*default=*/"true",
+           "form fused groups; when false every op is a group of its own "
+           "(the unfused baseline)">,
   ];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
+def RongOutlineContractions
+    : Pass<"rong-outline-contractions", "func::FuncOp"> {
+  let summary = "move contractions out of fusion groups for library calls";
+  let description = [{
+    Backends that run contractions (`rong.matmul`, `rong.conv2d`) through a
+    vendor library (BLAS on the CPU, cuBLAS on NVIDIA) cannot put them inside
+    a generated kernel. This pass moves each contraction out of its
+    `contraction` / `epilogue` group, in front of it: a group that held only
+    the contraction disappears, and an epilogue group keeps its elementwise
+    tail as one kernel that reads the contraction's result (a fused epilogue
+    kernel). Contraction operands must come from outside the group; a group
+    that computes one inside is an error naming it.
+  }];
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 

@@ -1,0 +1,163 @@
+//===- Compile.cpp - From a rong graph to an artifact ---------------------===//
+//
+// This file implements compileToArtifact, the compiler's whole pipeline:
+//
+//   clean-up, fusion (rong-fusion-pipeline), rong-outline-contractions
+//     -> rong-fusion-to-gpu{target}: one kernel per group, in kernel IR
+//     -> the target's backend: kernel IR to code (CPU: LLVM, a shared object)
+//     -> the execution plan (ExecutionPlan.cpp) and the artifact.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Compiler/Compile.h"
+
+#include "ExecutionPlan.h"
+
+#include "rong/Compiler/Pipelines.h"
+#include "rong/Conversion/Passes.h"
+#include "rong/IR/RongOps.h"
+#include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/TargetDescriptor.h"
+#include "rong/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Pass/PassManager.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+
+void mlir::rong::registerCompilerDependencies(DialectRegistry &registry) {
+  cpu::registerCPUBackendDependencies(registry);
+}
+
+namespace {
+
+/// "stitch: rong.add, rong.layer_norm" for a fusion group.
+std::string describeGroup(FusionOp fusion) {
+  std::string text = fusion.getKind() ? fusion.getKind()->str() : "group";
+  text += ":";
+  llvm::SmallVector<StringRef> names;
+  for (Operation &op : fusion.getBodyBlock().without_terminator()) {
+    if (isa<ConstantOp>(op))
+      continue;
+    StringRef name = op.getName().getStringRef();
+    if (names.empty() || names.back() != name)
+      names.push_back(name);
+  }
+  for (auto [i, name] : llvm::enumerate(names))
+    text += (i ? ", " : " ") + name.str();
+  return text;
+}
+
+FailureOr<func::FuncOp> entryFunction(ModuleOp module) {
+  func::FuncOp entry;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    if (entry)
+      return module.emitError()
+             << "the module holds several functions ('" << entry.getSymName()
+             << "', '" << func.getSymName() << "'); compile one at a time";
+    entry = func;
+  }
+  if (!entry)
+    return module.emitError() << "the module holds no function to compile";
+  if (!entry.getBody().hasOneBlock())
+    return entry.emitError() << "the graph function must have one block";
+  return entry;
+}
+
+FailureOr<int64_t> readI64(gpu::GPUFuncOp func, StringRef name) {
+  auto attr = func->getAttrOfType<IntegerAttr>(name);
+  if (!attr)
+    return func.emitError() << "kernel has no " << name << " attribute";
+  return attr.getInt();
+}
+
+FailureOr<std::array<int64_t, 3>> readDim3(gpu::GPUFuncOp func,
+                                           StringRef name) {
+  auto attr = func->getAttrOfType<DenseI64ArrayAttr>(name);
+  if (!attr || attr.size() != 3)
+    return func.emitError() << "kernel has no " << name << " attribute";
+  return std::array<int64_t, 3>{attr[0], attr[1], attr[2]};
+}
+
+} // namespace
+
+FailureOr<CompileResult>
+mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
+  const TargetDescriptor *target = lookupTarget(options.target);
+  if (!target)
+    return module.emitError() << "unknown target '" << options.target
+                              << "'; known targets: " << listTargetNames();
+  if (target->kind != TargetKind::CPU)
+    return module.emitError()
+           << "compiling to an artifact for target '" << options.target
+           << "' is not available yet; the artifact backends are: cpu";
+  FailureOr<func::FuncOp> entry = entryFunction(module);
+  if (failed(entry))
+    return failure();
+  MLIRContext *ctx = module.getContext();
+
+  // Graph to fusion groups, contractions standing alone.
+  PassManager fusion(ctx);
+  buildGraphCleanupPipeline(fusion);
+  FusionPipelineOptions fusionOptions;
+  fusionOptions.target = options.target;
+  fusionOptions.explain = options.explain;
+  fusionOptions.fuse = options.fuse;
+  buildFusionPipeline(fusion, fusionOptions);
+  fusion.nest<func::FuncOp>().addPass(createRongOutlineContractions());
+  if (failed(fusion.run(module)))
+    return failure();
+
+  // Descriptions of the groups, under the names rong-fusion-to-gpu gives
+  // their kernels (<function>_fusion_<index>, in walk order).
+  llvm::StringMap<plan::KernelLaunchInfo> kernels;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    unsigned index = 0;
+    func.walk([&](FusionOp group) {
+      kernels[(func.getSymName() + "_fusion_" + Twine(index++)).str()]
+          .description = describeGroup(group);
+    });
+  }
+
+  PassManager codegen(ctx);
+  ConvertFusionToGPUPassOptions kernelOptions;
+  kernelOptions.target = options.target;
+  codegen.addPass(createConvertFusionToGPUPass(kernelOptions));
+  if (failed(codegen.run(module)))
+    return failure();
+
+  plan::CodeModule code;
+  for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
+    for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
+      if (!kernel.isKernel())
+        continue;
+      plan::KernelLaunchInfo &info = kernels[kernel.getName()];
+      FailureOr<std::array<int64_t, 3>> grid = readDim3(kernel, "rong.grid");
+      FailureOr<std::array<int64_t, 3>> block = readDim3(kernel, "rong.block");
+      FailureOr<int64_t> shared = readI64(kernel, "rong.shared_bytes");
+      if (failed(grid) || failed(block) || failed(shared))
+        return failure();
+      info.grid = *grid;
+      info.block = *block;
+      info.dynamicSharedBytes = *shared;
+      code.kernels.push_back(kernel.getName().str());
+    }
+
+  SmallVector<plan::CodeModule> modules;
+  if (!code.kernels.empty()) {
+    FailureOr<OwningOpRef<ModuleOp>> host = cpu::lowerKernelsToLLVM(module);
+    if (failed(host))
+      return failure();
+    FailureOr<std::string> library = cpu::emitSharedObject(**host);
+    if (failed(library))
+      return failure();
+    code.images.push_back(
+        {::rong::runtime::ModuleFormat::ElfSharedObject, std::move(*library)});
+    modules.push_back(std::move(code));
+  }
+  return plan::buildArtifact(*entry, options, modules, kernels);
+}

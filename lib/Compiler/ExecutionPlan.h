@@ -1,0 +1,46 @@
+//===- ExecutionPlan.h - Lowered host function to an artifact ---*- C++ -*-===//
+//
+// This file declares the last step of compilation: the host function, after
+// fusion groups became gpu.launch_func on buffers and contractions stand
+// alone, is walked in order into the artifact's execution plan (buffers,
+// launches, library calls) with intermediates placed in one arena.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef RONG_LIB_COMPILER_EXECUTIONPLAN_H
+#define RONG_LIB_COMPILER_EXECUTIONPLAN_H
+
+#include "rong/Compiler/Compile.h"
+#include "rong/Runtime/Types.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::rong::plan {
+
+/// One module of code for the artifact: its images (formats of the same
+/// code) and the kernel symbols it defines.
+struct CodeModule {
+  std::vector<std::pair<::rong::runtime::ModuleFormat, std::string>> images;
+  std::vector<std::string> kernels;
+};
+
+/// What a kernel launch needs that the host function does not say.
+struct KernelLaunchInfo {
+  std::array<int64_t, 3> grid{1, 1, 1};
+  std::array<int64_t, 3> block{1, 1, 1};
+  int64_t dynamicSharedBytes = 0;
+  /// For people: "stitch: rong.add, rong.layer_norm".
+  std::string description;
+};
+
+/// Builds the artifact from `host`. Every kernel launched must be defined by
+/// one of `modules` and described in `kernels`.
+FailureOr<CompileResult>
+buildArtifact(func::FuncOp host, const CompileOptions &options,
+              ArrayRef<CodeModule> modules,
+              const llvm::StringMap<KernelLaunchInfo> &kernels);
+
+} // namespace mlir::rong::plan
+
+#endif // RONG_LIB_COMPILER_EXECUTIONPLAN_H

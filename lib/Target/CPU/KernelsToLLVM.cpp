@@ -1,0 +1,249 @@
+//===- KernelsToLLVM.cpp - Kernel IR to host functions --------------------===//
+//
+// This file implements lowerKernelsToLLVM. Each gpu.func kernel generated for
+// one-thread blocks is outlined into a host function that loops over the
+// block ids it is given:
+//
+//   func @k_blocks(%buffers..., %begin: index, %end: index) {
+//     scf.for %block = %begin to %end { <kernel body, block id x = %block> }
+//   }
+//
+// Thread ids are 0, block and grid sizes are the launch's, barriers vanish (a
+// block is one thread) and workgroup scratch becomes a stack buffer. The
+// module is then lowered to the LLVM dialect with the bare-pointer calling
+// convention, math functions are expanded to polynomial approximations where
+// upstream has them (so they stay vectorised) and go to libm otherwise, and
+// each kernel gets the runtime's entry point
+//
+//   void k(void **args, int64_t begin, int64_t end)
+//
+// which loads the buffer pointers from `args` and calls @k_blocks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Target/CPU/CPUBackend.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::rong;
+
+namespace {
+
+constexpr StringLiteral kBlocksSuffix = "_blocks";
+
+/// The three sizes of a `rong.block` / `rong.grid` array attribute.
+FailureOr<std::array<int64_t, 3>> readDims(gpu::GPUFuncOp kernel,
+                                           StringRef name) {
+  auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(name);
+  if (!attr || attr.size() != 3)
+    return kernel.emitError() << "kernel '" << kernel.getName()
+                              << "' has no " << name << " attribute";
+  return std::array<int64_t, 3>{attr[0], attr[1], attr[2]};
+}
+
+/// Replaces the gpu ops of a cloned kernel body by their one-thread-block
+/// values.
+LogicalResult replaceGpuOps(Block &body, gpu::GPUFuncOp kernel, Value block,
+                            const std::array<int64_t, 3> &grid) {
+  SmallVector<Operation *> gpuOps;
+  body.walk([&](Operation *op) {
+    if (isa<gpu::GPUDialect>(op->getDialect()))
+      gpuOps.push_back(op);
+  });
+  for (Operation *op : gpuOps) {
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    auto index = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    Value replacement;
+    if (isa<gpu::ThreadIdOp, gpu::LaneIdOp>(op)) {
+      replacement = index(0);
+    } else if (auto id = dyn_cast<gpu::BlockIdOp>(op)) {
+      replacement = id.getDimension() == gpu::Dimension::x ? block : index(0);
+    } else if (isa<gpu::BlockDimOp, gpu::SubgroupSizeOp>(op)) {
+      replacement = index(1);
+    } else if (auto dim = dyn_cast<gpu::GridDimOp>(op)) {
+      replacement = index(grid[static_cast<unsigned>(dim.getDimension())]);
+    } else if (isa<gpu::BarrierOp>(op)) {
+      op->erase();
+      continue;
+    } else {
+      return op->emitError() << "the CPU backend cannot run '"
+                             << op->getName() << "' in kernel '"
+                             << kernel.getName()
+                             << "' (was it generated for a GPU target?)";
+    }
+    op->getResult(0).replaceAllUsesWith(replacement);
+    op->erase();
+  }
+  return success();
+}
+
+/// Outlines `kernel` into `func @<name>_blocks(buffers..., begin, end)` at the
+/// end of `host`.
+LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
+  FailureOr<std::array<int64_t, 3>> block = readDims(kernel, "rong.block");
+  FailureOr<std::array<int64_t, 3>> grid = readDims(kernel, "rong.grid");
+  if (failed(block) || failed(grid))
+    return failure();
+  if ((*block)[0] * (*block)[1] * (*block)[2] != 1)
+    return kernel.emitError()
+           << "kernel '" << kernel.getName() << "' was generated for blocks of "
+           << (*block)[0] << "x" << (*block)[1] << "x" << (*block)[2]
+           << " threads; the CPU backend runs kernels generated for the 'cpu' "
+              "target (one-thread blocks)";
+  if ((*grid)[1] != 1 || (*grid)[2] != 1)
+    return kernel.emitError() << "kernel '" << kernel.getName()
+                              << "' has a multi-dimensional grid; CPU "
+                                 "launches use grid.x only";
+  if (!kernel.getBody().hasOneBlock())
+    return kernel.emitError() << "kernel '" << kernel.getName()
+                              << "' has more than one block";
+
+  Location loc = kernel.getLoc();
+  OpBuilder b = OpBuilder::atBlockEnd(host.getBody());
+  SmallVector<Type> argTypes(kernel.getArgumentTypes());
+  unsigned numBuffers = argTypes.size();
+  argTypes.append({b.getIndexType(), b.getIndexType()});
+  auto func = func::FuncOp::create(b, loc, (kernel.getName() + kBlocksSuffix).str(),
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+
+  IRMapping mapping;
+  Block &kernelBody = kernel.getBody().front();
+  for (unsigned i = 0; i < numBuffers; ++i)
+    mapping.map(kernelBody.getArgument(i), entry->getArgument(i));
+  // Workgroup and private memory of a one-thread block is this call's stack.
+  SmallVector<BlockArgument> attributions(kernel.getWorkgroupAttributions());
+  llvm::append_range(attributions, kernel.getPrivateAttributions());
+  for (BlockArgument attribution : attributions) {
+    auto type = cast<MemRefType>(attribution.getType());
+    auto plain = MemRefType::get(type.getShape(), type.getElementType());
+    mapping.map(attribution, memref::AllocaOp::create(b, loc, plain).getResult());
+  }
+
+  Value begin = entry->getArgument(numBuffers);
+  Value end = entry->getArgument(numBuffers + 1);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(b, loc, begin, end, one);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  for (Operation &op : kernelBody.without_terminator())
+    b.clone(op, mapping);
+  b.setInsertionPointAfter(loop);
+  func::ReturnOp::create(b, loc);
+
+  // Values typed in the workgroup address space (views of dynamic shared
+  // memory) have no host equivalent.
+  WalkResult shared = loop.getBody()->walk([&](Operation *op) {
+    for (Type type : op->getResultTypes())
+      if (auto memref = dyn_cast<MemRefType>(type);
+          memref && memref.getMemorySpace()) {
+        op->emitError() << "the CPU backend cannot run kernel '"
+                        << kernel.getName()
+                        << "': it uses GPU shared memory";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (shared.wasInterrupted())
+    return failure();
+  return replaceGpuOps(*loop.getBody(), kernel, loop.getInductionVar(), *grid);
+}
+
+/// Lowers `host` (func, scf, arith, math, memref, vector) to the LLVM dialect.
+LogicalResult lowerToLLVMDialect(ModuleOp host) {
+  MLIRContext *ctx = host.getContext();
+  RewritePatternSet approximations(ctx);
+  populateMathPolynomialApproximationPatterns(approximations);
+  if (failed(applyPatternsGreedily(host, std::move(approximations))))
+    return host.emitError() << "math approximation did not converge";
+
+  PassManager pm(ctx);
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  // What has no LLVM intrinsic (erf of f64, ...) calls libm.
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  return pm.run(host);
+}
+
+/// Adds `void <name>(ptr args, i64 begin, i64 end)` calling `blocks`.
+void addEntryPoint(ModuleOp host, LLVM::LLVMFuncOp blocks, StringRef name,
+                   unsigned numBuffers) {
+  MLIRContext *ctx = host.getContext();
+  Location loc = blocks.getLoc();
+  OpBuilder b = OpBuilder::atBlockEnd(host.getBody());
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                          {ptr, i64, i64});
+  auto entry = LLVM::LLVMFuncOp::create(b, loc, name, type);
+  Block *body = entry.addEntryBlock(b);
+  b.setInsertionPointToStart(body);
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < numBuffers; ++i) {
+    Value slot = LLVM::GEPOp::create(
+        b, loc, ptr, ptr, body->getArgument(0),
+        ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+    operands.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
+  }
+  operands.push_back(body->getArgument(1));
+  operands.push_back(body->getArgument(2));
+  LLVM::CallOp::create(b, loc, blocks, operands);
+  LLVM::ReturnOp::create(b, loc, ValueRange{});
+  blocks.setLinkage(LLVM::Linkage::Internal);
+}
+
+} // namespace
+
+FailureOr<OwningOpRef<ModuleOp>> cpu::lowerKernelsToLLVM(ModuleOp container) {
+  OwningOpRef<ModuleOp> host = ModuleOp::create(container.getLoc());
+  SmallVector<std::pair<std::string, unsigned>> kernels;
+  for (auto gpuModule : container.getOps<gpu::GPUModuleOp>())
+    for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
+      if (!kernel.isKernel())
+        continue;
+      if (failed(outlineKernel(*host, kernel)))
+        return failure();
+      kernels.push_back({kernel.getName().str(),
+                         static_cast<unsigned>(
+                             kernel.getArgumentTypes().size())});
+    }
+  if (failed(lowerToLLVMDialect(*host)))
+    return failure();
+  for (auto &[name, numBuffers] : kernels) {
+    auto blocks = host->lookupSymbol<LLVM::LLVMFuncOp>(name + kBlocksSuffix.str());
+    if (!blocks)
+      return container.emitError() << "lowering lost kernel '" << name << "'";
+    addEntryPoint(*host, blocks, name, numBuffers);
+  }
+  return host;
+}

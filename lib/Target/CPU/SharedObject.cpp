@@ -1,0 +1,174 @@
+//===- SharedObject.cpp - LLVM dialect to a host shared object ------------===//
+//
+// This file implements emitSharedObject: translate the LLVM dialect module to
+// LLVM IR, optimise it with LLVM's default pipeline for the host CPU (the
+// loop and SLP vectorisers widen what the kernel IR left scalar), emit a
+// position-independent ELF object, and link it into a shared object with
+// ld.lld, which the runtime loads from memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/Target/CPU/CPUBackend.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/TargetParser/Host.h"
+
+#ifndef RONG_LLVM_BINARY_DIR
+#define RONG_LLVM_BINARY_DIR ""
+#endif
+
+using namespace mlir;
+using namespace mlir::rong;
+
+void cpu::registerCPUBackendDependencies(DialectRegistry &registry) {
+  registry.insert<LLVM::LLVMDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+std::string cpu::defaultLinkerPath() {
+  llvm::SmallString<128> bundled(RONG_LLVM_BINARY_DIR);
+  llvm::sys::path::append(bundled, "ld.lld");
+  if (!bundled.empty() && llvm::sys::fs::can_execute(bundled))
+    return bundled.str().str();
+  if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("ld.lld"))
+    return *found;
+  return "ld.lld";
+}
+
+namespace {
+
+/// Removes a temporary file when it goes out of scope.
+struct TempFile {
+  llvm::SmallString<128> path;
+  ~TempFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+};
+
+std::unique_ptr<llvm::TargetMachine>
+createHostMachine(const cpu::CPUOptions &options, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpuName = options.cpu;
+  llvm::SubtargetFeatures features;
+  if (cpuName.empty() || cpuName == "native") {
+    cpuName = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(feature.getKey(), feature.getValue());
+  }
+  llvm::TargetOptions targetOptions;
+  auto level = options.optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+               : options.optLevel == 0 ? llvm::CodeGenOptLevel::None
+                                       : llvm::CodeGenOptLevel::Default;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpuName, features.getString(), targetOptions, llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!machine)
+    error = "cannot create an LLVM target machine for " + triple.str();
+  return std::move(machine);
+}
+
+void optimize(llvm::Module &module, llvm::TargetMachine &machine,
+              unsigned optLevel) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder builder(&machine);
+  builder.registerModuleAnalyses(mam);
+  builder.registerCGSCCAnalyses(cgam);
+  builder.registerFunctionAnalyses(fam);
+  builder.registerLoopAnalyses(lam);
+  builder.crossRegisterProxies(lam, fam, cgam, mam);
+  llvm::OptimizationLevel level = optLevel >= 3   ? llvm::OptimizationLevel::O3
+                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
+                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
+                                                  : llvm::OptimizationLevel::O0;
+  llvm::ModulePassManager passes =
+      level == llvm::OptimizationLevel::O0
+          ? builder.buildO0DefaultPipeline(level)
+          : builder.buildPerModuleDefaultPipeline(level);
+  passes.run(module, mam);
+}
+
+} // namespace
+
+FailureOr<std::string> cpu::emitSharedObject(ModuleOp llvmModule,
+                                             const CPUOptions &options) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createHostMachine(options, error);
+  if (!machine)
+    return llvmModule.emitError() << "CPU backend: " << error;
+
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> module =
+      translateModuleToLLVMIR(llvmModule, context, "rong_kernels");
+  if (!module)
+    return llvmModule.emitError() << "CPU backend: translation to LLVM IR failed";
+  module->setTargetTriple(machine->getTargetTriple());
+  module->setDataLayout(machine->createDataLayout());
+  optimize(*module, *machine, options.optLevel);
+
+  TempFile object, library, messages;
+  int fd = -1;
+  if (llvm::sys::fs::createTemporaryFile("rong-kernels", "o", fd,
+                                         object.path) ||
+      llvm::sys::fs::createTemporaryFile("rong-kernels", "so", library.path) ||
+      llvm::sys::fs::createTemporaryFile("rong-lld", "log", messages.path))
+    return llvmModule.emitError()
+           << "CPU backend: cannot create temporary files";
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    llvm::legacy::PassManager codegen;
+    if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                     llvm::CodeGenFileType::ObjectFile))
+      return llvmModule.emitError()
+             << "CPU backend: the target cannot emit object files";
+    codegen.run(*module);
+  }
+
+  std::string linker =
+      options.linkerPath.empty() ? defaultLinkerPath() : options.linkerPath;
+  SmallVector<StringRef> args{linker,         "-shared",   "--as-needed",
+                              "-O2",          "--gc-sections",
+                              object.path.str(), "-o",    library.path.str()};
+  std::optional<StringRef> redirects[] = {std::nullopt, messages.path.str(),
+                                          messages.path.str()};
+  int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, redirects,
+                                         0, 0, &error);
+  if (status != 0) {
+    std::string log;
+    if (auto text = llvm::MemoryBuffer::getFile(messages.path))
+      log = (*text)->getBuffer().str();
+    return llvmModule.emitError() << "CPU backend: linking with '" << linker
+                                  << "' failed: " << error << log;
+  }
+  auto bytes = llvm::MemoryBuffer::getFile(library.path, /*IsText=*/false);
+  if (!bytes)
+    return llvmModule.emitError() << "CPU backend: the linker wrote no file";
+  return (*bytes)->getBuffer().str();
+}
