@@ -179,6 +179,29 @@ FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op) {
   return call;
 }
 
+/// The library call for an NCHW convolution (without its buffers).
+FailureOr<rt::LibraryCallDesc> convCall(Conv2DOp op) {
+  auto input = cast<RankedTensorType>(op.getInput().getType());
+  auto weight = cast<RankedTensorType>(op.getWeight().getType());
+  if (!input.getElementType().isF32())
+    return op.emitError() << "conv2d of " << input.getElementType()
+                          << " is not supported by the CPU backend yet";
+  if (input.getRank() != 4 || weight.getRank() != 4 ||
+      op.getStrides().size() != 2 || op.getPads().size() != 4 ||
+      op.getDilations().size() != 2)
+    return op.emitError() << "conv2d needs 4-D input and weight, 2 strides, "
+                             "4 pads and 2 dilations";
+  ArrayRef<int64_t> in = input.getShape(), w = weight.getShape();
+  ArrayRef<int64_t> st = op.getStrides(), pd = op.getPads(),
+                    dl = op.getDilations();
+  rt::LibraryCallDesc call;
+  call.function = "conv2d";
+  call.intParams = {in[0], in[1], in[2], in[3], w[0],  w[2],  w[3],
+                    st[0], st[1], pd[0], pd[1], pd[2], pd[3], dl[0],
+                    dl[1], static_cast<int64_t>(op.getGroups())};
+  return call;
+}
+
 class PlanBuilder {
 public:
   PlanBuilder(func::FuncOp host, const CompileOptions &options,
@@ -207,6 +230,8 @@ private:
   DenseMap<Value, uint32_t> bufferOf;
   /// Storage values that are function results: output buffer index.
   DenseMap<Value, uint32_t> outputStorage;
+  /// Results copied into their output buffer after the last step.
+  SmallVector<std::pair<Value, uint32_t>> copiedResults;
   uint64_t arenaBytes = 0;
 };
 
@@ -276,15 +301,11 @@ LogicalResult PlanBuilder::build() {
     outputs.push_back(*index);
     Value storage = storageOf(result);
     Operation *def = storage.getDefiningOp();
-    if (!def || isa<ConstantOp>(def))
-      return ret.emitError()
-             << "result #" << i
-             << " is a graph input or a constant; returning it unchanged is "
-                "not supported by the execution plan yet";
-    if (!outputStorage.try_emplace(storage, *index).second)
-      return ret.emitError() << "result #" << i
-                             << " shares its buffer with another result; "
-                                "not supported by the execution plan yet";
+    // Results that are inputs or constants (or views of them), and results
+    // that repeat another, are copied into their output buffer at the end.
+    if (!def || isa<ConstantOp>(def) ||
+        !outputStorage.try_emplace(storage, *index).second)
+      copiedResults.push_back({result, *index});
   }
 
   // Storage that becomes an output gets the output buffer, else a new one.
@@ -399,9 +420,47 @@ LogicalResult PlanBuilder::build() {
       (void)addStep(std::move(step));
       continue;
     }
+    if (auto conv = dyn_cast<Conv2DOp>(op)) {
+      FailureOr<rt::LibraryCallDesc> call = convCall(conv);
+      if (failed(call))
+        return failure();
+      SmallVector<uint32_t> args;
+      for (Value operand : conv->getOperands()) {
+        FailureOr<uint32_t> buffer = lookup(op, operand);
+        if (failed(buffer))
+          return failure();
+        args.push_back(*buffer);
+      }
+      FailureOr<uint32_t> out = bufferForResult(
+          op, conv.getResult(), "t" + std::to_string(buffers.size()));
+      if (failed(out))
+        return failure();
+      bufferOf[conv.getResult()] = *out;
+      args.push_back(*out);
+      PlanStep step;
+      step.launch = false;
+      step.call = std::move(*call);
+      step.call.args.assign(args.begin(), args.end());
+      std::string name = locationName(op->getLoc());
+      step.debug = "contraction: rong.conv2d" +
+                   (name.empty() ? std::string() : " '" + name + "'");
+      (void)addStep(std::move(step));
+      continue;
+    }
     return op->emitError() << "'" << op->getName()
                            << "' outside a fusion group is not supported by "
                               "the execution plan";
+  }
+  for (auto [value, output] : copiedResults) {
+    FailureOr<uint32_t> source = lookup(ret, value);
+    if (failed(source))
+      return failure();
+    PlanStep step;
+    step.launch = false;
+    step.call.function = "copy";
+    step.call.args = {*source, output};
+    step.debug = "copy to output '" + buffers[output].name + "'";
+    (void)addStep(std::move(step));
   }
   return success();
 }

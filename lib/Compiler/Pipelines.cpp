@@ -22,9 +22,13 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   OpPassManager &func = pm.nest<func::FuncOp>();
   // Decompose first so the parts fold with their constant operands, then
   // recognise spelled-out composites on the folded graph.
+  // Weights are transposed once, here, rather than by a kernel per run.
+  func.addPass(createRongFoldConstantLayouts());
   func.addPass(createRongDecompose());
   func.addPass(createCanonicalizerPass());
-  func.addPass(createRongRecognizePatterns());
+  // The unfused baseline runs the graph as exported, one op per kernel.
+  if (options.fuse)
+    func.addPass(createRongRecognizePatterns());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
   if (!options.fuse)

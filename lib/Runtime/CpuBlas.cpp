@@ -62,4 +62,86 @@ void runCpuGemm(const GemmCall &g, const void *a, const void *b, void *c) {
 #endif
 }
 
+Status checkCpuConv2D(const Conv2DCall &conv, const std::string &what) {
+#ifndef RONG_RUNTIME_HAS_BLAS
+  (void)conv;
+  return Status::failure(what + ": conv2d on the CPU needs BLAS, and this "
+                                "runtime was built without it");
+#else
+  if (conv.dtype != DType::F32)
+    return Status::failure(what + ": conv2d on the CPU supports f32, not " +
+                           std::string(dtypeName(conv.dtype)));
+  return Status::success();
+#endif
+}
+
+/// A 1x1 convolution with stride 1 and no padding reads its input as the
+/// im2col matrix itself.
+static bool isPointwise(const Conv2DCall &c) {
+  return c.r == 1 && c.s == 1 && c.strideH == 1 && c.strideW == 1 &&
+         c.padTop == 0 && c.padLeft == 0 && c.padBottom == 0 &&
+         c.padRight == 0;
+}
+
+size_t cpuConv2DScratchBytes(const Conv2DCall &c) {
+  if (isPointwise(c))
+    return 0;
+  return size_t(c.c / c.groups) * c.r * c.s * c.outH * c.outW * sizeof(float);
+}
+
+void runCpuConv2D(const Conv2DCall &c, const void *inputPtr,
+                  const void *weightPtr, const void *biasPtr, void *outputPtr,
+                  void *scratchPtr) {
+#ifdef RONG_RUNTIME_HAS_BLAS
+  const float *input = static_cast<const float *>(inputPtr);
+  const float *weight = static_cast<const float *>(weightPtr);
+  const float *bias = static_cast<const float *>(biasPtr);
+  float *output = static_cast<float *>(outputPtr);
+  float *col = static_cast<float *>(scratchPtr);
+  int64_t cg = c.c / c.groups, kg = c.k / c.groups;
+  int64_t pixels = c.outH * c.outW, depth = cg * c.r * c.s;
+  bool pointwise = isPointwise(c);
+  for (int64_t n = 0; n < c.n; ++n) {
+    for (int64_t g = 0; g < c.groups; ++g) {
+      const float *in = input + (n * c.c + g * cg) * c.h * c.w;
+      if (!pointwise) {
+        // col[(ch, r, s), (y, x)] = in[ch, y*sh - pt + r*dh, x*sw - pl + s*dw]
+        for (int64_t ch = 0; ch < cg; ++ch)
+          for (int64_t r = 0; r < c.r; ++r)
+            for (int64_t s = 0; s < c.s; ++s) {
+              float *row = col + ((ch * c.r + r) * c.s + s) * pixels;
+              for (int64_t y = 0; y < c.outH; ++y) {
+                int64_t iy = y * c.strideH - c.padTop + r * c.dilationH;
+                float *dst = row + y * c.outW;
+                if (iy < 0 || iy >= c.h) {
+                  std::fill(dst, dst + c.outW, 0.0f);
+                  continue;
+                }
+                const float *src = in + (ch * c.h + iy) * c.w;
+                for (int64_t x = 0; x < c.outW; ++x) {
+                  int64_t ix = x * c.strideW - c.padLeft + s * c.dilationW;
+                  dst[x] = (ix < 0 || ix >= c.w) ? 0.0f : src[ix];
+                }
+              }
+            }
+      }
+      // out[g] (kg x pixels) = weight[g] (kg x depth) * col (depth x pixels)
+      float *out = output + (n * c.k + g * kg) * pixels;
+      if (bias) {
+        for (int64_t k = 0; k < kg; ++k)
+          std::fill(out + k * pixels, out + (k + 1) * pixels, bias[g * kg + k]);
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(kg),
+                  int(pixels), int(depth), 1.0f, weight + g * kg * depth,
+                  int(std::max<int64_t>(1, depth)), pointwise ? in : col,
+                  int(std::max<int64_t>(1, pixels)), bias ? 1.0f : 0.0f, out,
+                  int(std::max<int64_t>(1, pixels)));
+    }
+  }
+#else
+  (void)c, (void)inputPtr, (void)weightPtr, (void)biasPtr, (void)outputPtr,
+      (void)scratchPtr;
+#endif
+}
+
 } // namespace rong::runtime

@@ -20,6 +20,18 @@ Status checkCpuGemm(const GemmCall &gemm, const std::string &what);
 /// Runs `gemm` on host memory; checkCpuGemm must have succeeded.
 void runCpuGemm(const GemmCall &gemm, const void *a, const void *b, void *c);
 
+/// Checks that `conv` can run on the CPU (BLAS present, f32).
+Status checkCpuConv2D(const Conv2DCall &conv, const std::string &what);
+
+/// Bytes of scratch memory runCpuConv2D needs for `conv`.
+size_t cpuConv2DScratchBytes(const Conv2DCall &conv);
+
+/// Runs `conv` on host memory through im2col and BLAS gemm; `scratch` holds
+/// cpuConv2DScratchBytes(conv) bytes. checkCpuConv2D must have succeeded.
+void runCpuConv2D(const Conv2DCall &conv, const void *input,
+                  const void *weight, const void *bias, void *output,
+                  void *scratch);
+
 } // namespace rong::runtime
 
 #endif // RONG_RUNTIME_CPUBLAS_H

@@ -55,6 +55,10 @@ struct CpuStep {
   CpuKernelFn fn = nullptr;
   int64_t items = 0;
   GemmCall gemm;
+  bool isConv = false;
+  Conv2DCall conv;
+  bool isCopy = false;
+  CopyCall copy;
 };
 
 class CpuSession : public Session {
@@ -80,6 +84,9 @@ private:
   std::map<uint32_t, DynamicLibrary> libraries; // by module index
   std::vector<CpuStep> steps;
   AlignedMemory arena;
+  /// im2col matrix of the largest convolution; steps run one at a time.
+  AlignedMemory scratch;
+  size_t scratchBytes = 0;
   std::vector<AlignedMemory> ownedIO; // by buffer index; inputs and outputs
   std::vector<void *> basePointers;   // by buffer index
   std::mutex runMutex;                // the arena is shared: one run at a time
@@ -136,6 +143,29 @@ Status CpuSession::init() {
       step.fn = *fn;
       step.items = l.grid[0];
     } else {
+      if (s.call.function == "copy") {
+        Expected<CopyCall> copy = decodeCopy(a, i);
+        if (!copy)
+          return copy.status();
+        step.isLaunch = false;
+        step.isCopy = true;
+        step.copy = *copy;
+        steps.push_back(step);
+        continue;
+      }
+      if (s.call.function == "conv2d") {
+        Expected<Conv2DCall> conv = decodeConv2D(a, i);
+        if (!conv)
+          return conv.status();
+        if (Status st = checkCpuConv2D(*conv, a.describeStep(i)); !st.ok())
+          return st;
+        step.isLaunch = false;
+        step.isConv = true;
+        step.conv = *conv;
+        scratchBytes = std::max(scratchBytes, cpuConv2DScratchBytes(*conv));
+        steps.push_back(step);
+        continue;
+      }
       if (!isGemm(s.call.function))
         return Status::failure(a.describeStep(i) + ": library function '" +
                                s.call.function +
@@ -151,6 +181,10 @@ Status CpuSession::init() {
     steps.push_back(step);
   }
 
+  scratch = AlignedMemory(scratchBytes);
+  if (scratchBytes && !scratch.get())
+    return Status::failure("cannot allocate " + std::to_string(scratchBytes) +
+                           " bytes of convolution scratch memory");
   arena = AlignedMemory(a.arenaBytes());
   if (!arena.get())
     return Status::failure("cannot allocate the arena of " +
@@ -187,6 +221,18 @@ void CpuSession::execute(std::vector<void *> &pointers) {
   for (size_t i = 0; i < steps.size(); ++i) {
     const CpuStep &step = steps[i];
     const std::vector<uint32_t> &argIndices = art->steps()[i].args();
+    if (step.isCopy) {
+      std::memcpy(pointers[step.copy.dst], pointers[step.copy.src],
+                  step.copy.bytes);
+      continue;
+    }
+    if (step.isConv) {
+      const Conv2DCall &c = step.conv;
+      runCpuConv2D(c, pointers[c.input], pointers[c.weight],
+                   c.hasBias ? pointers[c.bias] : nullptr, pointers[c.output],
+                   scratch.get());
+      continue;
+    }
     if (!step.isLaunch) {
       const GemmCall &g = step.gemm;
       runCpuGemm(g, pointers[g.a], pointers[g.b], pointers[g.c]);

@@ -104,4 +104,102 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
   return g;
 }
 
+Expected<CopyCall> decodeCopy(const Artifact &artifact, size_t index) {
+  const LibraryCallDesc &call = artifact.steps()[index].call;
+  std::string what = artifact.describeStep(index);
+  if (!call.intParams.empty() || !call.floatParams.empty())
+    return Status::failure(what + ": copy takes no parameters");
+  if (call.args.size() != 2)
+    return Status::failure(what + ": needs 2 arguments [src, dst], has " +
+                           std::to_string(call.args.size()));
+  CopyCall c;
+  c.src = call.args[0];
+  c.dst = call.args[1];
+  const BufferDesc &src = artifact.buffers()[c.src];
+  const BufferDesc &dst = artifact.buffers()[c.dst];
+  if (src.sizeBytes != dst.sizeBytes)
+    return Status::failure(what + ": " + artifact.describeBuffer(c.src) +
+                           " holds " + std::to_string(src.sizeBytes) +
+                           " bytes but " + artifact.describeBuffer(c.dst) +
+                           " holds " + std::to_string(dst.sizeBytes));
+  c.bytes = src.sizeBytes;
+  return c;
+}
+
+Expected<Conv2DCall> decodeConv2D(const Artifact &artifact, size_t index) {
+  const LibraryCallDesc &call = artifact.steps()[index].call;
+  std::string what = artifact.describeStep(index);
+  if (call.intParams.size() != 16)
+    return Status::failure(
+        what + ": needs 16 integer parameters [N, C, H, W, K, R, S, strideH, "
+               "strideW, padTop, padLeft, padBottom, padRight, dilationH, "
+               "dilationW, groups], has " +
+        std::to_string(call.intParams.size()));
+  if (call.args.size() != 3 && call.args.size() != 4)
+    return Status::failure(what + ": needs 3 or 4 arguments [input, weight, "
+                                  "(bias,) output], has " +
+                           std::to_string(call.args.size()));
+  const std::vector<int64_t> &p = call.intParams;
+  Conv2DCall c;
+  c.n = p[0], c.c = p[1], c.h = p[2], c.w = p[3];
+  c.k = p[4], c.r = p[5], c.s = p[6];
+  c.strideH = p[7], c.strideW = p[8];
+  c.padTop = p[9], c.padLeft = p[10], c.padBottom = p[11], c.padRight = p[12];
+  c.dilationH = p[13], c.dilationW = p[14], c.groups = p[15];
+  constexpr int64_t kMaxDim = (int64_t(1) << 31) - 1;
+  for (size_t i = 0; i < p.size(); ++i)
+    if (p[i] < 0 || p[i] > kMaxDim)
+      return Status::failure(what + ": integer parameter " + std::to_string(i) +
+                             " is " + std::to_string(p[i]) +
+                             ", must lie in [0, 2^31)");
+  if (c.strideH < 1 || c.strideW < 1 || c.dilationH < 1 || c.dilationW < 1 ||
+      c.groups < 1 || c.c % c.groups != 0 || c.k % c.groups != 0)
+    return Status::failure(what + ": strides, dilations and groups must be "
+                                  "positive, and groups must divide C and K");
+  int64_t spanH = c.dilationH * (c.r - 1) + 1;
+  int64_t spanW = c.dilationW * (c.s - 1) + 1;
+  int64_t paddedH = c.h + c.padTop + c.padBottom;
+  int64_t paddedW = c.w + c.padLeft + c.padRight;
+  if (paddedH < spanH || paddedW < spanW)
+    return Status::failure(what + ": the kernel window is larger than the "
+                                  "padded input");
+  c.outH = (paddedH - spanH) / c.strideH + 1;
+  c.outW = (paddedW - spanW) / c.strideW + 1;
+  c.input = call.args[0];
+  c.weight = call.args[1];
+  c.hasBias = call.args.size() == 4;
+  if (c.hasBias)
+    c.bias = call.args[2];
+  c.output = call.args.back();
+  c.dtype = artifact.buffers()[c.output].dtype;
+
+  struct Operand {
+    const char *name;
+    uint32_t buffer;
+    __int128 elements;
+  };
+  std::vector<Operand> operands = {
+      {"input", c.input, __int128(c.n) * c.c * c.h * c.w},
+      {"weight", c.weight, __int128(c.k) * (c.c / c.groups) * c.r * c.s},
+      {"output", c.output, __int128(c.n) * c.k * c.outH * c.outW}};
+  if (c.hasBias)
+    operands.push_back({"bias", c.bias, c.k});
+  for (const Operand &o : operands) {
+    const BufferDesc &b = artifact.buffers()[o.buffer];
+    if (b.dtype != c.dtype)
+      return Status::failure(what + ": " + o.name + " (" +
+                             artifact.describeBuffer(o.buffer) + ") is " +
+                             dtypeName(b.dtype) + " but the output is " +
+                             dtypeName(c.dtype));
+    __int128 have = b.sizeBytes / dtypeSize(b.dtype);
+    if (o.elements != have)
+      return Status::failure(
+          what + ": " + o.name + " (" + artifact.describeBuffer(o.buffer) +
+          ") holds " + std::to_string(static_cast<uint64_t>(have)) +
+          " elements, but the shapes need " +
+          std::to_string(static_cast<unsigned long long>(o.elements)));
+  }
+  return c;
+}
+
 } // namespace rong::runtime

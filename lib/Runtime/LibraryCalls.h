@@ -40,6 +40,43 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index);
 /// True for the functions decodeGemm understands.
 bool isGemm(const std::string &function);
 
+/// Copies all bytes of buffer `src` to buffer `dst` (same size): a graph
+/// output that is an input or a constant.
+struct CopyCall {
+  uint32_t src = 0, dst = 0;
+  uint64_t bytes = 0;
+};
+
+/// Decodes and checks the "copy" call of step `index`: `args` are [src, dst]
+/// of equal sizes, no parameters.
+Expected<CopyCall> decodeCopy(const Artifact &artifact, size_t index);
+
+/// 2-D convolution, NCHW, with an optional per-channel bias:
+/// out[n, k, y, x] = bias[k] + sum over c, r, s of
+///   in[n, g*C/G + c, y*strideH - padTop + r*dilationH,
+///      x*strideW - padLeft + s*dilationW] * weight[k, c, r, s]
+/// (zero outside the input), g = k / (K/G).
+struct Conv2DCall {
+  int64_t n = 0, c = 0, h = 0, w = 0;
+  int64_t k = 0, r = 0, s = 0;
+  int64_t strideH = 1, strideW = 1;
+  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  int64_t dilationH = 1, dilationW = 1;
+  int64_t groups = 1;
+  int64_t outH = 0, outW = 0;
+  /// Buffer indices; `bias` is valid when hasBias.
+  uint32_t input = 0, weight = 0, bias = 0, output = 0;
+  bool hasBias = false;
+  DType dtype = DType::F32;
+};
+
+/// Decodes and checks the "conv2d" call of step `index`: `int_params` are
+/// [N, C, H, W, K, R, S, strideH, strideW, padTop, padLeft, padBottom,
+/// padRight, dilationH, dilationW, groups], `args` are [input, weight, output]
+/// or [input, weight, bias, output]; every buffer must hold what the shapes
+/// say.
+Expected<Conv2DCall> decodeConv2D(const Artifact &artifact, size_t index);
+
 } // namespace rong::runtime
 
 #endif // RONG_RUNTIME_LIBRARYCALLS_H

@@ -117,15 +117,18 @@ FusionOp buildFusion(OpBuilder &builder, const Group &group,
         continue;
       inputs.insert(operand);
     }
-  // A result leaves the group when some user is served by no copy of it.
+  // A result leaves the group when some user outside every group, or some
+  // copy of a user in a group without a copy of the result, reads it.
   SmallVector<Value> outputs;
   for (Operation *op : group.ops) {
     ArrayRef<unsigned> copies = planner.groupsOf(op);
     for (Value result : op->getResults())
       if (llvm::any_of(result.getUsers(), [&](Operation *user) {
-            return llvm::none_of(planner.groupsOf(user), [&](unsigned g) {
-              return llvm::is_contained(copies, g);
-            });
+            ArrayRef<unsigned> userGroups = planner.groupsOf(user);
+            return userGroups.empty() ||
+                   llvm::any_of(userGroups, [&](unsigned g) {
+                     return !llvm::is_contained(copies, g);
+                   });
           }))
         outputs.push_back(result);
   }

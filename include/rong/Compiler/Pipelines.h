@@ -19,9 +19,10 @@ struct FusionPipelineOptions {
   std::string target = "cpu";
   /// Print the fusion report to stderr.
   bool explain = false;
-  /// Form fused groups. When false, named row ops (softmax, norms) are
-  /// expanded into their primitive ops and every op is a group of its own:
-  /// the unfused baseline.
+  /// Form fused groups. When false, the graph runs as exported, one op per
+  /// kernel: spelled-out composites are not recognised, named row ops
+  /// (softmax, norms) are expanded into their primitive ops, and every op is
+  /// a group of its own. This is the unfused baseline of the benchmarks.
   bool fuse = true;
 };
 

@@ -78,6 +78,19 @@ def RongFormFusions : Pass<"rong-form-fusions", "func::FuncOp"> {
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongFoldConstantLayouts
+    : Pass<"rong-fold-constant-layouts", "func::FuncOp"> {
+  let summary = "transpose constant weights at compile time";
+  let description = [{
+    A `rong.transpose` of a constant (a `dense` or `dense_resource` weight,
+    as exporters emit for `Gemm transB` or `Linear`) becomes a constant
+    holding the transposed data, so the model never transposes its weights at
+    run time. Constant folding in canonicalisation deliberately leaves large
+    `dense_resource` data alone; this pass owns that decision for the weights.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 def RongOutlineContractions
     : Pass<"rong-outline-contractions", "func::FuncOp"> {
   let summary = "move contractions out of fusion groups for library calls";

@@ -57,6 +57,27 @@ LogicalResult checkStaticShapes(FusionOp fusion) {
   return success();
 }
 
+/// Kernels materialise splat constants as immediates; any other constant in
+/// the body becomes an input buffer of the group.
+void hoistNonSplatConstants(FusionOp fusion) {
+  Block &body = fusion.getBodyBlock();
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    auto constant = dyn_cast<ConstantOp>(op);
+    if (!constant)
+      continue;
+    if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+        dense && dense.isSplat())
+      continue;
+    constant->moveBefore(fusion);
+    fusion->insertOperands(fusion->getNumOperands(), constant.getResult());
+    BlockArgument arg =
+        body.addArgument(constant.getType(), constant.getLoc());
+    constant.getResult().replaceUsesWithIf(arg, [&](OpOperand &use) {
+      return fusion->isProperAncestor(use.getOwner());
+    });
+  }
+}
+
 /// Creates `gpu.module @name { gpu.func @name(...) kernel }` at the end of
 /// `module` with the fusion's buffers as arguments.
 gpu::GPUFuncOp createKernel(ModuleOp module, FusionOp fusion,
@@ -169,6 +190,7 @@ struct ConvertFusionToGPUPass
           failedAny = true;
           continue;
         }
+        hoistNonSplatConstants(fusion);
         std::string name =
             (func.getSymName() + "_fusion_" + Twine(index)).str();
         gpu::GPUFuncOp kernelFunc = createKernel(module, fusion, name);

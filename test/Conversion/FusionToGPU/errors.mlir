@@ -75,21 +75,6 @@ func.func @integers(%x: tensor<8xi32>) -> tensor<8xi32> {
 
 // -----
 
-// Tests that only splat constants can live inside a kernel.
-
-func.func @dense_constant(%x: tensor<2xf32>) -> tensor<2xf32> {
-  %r = rong.fusion kind = "loop" (%x) : (tensor<2xf32>) -> tensor<2xf32> {
-  ^bb0(%a: tensor<2xf32>):
-    // expected-error@+1 {{only splat constants are supported inside GPU kernels}}
-    %c = rong.constant dense<[1.0, 2.0]> : tensor<2xf32>
-    %s = rong.add %a, %c : tensor<2xf32>, tensor<2xf32>
-    rong.yield %s : tensor<2xf32>
-  }
-  return %r : tensor<2xf32>
-}
-
-// -----
-
 // Tests that a loop group must produce results of one shape.
 
 func.func @two_shapes(%x: tensor<4x8xf32>, %v: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>) {

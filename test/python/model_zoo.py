@@ -1,0 +1,149 @@
+"""PyTorch models (random weights) that Rong's end-to-end tests and
+benchmarks export to ONNX and compile.
+
+Each entry of `models(scale)` is (module, example inputs). `scale="test"`
+keeps shapes small enough for the test suite on a two-core machine;
+`scale="bench"` uses the sizes the benchmarks report (BERT-base: hidden 768,
+12 heads, FFN 3072, sequence 128; ResNet-18 on 224x224).
+"""
+
+import os
+import warnings
+
+import torch
+from torch import nn
+
+OPSET = 18
+
+
+class SmallCNN(nn.Module):
+    """conv/batchnorm/relu, max pool, conv/batchnorm/relu, global average
+    pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(8, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1))
+        self.classifier = nn.Linear(16, 10)
+
+    def forward(self, x):
+        return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class BasicBlock(nn.Module):
+    """torchvision's ResNet basic block."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU()
+        self.down = None
+        if stride != 1 or cin != cout:
+            self.down = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False),
+                                      nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        y = self.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return self.relu(y + (x if self.down is None else self.down(x)))
+
+
+class ResNet18(nn.Module):
+    """torchvision's resnet18 layout (weights=None), written out so the tests
+    need no torchvision."""
+
+    def __init__(self, classes=1000):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False),
+                                  nn.BatchNorm2d(64), nn.ReLU(),
+                                  nn.MaxPool2d(3, 2, 1))
+        layers, cin = [], 64
+        for cout, stride in [(64, 1), (128, 2), (256, 2), (512, 2)]:
+            layers += [BasicBlock(cin, cout, stride), BasicBlock(cout, cout, 1)]
+            cin = cout
+        self.layers = nn.Sequential(*layers)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(512, classes)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(self.layers(self.stem(x))), 1))
+
+
+class RMSNorm(nn.Module):
+    """RMSNorm as LLaMA-style code spells it (exported as primitive ops)."""
+
+    def __init__(self, dim, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+class TanhGELU(nn.Module):
+    """GELU with the tanh approximation as GPT-2's code spells it (exported
+    as primitive ops, which Rong recognises as one GELU)."""
+
+    def forward(self, x):
+        return 0.5 * x * (1.0 + torch.tanh(
+            0.7978845608028654 * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+class Softmax(nn.Module):
+    def forward(self, x):
+        return torch.softmax(x, dim=-1)
+
+
+def randomize(module):
+    """Draws every parameter and batchnorm statistic from the seeded
+    generator (variances kept positive), so no exporter can fold them."""
+    with torch.no_grad():
+        for param in module.parameters():
+            param.copy_(torch.randn_like(param) * 0.1)
+        for name, buf in module.named_buffers():
+            if name.endswith("running_var"):
+                buf.copy_(torch.rand_like(buf) + 0.5)
+            elif name.endswith("running_mean"):
+                buf.copy_(torch.randn_like(buf) * 0.1)
+    return module.eval()
+
+
+def models(scale="test"):
+    big = scale == "bench"
+    hidden, heads, ffn, seq = (768, 12, 3072, 128) if big else (64, 4, 128, 16)
+    rows, width = (4096, 1024) if big else (64, 256)
+    image = 224 if big else 64
+    return {
+        "mlp": (nn.Sequential(nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 64)),
+                (torch.randn(32, 256),)),
+        "bert_layer": (nn.TransformerEncoderLayer(
+            d_model=hidden, nhead=heads, dim_feedforward=ffn, batch_first=True,
+            activation="gelu"), (torch.randn(1, seq, hidden),)),
+        "cnn": (SmallCNN(), (torch.randn(1, 3, 16, 16),)),
+        "resnet18": (ResNet18(), (torch.randn(1, 3, image, image),)),
+        "layernorm": (nn.LayerNorm(width), (torch.randn(rows, width),)),
+        "softmax": (Softmax(), (torch.randn(rows, width),)),
+        "gelu": (TanhGELU(), (torch.randn(rows, width),)),
+        "rmsnorm": (RMSNorm(width), (torch.randn(rows, width),)),
+    }
+
+
+def export(name, out_dir, scale="test"):
+    """Exports model `name` to OUT_DIR/name.onnx (seeded weights) and returns
+    (path, example inputs as NumPy arrays)."""
+    torch.manual_seed(0)
+    module, example = models(scale)[name]
+    randomize(module)
+    path = os.path.join(out_dir, name + ".onnx")
+    warnings.filterwarnings("ignore")
+    with torch.no_grad():
+        torch.onnx.export(module, example, path, dynamo=True,
+                          opset_version=OPSET, verbose=False)
+    return path, [t.numpy() for t in example]

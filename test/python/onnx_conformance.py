@@ -1,0 +1,204 @@
+"""Runs the ONNX backend node tests through Rong, numerically.
+
+Each node test's model is compiled with `rongc model.onnx -o model.rong
+--target=cpu`, run with `rong-run` on the test's inputs (test_data_set_0)
+and compared with the test's expected outputs with the test's own tolerances
+(ONNX's defaults: rtol 1e-3, atol 1e-7) for floats, exactly for integers and
+bools. Outcomes:
+
+  passed       every output matches
+  mismatch     an output differs (value, shape or type)
+  run-error    rong-run refused the artifact or the inputs
+  not-compiled rongc stopped with an error (unsupported op, element type,
+               a shape Rong does not handle yet, ...)
+  crashed      a tool died instead of reporting an error
+
+Usage: python3 test/python/onnx_conformance.py [--build DIR] [--jobs N]
+           [--write-expected FILE] [--filter SUBSTRING]
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+CRASH_MARKERS = ("Stack dump", "LLVM ERROR", "Assertion", "Segmentation",
+                 "terminate called")
+UNSUPPORTED_OP = re.compile(r"\((?P<op>[A-Za-z0-9_]+)\): unsupported op")
+ELEMENT_TYPE = re.compile(r"element type (?P<type>[A-Z0-9_]+), which Rong does not support")
+OPSET = re.compile(r"model uses ONNX opset (?P<opset>\d+)")
+
+HERE = pathlib.Path(__file__).resolve().parent
+EXPECTED_FILE = HERE / "onnx_conformance_expected_failures.txt"
+
+
+def load_cases(name_filter=None):
+    """(name, model, inputs, expected outputs, rtol, atol) per node test.
+    onnx generates the node tests in memory, with its reference outputs."""
+    import warnings
+
+    import onnx.backend.test.loader as loader
+
+    warnings.filterwarnings("ignore")
+    np.seterr(all="ignore")
+    cases = []
+    for test in loader.load_model_tests(kind="node"):
+        if name_filter and name_filter not in test.name:
+            continue
+        if test.model is None or not test.data_sets:
+            continue
+        inputs, outputs = test.data_sets[0]
+        cases.append((test.name, test.model, list(inputs), list(outputs),
+                      test.rtol, test.atol))
+    return sorted(cases, key=lambda c: c[0])
+
+
+def short_reason(stderr):
+    if m := UNSUPPORTED_OP.findall(stderr):
+        return "unsupported op " + ", ".join(sorted(set(m)))
+    if m := ELEMENT_TYPE.search(stderr):
+        return f"element type {m.group('type')}"
+    if m := OPSET.search(stderr):
+        return f"opset {m.group('opset')}"
+    lines = [l for l in stderr.strip().splitlines() if "error:" in l]
+    first = lines[0] if lines else (stderr.strip().splitlines() or ["?"])[0]
+    first = re.sub(r"^.*?error: ", "", first)
+    first = re.sub(r"node '[^']*' ", "", first)
+    return first[:160]
+
+
+def crashed(done):
+    return done.returncode not in (0, 1) or any(
+        m in done.stderr for m in CRASH_MARKERS)
+
+
+def run_case(build, name, model, inputs, expected, rtol, atol):
+    rongc = os.path.join(build, "bin", "rongc")
+    rong_run = os.path.join(build, "bin", "rong-run")
+    with tempfile.TemporaryDirectory() as tmp:
+        artifact = os.path.join(tmp, "model.rong")
+        model_path = os.path.join(tmp, "model.onnx")
+        with open(model_path, "wb") as f:
+            f.write(model.SerializeToString())
+        done = subprocess.run([rongc, model_path, "-o", artifact,
+                               "--target=cpu"],
+                              capture_output=True, text=True, check=False)
+        if crashed(done):
+            return name, "crashed", "rongc: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+        if done.returncode != 0:
+            return name, "not-compiled", short_reason(done.stderr)
+        args = [rong_run, artifact]
+        for i, x in enumerate(inputs):
+            path = os.path.join(tmp, f"in{i}.npy")
+            np.save(path, np.asarray(x))
+            args += ["--input", path]
+        outs = [os.path.join(tmp, f"out{i}.npy") for i in range(len(expected))]
+        for path in outs:
+            args += ["--output", path]
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        if crashed(done):
+            return name, "crashed", "rong-run: " + (done.stderr.strip().splitlines() or ["?"])[-1]
+        if done.returncode != 0:
+            return name, "run-error", short_reason(done.stderr)
+        for i, (path, want) in enumerate(zip(outs, expected)):
+            want = np.asarray(want)
+            got = np.load(path)
+            if got.shape != want.shape:
+                return name, "mismatch", f"output {i}: shape {got.shape}, expected {want.shape}"
+            if got.dtype != want.dtype:
+                return name, "mismatch", f"output {i}: {got.dtype}, expected {want.dtype}"
+            if want.dtype.kind == "f":
+                ok = np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+            else:
+                ok = np.array_equal(got, want)
+            if not ok:
+                diff = (np.abs(got.astype(np.float64) - want.astype(np.float64)).max()
+                        if got.size else 0)
+                return name, "mismatch", f"output {i}: max difference {diff:.3g}"
+    return name, "passed", ""
+
+
+def sweep(build, jobs=None, name_filter=None):
+    cases = load_cases(name_filter)
+    jobs = jobs or os.cpu_count() or 2
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        for name, outcome, reason in pool.map(
+                lambda c: run_case(build, *c), cases):
+            results[name] = (outcome, reason)
+    return results
+
+
+def report(results):
+    counts = collections.Counter(o for o, _ in results.values())
+    lines = [f"ONNX node tests run through rongc + rong-run (cpu): "
+             f"{counts['passed']} passed of {len(results)}"]
+    for outcome in ("mismatch", "run-error", "not-compiled", "crashed"):
+        lines.append(f"  {outcome}: {counts[outcome]}")
+    reasons = collections.Counter(r for o, r in results.values()
+                                  if o in ("mismatch", "run-error"))
+    if reasons:
+        lines.append("  compiled but failing, by reason:")
+        for reason, n in reasons.most_common():
+            lines.append(f"    {n:4d}  {reason}")
+    return "\n".join(lines)
+
+
+def read_expected(path=EXPECTED_FILE):
+    """{test name: reason} from the expected-failure list."""
+    expected = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, reason = line.partition(" ")
+        expected[name] = reason.strip()
+    return expected
+
+
+def write_expected(results, path):
+    failing = {n: (o, r) for n, (o, r) in results.items() if o != "passed"}
+    by_outcome = collections.defaultdict(list)
+    for name, (outcome, reason) in sorted(failing.items()):
+        by_outcome[outcome].append(f"{name} {outcome}: {reason}")
+    text = ["# ONNX node tests that do not pass through rongc + rong-run on the",
+            "# cpu target, one per line: `<test> <outcome>: <reason>`.",
+            "# test/python/test_onnx_conformance.py fails when a test listed",
+            "# here passes (remove it) or one not listed fails (fix it or list",
+            "# it with its reason). Regenerate with",
+            "#   python3 test/python/onnx_conformance.py --write-expected " +
+            "test/python/onnx_conformance_expected_failures.txt",
+            f"# {sum(o == 'passed' for o, _ in results.values())} of "
+            f"{len(results)} pass; {len(failing)} are listed.", ""]
+    for outcome in ("mismatch", "run-error", "not-compiled", "crashed"):
+        if by_outcome[outcome]:
+            text.append(f"# --- {outcome} ({len(by_outcome[outcome])})")
+            text.extend(by_outcome[outcome])
+            text.append("")
+    pathlib.Path(path).write_text("\n".join(text))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.environ.get(
+        "RONG_BUILD_DIR", str(HERE.parents[1] / "build")))
+    parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--filter", default=None)
+    parser.add_argument("--write-expected", default=None)
+    args = parser.parse_args()
+    results = sweep(args.build, args.jobs, args.filter)
+    print(report(results))
+    if args.write_expected:
+        write_expected(results, args.write_expected)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

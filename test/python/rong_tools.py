@@ -1,0 +1,98 @@
+"""Drives Rong's command-line tools from Python: compile a model with rongc
+and run the artifact with rong-run. The tests and the benchmarks share it."""
+
+import os
+import pathlib
+import subprocess
+import tempfile
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def build_dir() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("RONG_BUILD_DIR", ROOT / "build"))
+
+
+def tool(name: str) -> str:
+    path = build_dir() / "bin" / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist: build Rong first "
+                                "(scripts/test.sh)")
+    return str(path)
+
+
+class ToolError(RuntimeError):
+    pass
+
+
+def compile_model(model: str, artifact: str, target: str = "cpu",
+                  fuse: bool = True) -> str:
+    """Compiles `model` (.onnx or .mlir) to `artifact`; returns the plan
+    rongc prints."""
+    args = [tool("rongc"), model, "-o", artifact, f"--target={target}",
+            "--print-plan"]
+    if not fuse:
+        args.append("--no-fusion")
+    done = subprocess.run(args, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ToolError(f"rongc failed on {model}:\n{done.stderr}")
+    return done.stdout
+
+
+def plan_counts(plan: str) -> tuple[int, int]:
+    """(kernels, library calls) of a plan printed by rongc --print-plan."""
+    kernels = sum(1 for line in plan.splitlines() if "  kernel  " in line)
+    calls = sum(1 for line in plan.splitlines() if "  library " in line)
+    return kernels, calls
+
+
+def run_artifact(artifact: str, inputs, num_outputs: int, threads: int = 0):
+    """Runs `artifact` on NumPy `inputs` with rong-run; returns the outputs."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [tool("rong-run"), artifact]
+        for i, x in enumerate(inputs):
+            path = os.path.join(tmp, f"in{i}.npy")
+            np.save(path, np.ascontiguousarray(x))
+            args += ["--input", path]
+        outs = [os.path.join(tmp, f"out{i}.npy") for i in range(num_outputs)]
+        for path in outs:
+            args += ["--output", path]
+        if threads:
+            args += ["--threads", str(threads)]
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise ToolError(f"rong-run failed on {artifact}:\n{done.stderr}")
+        return [np.load(path) for path in outs]
+
+
+def benchmark_artifact(artifact: str, inputs, warmup: int = 5,
+                       iterations: int = 20) -> float:
+    """Median latency of `artifact` in milliseconds, measured by rong-run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        args = [tool("rong-run"), artifact, "--benchmark",
+                "--warmup", str(warmup), "--iterations", str(iterations)]
+        for i, x in enumerate(inputs):
+            path = os.path.join(tmp, f"in{i}.npy")
+            np.save(path, np.ascontiguousarray(x))
+            args += ["--input", path]
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise ToolError(f"rong-run --benchmark failed:\n{done.stderr}")
+        for line in done.stdout.splitlines():
+            if "median" in line:
+                return float(line.split("median")[1].split()[0].strip(":= "))
+        raise ToolError(f"no median in rong-run output:\n{done.stdout}")
+
+
+def tolerance(dtype) -> tuple[float, float]:
+    """(rtol, atol) for comparing with a reference computed in `dtype`."""
+    dtype = np.dtype(dtype)
+    if dtype == np.float16:
+        return 1e-2, 1e-2
+    if dtype == np.float32:
+        return 1e-4, 1e-4
+    if dtype == np.float64:
+        return 1e-7, 1e-8
+    return 0.0, 0.0
