@@ -137,7 +137,9 @@ struct WidthCheck {
         })
         .Case([&](GatherOp op) {
           int64_t inRank = shapeOf(op.getInput()).size();
-          int64_t axis = op.getAxis() < 0 ? op.getAxis() + inRank : op.getAxis();
+          int64_t axis = op.getAxis();
+          if (axis < 0)
+            axis += inRank;
           return axis < inRank - 1 && contiguous(op.getInput());
         })
         .Case<MaxPool2DOp, AvgPool2DOp>([](Operation *) { return false; })

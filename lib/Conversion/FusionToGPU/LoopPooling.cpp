@@ -31,7 +31,8 @@ Value LoopEvaluator::evaluatePool(Operation *op, Point *p) {
   auto maxPool = dyn_cast<MaxPool2DOp>(op);
   auto avgPool = dyn_cast<AvgPool2DOp>(op);
   Value input = op->getOperand(0);
-  ArrayRef<int64_t> inShape = cast<RankedTensorType>(input.getType()).getShape();
+  ArrayRef<int64_t> inShape =
+      cast<RankedTensorType>(input.getType()).getShape();
   ArrayRef<int64_t> outShape = p->shape;
   ArrayRef<int64_t> kernel =
       maxPool ? maxPool.getKernel() : avgPool.getKernel();
@@ -114,10 +115,12 @@ Value LoopEvaluator::evaluatePool(Operation *op, Point *p) {
       Value counted = inside;
       if (includePad) {
         // Inside the padded input: 0 <= ih + top < H + top + bottom.
-        Value inH = arith::CmpIOp::create(b, loc, P::ult, addConst(ih, pads[0]),
-                                          cst(inShape[2] + pads[0] + pads[2]));
-        Value inW = arith::CmpIOp::create(b, loc, P::ult, addConst(iw, pads[1]),
-                                          cst(inShape[3] + pads[1] + pads[3]));
+        Value inH =
+            arith::CmpIOp::create(b, loc, P::ult, addConst(ih, pads[0]),
+                                  cst(inShape[2] + pads[0] + pads[2]));
+        Value inW =
+            arith::CmpIOp::create(b, loc, P::ult, addConst(iw, pads[1]),
+                                  cst(inShape[3] + pads[1] + pads[3]));
         counted = arith::AndIOp::create(b, loc, inH, inW);
       }
       Value one = arith::SelectOp::create(
