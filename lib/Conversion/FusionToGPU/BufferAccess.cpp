@@ -107,7 +107,8 @@ Value gpu_codegen::loadRaw(OpBuilder &b, Location loc, Value flat,
 
 Value gpu_codegen::widenToCompute(OpBuilder &b, Location loc, Value raw) {
   Type element = getElementTypeOrSelf(raw.getType());
-  if (element.isF32() || element.isInteger(1))
+  // f32, i1 and the integers are computed as stored.
+  if (!isa<Float16Type, BFloat16Type>(element))
     return raw;
   unsigned width = 1;
   if (auto vectorType = dyn_cast<VectorType>(raw.getType()))

@@ -26,7 +26,8 @@ Type gpu_codegen::getComputeType(Type elementType, unsigned width) {
   Type scalar;
   if (isa<Float32Type, Float16Type, BFloat16Type>(elementType))
     scalar = Float32Type::get(elementType.getContext());
-  else if (elementType.isInteger(1))
+  else if (elementType.isInteger(1) || elementType.isInteger(32) ||
+           elementType.isInteger(64))
     scalar = elementType;
   else
     return {};
@@ -65,11 +66,12 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
   if (!supported)
     return op->emitError() << "'" << op->getName()
                            << "' is not supported by the GPU kernel strategies";
-  // Integer tensors have no compute type yet (only f32/f16/bf16 and i1).
+  // The strategies compute floats and i1; integers only move through loop
+  // groups (checkLoopSupported).
   for (Type type : llvm::concat<Type>(op->getOperandTypes(),
                                       op->getResultTypes())) {
     Type element = getElementTypeOrSelf(type);
-    if (!getComputeType(element, 1))
+    if (!isa<FloatType>(element) && !element.isInteger(1))
       return op->emitError() << "element type " << element
                              << " is not supported by the GPU kernel "
                                 "strategies (f32, f16, bf16 and i1 are)";
@@ -82,10 +84,17 @@ Value gpu_codegen::emitSplatConstant(OpBuilder &b, ConstantOp op,
   auto attr = cast<DenseElementsAttr>(op.getValue());
   Type element = attr.getElementType();
   Type type = getComputeType(element, width);
-  double value = element.isInteger(1)
-                     ? static_cast<double>(attr.getSplatValue<bool>())
-                     : attr.getSplatValue<APFloat>().convertToDouble();
-  return createConstant(b, op.getLoc(), type, value);
+  if (element.isInteger(1))
+    return createConstant(b, op.getLoc(), type, attr.getSplatValue<bool>());
+  if (isa<IntegerType>(element)) {
+    TypedAttr scalar = b.getIntegerAttr(element, attr.getSplatValue<APInt>());
+    if (auto vectorType = dyn_cast<VectorType>(type))
+      return arith::ConstantOp::create(
+          b, op.getLoc(), DenseElementsAttr::get(vectorType, scalar));
+    return arith::ConstantOp::create(b, op.getLoc(), scalar);
+  }
+  return createConstant(b, op.getLoc(), type,
+                        attr.getSplatValue<APFloat>().convertToDouble());
 }
 
 namespace {
@@ -124,12 +133,25 @@ struct Emitter {
     return mul(half, add(cst(1.0), erf));
   }
 
+  /// `element` at the shape (scalar or vector) of compute value `like`.
+  static Type shaped(Type element, Value like) {
+    if (auto vectorType = dyn_cast<VectorType>(like.getType()))
+      return VectorType::get(vectorType.getShape(), element);
+    return element;
+  }
+
   /// rong.cast between compute values: floats round through the target type
-  /// so later ops see the narrowed value; i1 maps to and from 0/1.
+  /// so later ops see the narrowed value; i1 maps to and from 0/1; integers
+  /// convert as C does (sign-extending, truncating, floats rounding toward
+  /// zero).
   Value cast(Value x, Type from, Type to) {
     bool fromBool = from.isInteger(1), toBool = to.isInteger(1);
     if (fromBool && toBool)
       return x;
+    bool fromInt = isa<IntegerType>(from) && !fromBool;
+    bool toInt = isa<IntegerType>(to) && !toBool;
+    if (fromInt || toInt)
+      return castInteger(x, from, to);
     if (fromBool)
       return select(x, cst(1.0), cst(0.0));
     if (toBool)
@@ -142,7 +164,55 @@ struct Emitter {
     Value rounded = arith::TruncFOp::create(b, loc, narrow, x);
     return arith::ExtFOp::create(b, loc, x.getType(), rounded);
   }
+
+  /// Casts with an i32/i64 on at least one side.
+  Value castInteger(Value x, Type from, Type to) {
+    if (to.isInteger(1)) {
+      Value zero = createConstant(b, loc, x.getType(), 0);
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+    }
+    if (isa<FloatType>(to)) {
+      // Integer to float: convert, then round through the narrow type like
+      // any other float cast.
+      Value f32 = arith::SIToFPOp::create(b, loc, shaped(b.getF32Type(), x), x);
+      return cast(f32, b.getF32Type(), to);
+    }
+    Type target = shaped(to, x);
+    if (from.isInteger(1))
+      return arith::ExtUIOp::create(b, loc, target, x);
+    if (isa<FloatType>(from))
+      return arith::FPToSIOp::create(b, loc, target, x);
+    unsigned fromBits = from.getIntOrFloatBitWidth();
+    unsigned toBits = to.getIntOrFloatBitWidth();
+    if (fromBits < toBits)
+      return arith::ExtSIOp::create(b, loc, target, x);
+    if (fromBits > toBits)
+      return arith::TruncIOp::create(b, loc, target, x);
+    return x;
+  }
 };
+
+/// True for i32/i64 compute values (not i1).
+bool isIntegerCompute(Value v) {
+  Type element = getElementTypeOrSelf(v.getType());
+  return isa<IntegerType>(element) && !element.isInteger(1);
+}
+
+/// Comparisons of i32/i64 compute values (signed); null for other ops.
+Value emitIntegerCompare(OpBuilder &b, Operation *op, ValueRange operands) {
+  Location loc = op->getLoc();
+  using P = arith::CmpIPredicate;
+  auto cmp = [&](P predicate) -> Value {
+    return arith::CmpIOp::create(b, loc, predicate, operands[0], operands[1]);
+  };
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](EqOp) { return cmp(P::eq); })
+      .Case([&](LtOp) { return cmp(P::slt); })
+      .Case([&](LeOp) { return cmp(P::sle); })
+      .Case([&](GtOp) { return cmp(P::sgt); })
+      .Case([&](GeOp) { return cmp(P::sge); })
+      .Default([](Operation *) -> Value { return {}; });
+}
 
 } // namespace
 
@@ -156,6 +226,12 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
   using P = arith::CmpFPredicate;
   bool boolOperands = !operands.empty() &&
                       getElementTypeOrSelf(operands[0].getType()).isInteger(1);
+  // Integer comparisons (where and cast take the generic path: select and
+  // the cast rules serve every type).
+  if (!isa<WhereOp, CastOp>(op) && !operands.empty() &&
+      isIntegerCompute(operands[0]))
+    if (Value result = emitIntegerCompare(b, op, operands))
+      return result;
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](AddOp) { return e.add(lhs(), rhs()); })
       .Case([&](SubOp) -> Value {

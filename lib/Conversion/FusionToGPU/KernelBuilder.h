@@ -51,8 +51,9 @@ struct KernelSkeleton {
   }
 };
 
-/// Loop groups: elementwise and broadcast chains, one thread per element or per
-/// vector of elements.
+/// Loop groups: elementwise chains with data movement (transpose, reshape,
+/// broadcast, slice, concat, pad, gather) and 2-D pooling, one thread per
+/// element or per vector of elements.
 FailureOr<LaunchConfig> buildLoopKernel(KernelSkeleton &kernel);
 
 /// Row groups: reductions over trailing axes with their producers and
@@ -63,9 +64,11 @@ FailureOr<LaunchConfig> buildRowKernel(KernelSkeleton &kernel);
 // Element evaluation
 //===----------------------------------------------------------------------===//
 
-/// Every float value is computed in f32, whatever its tensor element type; i1
-/// stays i1. Returns the compute type for `elementType` at vector `width`
-/// (scalar when 1), or null for element types the strategies do not handle.
+/// Every float value is computed in f32, whatever its tensor element type; i1,
+/// i32 and i64 stay as they are (integers only move through loop groups and
+/// feed gathers). Returns the compute type for `elementType` at vector
+/// `width` (scalar when 1), or null for element types the strategies do not
+/// handle.
 Type getComputeType(Type elementType, unsigned width);
 
 /// A constant of compute type `type` (scalar or vector splat).
@@ -74,12 +77,13 @@ Value createConstant(OpBuilder &b, Location loc, Type type, double value);
 /// Broadcasts scalar `value` to `type` when `type` is a vector.
 Value splatTo(OpBuilder &b, Location loc, Value value, Type type);
 
-/// Checks that `op` is an op the element evaluator handles; emits an error
-/// naming it otherwise.
+/// Checks that `op` is an op the element evaluator handles on floats and i1;
+/// emits an error naming it otherwise.
 LogicalResult checkElementwiseSupported(Operation *op);
 
 /// Emits `op` on compute values `operands` (all of the same shape: scalars or
-/// vectors of one width) and returns its compute result.
+/// vectors of one width) and returns its compute result. Integer operands
+/// are compared signed; where and cast serve every type.
 Value emitElementwise(OpBuilder &b, Operation *op, ValueRange operands,
                       unsigned width);
 

@@ -1,21 +1,22 @@
-//===- LoopStrategy.cpp - Elementwise groups: one thread per vector -------===//
+//===- LoopStrategy.cpp - Loop groups: one thread per vector -------------===//
 //
 // This file implements the loop strategy: every thread computes one element,
-// or one vector of `vectorBytes / elementBytes` consecutive elements when the
-// innermost dimension allows, of the group's iteration shape (the shape of
-// its results). Operands of smaller shape are read through a broadcast index
-// map; operands broadcast along the innermost dimension are read once and
-// splat. The grid covers the iteration space exactly; the tail block is
-// guarded.
+// or one vector of `width` consecutive elements along the innermost axis
+// (chooseLoopWidth), of the group's iteration shape (the shape of its
+// results). Each result is evaluated at the thread's position by walking
+// back through the index maps of the body's ops (LoopEvaluator), down to
+// loads of the inputs; elementwise operands of smaller shape are read
+// through a broadcast index map, and those broadcast along the innermost
+// axis are read once and splat. The grid covers the iteration space
+// exactly; the tail block is guarded.
 //
 //===----------------------------------------------------------------------===//
 
-#include "KernelBuilder.h"
+#include "LoopEvaluator.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/bit.h"
 
 #include <limits>
@@ -29,22 +30,6 @@ namespace {
 /// Threads per block of the loop strategy. Enough resident warps per block to
 /// hide memory latency, small enough to keep many blocks per processor.
 constexpr int64_t kLoopBlockThreads = 256;
-
-/// True if `shape` broadcasts (NumPy rules) to `iter`.
-bool broadcastsTo(ArrayRef<int64_t> shape, ArrayRef<int64_t> iter) {
-  if (shape.size() > iter.size())
-    return false;
-  for (auto [s, i] : llvm::zip(llvm::reverse(shape), llvm::reverse(iter)))
-    if (s != 1 && s != i)
-      return false;
-  return true;
-}
-
-/// The innermost size of `shape` right-aligned to a rank-`rank` iteration
-/// (1 for rank-0 operands).
-int64_t innermost(ArrayRef<int64_t> shape) {
-  return shape.empty() ? 1 : shape.back();
-}
 
 } // namespace
 
@@ -60,58 +45,10 @@ FailureOr<LaunchConfig> gpu_codegen::buildLoopKernel(KernelSkeleton &kernel) {
     if (cast<RankedTensorType>(result.getType()).getShape() != iter)
       return fusion.emitError()
              << "loop group results of different shapes are not supported";
+  if (failed(checkLoopSupported(fusion)))
+    return failure();
 
-  // Every value must broadcast to the iteration shape; every op must be one
-  // the element evaluator knows.
-  auto checkShape = [&](Value v, Operation *where) -> LogicalResult {
-    auto type = cast<RankedTensorType>(v.getType());
-    if (broadcastsTo(type.getShape(), iter))
-      return success();
-    return where->emitError() << "value of type " << type
-                              << " does not broadcast to the loop group's "
-                                 "iteration shape";
-  };
-  // Unsupported ops first: they are the most useful thing to report.
-  for (Operation &op : body.without_terminator()) {
-    if (auto constant = dyn_cast<ConstantOp>(op)) {
-      auto attr = dyn_cast<DenseElementsAttr>(constant.getValue());
-      if (!attr || !attr.isSplat())
-        return op.emitError()
-               << "only splat constants are supported inside GPU kernels";
-    } else if (failed(checkElementwiseSupported(&op))) {
-      return failure();
-    }
-  }
-  for (BlockArgument arg : body.getArguments())
-    if (failed(checkShape(arg, fusion)))
-      return failure();
-  for (Operation &op : body.without_terminator())
-    for (Value result : op.getResults())
-      if (failed(checkShape(result, &op)))
-        return failure();
-
-  // Vector width: the widest access `vectorBytes` allows for the widest
-  // element, when the innermost dimension is a multiple of it and every
-  // operand is either contiguous or splat along it. i1 buffers hold bytes, so
-  // they are not vectorised.
-  unsigned maxBytes = 1;
-  bool anyBool = false;
-  for (Type type : llvm::concat<Type>(fusion.getOperandTypes(),
-                                      fusion.getResultTypes())) {
-    Type element = getElementTypeOrSelf(type);
-    maxBytes = std::max(maxBytes, elementBytes(element));
-    anyBool |= element.isInteger(1);
-  }
-  unsigned width = std::max(1u, target.vectorBytes / maxBytes);
-  int64_t inner = innermost(iter);
-  if (anyBool || inner % width != 0)
-    width = 1;
-  for (Value input : fusion.getInputs()) {
-    int64_t in = innermost(cast<RankedTensorType>(input.getType()).getShape());
-    if (in != 1 && in != inner)
-      width = 1;
-  }
-
+  unsigned width = chooseLoopWidth(fusion, target.vectorBytes);
   int64_t numElements = 1;
   for (int64_t d : iter)
     numElements *= d;
@@ -150,27 +87,13 @@ FailureOr<LaunchConfig> gpu_codegen::buildLoopKernel(KernelSkeleton &kernel) {
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
   }
 
-  // Evaluate the body in order at this thread's elements.
-  llvm::DenseMap<Value, Value> values;
-  for (auto [arg, flat] : llvm::zip(body.getArguments(), inputs)) {
-    ArrayRef<int64_t> shape = cast<RankedTensorType>(arg.getType()).getShape();
-    Value offset = mapBroadcastIndex(b, loc, iter, shape, linear);
-    bool splat = width > 1 && innermost(shape) == 1;
-    values[arg] = loadCompute(b, loc, flat, offset, width, splat);
-  }
-  for (Operation &op : body.without_terminator()) {
-    if (auto constant = dyn_cast<ConstantOp>(op)) {
-      values[constant] = emitSplatConstant(b, constant, width);
-      continue;
-    }
-    SmallVector<Value> operands;
-    for (Value operand : op.getOperands())
-      operands.push_back(values.lookup(operand));
-    values[op.getResult(0)] = emitElementwise(b, &op, operands, width);
-  }
+  // Evaluate every result at this thread's elements.
+  LoopEvaluator evaluator(b, loc, inputs);
+  Point *point = evaluator.pointAt(iter, linear);
   for (auto [yielded, flat] :
        llvm::zip(body.getTerminator()->getOperands(), outputs))
-    storeCompute(b, loc, values.lookup(yielded), flat, linear);
+    storeCompute(b, loc, evaluator.evaluate(yielded, point, width), flat,
+                 linear);
 
   LaunchConfig config;
   config.grid = {numBlocks, 1, 1};

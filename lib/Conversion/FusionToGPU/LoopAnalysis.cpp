@@ -1,0 +1,189 @@
+//===- LoopAnalysis.cpp - What the loop strategy can lower, how wide ------===//
+//
+// This file implements the loop strategy's checks: which ops and element
+// types the evaluator lowers, and the vector width of a group. A thread
+// computes `width` consecutive elements along the innermost axis of the
+// results, starting at a multiple of `width`; every value it needs is either
+// such an aligned run of its own innermost axis (a "contiguous" request,
+// read with one aligned vector load) or one element splat across the vector.
+// The rules below keep requests contiguous only where each op's index map
+// sends an aligned run to an aligned run; anything else (a transpose that
+// moves the innermost axis, pooling, a gather along it, an unaligned slice)
+// makes the whole group scalar.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoopEvaluator.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <algorithm>
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+int64_t gpu_codegen::normalizeSliceStart(int64_t size, int64_t start,
+                                         int64_t step) {
+  if (start < 0)
+    start += size;
+  return step > 0 ? std::clamp<int64_t>(start, 0, size)
+                  : std::clamp<int64_t>(start, 0, size - 1);
+}
+
+/// Element types a loop group may hold.
+static bool isLoopElementType(Type element) {
+  return isa<Float32Type, Float16Type, BFloat16Type>(element) ||
+         element.isInteger(1) || element.isInteger(32) ||
+         element.isInteger(64);
+}
+
+static bool isInteger(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  return isa<IntegerType>(element) && !element.isInteger(1);
+}
+
+LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
+  Block &body = fusion.getBodyBlock();
+  // Unsupported ops first: they are the most useful thing to report.
+  for (Operation &op : body.without_terminator()) {
+    bool dataMovement =
+        isa<ConstantOp, ReshapeOp, TransposeOp, BroadcastToOp, SliceOp,
+            ConcatOp, PadOp, GatherOp, MaxPool2DOp, AvgPool2DOp>(op);
+    bool integer = llvm::any_of(op.getOperandTypes(), isInteger) ||
+                   llvm::any_of(op.getResultTypes(), isInteger);
+    // Integers move, convert and compare; arithmetic on them is reported by
+    // the element check, which names the op or the type.
+    if (!dataMovement &&
+        (!integer || !isa<EqOp, LtOp, LeOp, GtOp, GeOp, WhereOp, CastOp>(op)))
+      if (failed(checkElementwiseSupported(&op)))
+        return failure();
+  }
+  for (Operation &op : body.without_terminator()) {
+    if (auto constant = dyn_cast<ConstantOp>(op)) {
+      auto attr = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!attr || !attr.isSplat())
+        return op.emitError()
+               << "only splat constants are supported inside GPU kernels";
+    }
+    for (Type type : llvm::concat<Type>(op.getOperandTypes(),
+                                        op.getResultTypes())) {
+      auto tensor = cast<RankedTensorType>(type);
+      if (!tensor.hasStaticShape())
+        return op.emitError() << "GPU kernels need static shapes; found "
+                              << type;
+      if (!isLoopElementType(tensor.getElementType()))
+        return op.emitError() << "element type " << tensor.getElementType()
+                              << " is not supported by the GPU kernel "
+                                 "strategies (f32, f16, bf16, i1, i32 and "
+                                 "i64 are)";
+    }
+  }
+  return success();
+}
+
+namespace {
+
+/// Decides whether every result can be computed `width` elements at a time
+/// and collects the inputs read contiguously.
+struct WidthCheck {
+  unsigned width;
+  llvm::SmallPtrSet<Value, 8> visited;
+  SmallVector<BlockArgument> contiguousArgs;
+
+  static ArrayRef<int64_t> shapeOf(Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  }
+
+  /// Can `v` be produced as aligned runs of `width` along its innermost
+  /// axis?
+  bool contiguous(Value v) {
+    if (!visited.insert(v).second)
+      return true;
+    ArrayRef<int64_t> shape = shapeOf(v);
+    if (shape.empty() || shape.back() % width != 0)
+      return false;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      contiguousArgs.push_back(arg);
+      return true;
+    }
+    int64_t rank = shape.size();
+    return llvm::TypeSwitch<Operation *, bool>(v.getDefiningOp())
+        .Case([&](ConstantOp) { return true; })
+        .Case([&](ReshapeOp op) { return contiguous(op.getInput()); })
+        .Case([&](TransposeOp op) {
+          return op.getPermutation().back() == rank - 1 &&
+                 contiguous(op.getInput());
+        })
+        .Case([&](SliceOp op) {
+          int64_t inner = shapeOf(op.getInput()).back();
+          return op.getSteps().back() == 1 &&
+                 normalizeSliceStart(inner, op.getStarts().back(), 1) %
+                         width ==
+                     0 &&
+                 contiguous(op.getInput());
+        })
+        .Case([&](ConcatOp op) {
+          return llvm::all_of(op.getInputs(),
+                              [&](Value in) { return contiguous(in); });
+        })
+        .Case([&](PadOp op) {
+          int64_t before = op.getPads()[rank - 1];
+          int64_t after = op.getPads()[2 * rank - 1];
+          bool aligned = (before == 0 && after == 0) ||
+                         (op.getMode() == PadMode::constant &&
+                          before % width == 0 && after % width == 0);
+          return aligned && contiguous(op.getInput());
+        })
+        .Case([&](GatherOp op) {
+          int64_t inRank = shapeOf(op.getInput()).size();
+          int64_t axis = op.getAxis();
+          if (axis < 0)
+            axis += inRank;
+          return axis < inRank - 1 && contiguous(op.getInput());
+        })
+        .Case<MaxPool2DOp, AvgPool2DOp>([](Operation *) { return false; })
+        .Default([&](Operation *op) {
+          // Elementwise: operands of the same innermost size are contiguous,
+          // the others (innermost size 1, rank 0) are splat.
+          return llvm::all_of(op->getOperands(), [&](Value operand) {
+            ArrayRef<int64_t> s = shapeOf(operand);
+            return s.empty() || s.back() == 1 || contiguous(operand);
+          });
+        });
+  }
+};
+
+} // namespace
+
+unsigned gpu_codegen::chooseLoopWidth(FusionOp fusion, unsigned vectorBytes) {
+  ArrayRef<int64_t> iter =
+      cast<RankedTensorType>(fusion.getResult(0).getType()).getShape();
+  // i1 buffers hold bytes; they are never vectorised.
+  for (Type type : llvm::concat<Type>(fusion.getOperandTypes(),
+                                      fusion.getResultTypes()))
+    if (getElementTypeOrSelf(type).isInteger(1))
+      return 1;
+  unsigned maxBytes = 1;
+  for (Type type : fusion.getResultTypes())
+    maxBytes = std::max(maxBytes, elementBytes(getElementTypeOrSelf(type)));
+  unsigned width = std::max(1u, vectorBytes / maxBytes);
+  // Narrow the width until the inputs read contiguously fit one access too.
+  while (width > 1) {
+    if (iter.empty() || iter.back() % width != 0)
+      return 1;
+    WidthCheck check{width, {}, {}};
+    for (Value yielded : fusion.getBodyBlock().getTerminator()->getOperands())
+      if (!check.contiguous(yielded))
+        return 1;
+    unsigned argBytes = maxBytes;
+    for (BlockArgument arg : check.contiguousArgs)
+      argBytes =
+          std::max(argBytes, elementBytes(getElementTypeOrSelf(arg.getType())));
+    unsigned fits = std::max(1u, vectorBytes / argBytes);
+    if (fits >= width)
+      return width;
+    width = fits;
+  }
+  return 1;
+}
