@@ -65,8 +65,8 @@ RONG_DEVICE unsigned short rong_f32_to_f16(float f) {
   unsigned int shift = 126u - e;
   unsigned int r = m >> shift;
   unsigned int rem = m & ((1u << shift) - 1u);
-  unsigned int half = 1u << (shift - 1u);
-  if (rem > half || (rem == half && (r & 1u)))
+  unsigned int halfway = 1u << (shift - 1u);
+  if (rem > halfway || (rem == halfway && (r & 1u)))
     r += 1u;
   return (unsigned short)(sign | r);
 }
@@ -232,6 +232,20 @@ FailureOr<SourcePackage>
 mlir::rong::source::emitSourcePackage(ModuleOp module,
                                       const TargetDescriptor &target,
                                       const SourceProfile &profile) {
+  // A CUDA-like profile runs the warps of its own hardware: kernel IR built
+  // for another warp width would shuffle across lanes that do not exist (or
+  // leave some out). OpenCL exchanges through local memory and takes any.
+  if (profile.language == SourceLanguage::CUDALike &&
+      profileForTarget(target) != &profile) {
+    const TargetDescriptor *own = lookupTarget(profile.name);
+    if (own && own->subgroupSize != target.subgroupSize)
+      return module.emitError("the ")
+             << profile.name << " profile runs warps of " << own->subgroupSize
+             << " lanes; kernel IR built for target '" << target.name
+             << "' (warp " << target.subgroupSize
+             << ") cannot be printed for it";
+  }
+
   // Canonicalize a copy: folding the strategies' index arithmetic makes the
   // source much shorter and changes nothing the printer relies on.
   OwningOpRef<ModuleOp> copy(cast<ModuleOp>(module->clone()));
