@@ -149,10 +149,21 @@ FailureOr<std::string> KernelPrinter::scalarType(Operation *op, Type type) {
 
 std::string KernelPrinter::storageType(Type element) {
   // i1 buffers hold one byte per element (the runtime's `bool`).
+  // Callers have checked the type with scalarType (print() does for every
+  // argument and attribution), so this cannot fail.
   if (element.isInteger(1))
     return isCL() ? "uchar" : "unsigned char";
-  FailureOr<std::string> t = scalarType(nullptr, element);
-  return *t;
+  if (element.isF32())
+    return "float";
+  if (element.isF16() || element.isBF16())
+    return isCL() ? "ushort" : "unsigned short";
+  if (element.isInteger(8))
+    return "signed char";
+  if (element.isInteger(16))
+    return "short";
+  if (element.isInteger(32))
+    return "int";
+  return indexType();
 }
 
 std::string KernelPrinter::unsignedType(Type type) {
@@ -189,7 +200,7 @@ std::string KernelPrinter::elem(Value value, StringRef lane) {
   return name(value) + "[" + lane.str() + "]";
 }
 
-static std::string floatLiteral(const APFloat &value, bool cl) {
+static std::string floatLiteral(const APFloat &value) {
   APFloat f = value;
   bool lost = false;
   f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
@@ -200,7 +211,6 @@ static std::string floatLiteral(const APFloat &value, bool cl) {
                           : "rong_bits_to_f32(0x7f800000u)";
   // Nine significant digits identify every f32.
   std::string text = llvm::formatv("{0:e9}", f.convertToFloat()).str();
-  (void)cl;
   return "(" + text + "f)";
 }
 
@@ -210,7 +220,7 @@ FailureOr<std::string> KernelPrinter::literal(Operation *op, Attribute attr,
     if (!f.getType().isF32())
       return op->emitOpError("has a ")
              << f.getType() << " constant; the source backend computes in f32";
-    return floatLiteral(f.getValue(), isCL());
+    return floatLiteral(f.getValue());
   }
   if (auto i = dyn_cast<IntegerAttr>(attr)) {
     if (i.getType().isInteger(1))
@@ -575,6 +585,8 @@ LogicalResult KernelPrinter::printView(memref::ViewOp op) {
   if (!type.hasStaticShape() || !type.getLayout().isIdentity())
     return op.emitOpError("views ")
            << type << "; the source backend needs a static, identity layout";
+  if (failed(scalarType(op, type.getElementType())))
+    return failure();
   std::string q = qualifier(spaces.lookup(op.getSource()));
   std::string t = storageType(type.getElementType());
   std::string n = fresh();
@@ -1204,6 +1216,8 @@ LogicalResult KernelPrinter::print(gpu::GPUFuncOp kernel) {
       return kernel.emitOpError("has argument ")
              << i << " of type " << arg.getType()
              << "; kernels take buffers (memrefs) only";
+    if (failed(scalarType(kernel, type.getElementType())))
+      return failure();
     std::string n = "arg" + std::to_string(i);
     if (argNames && i < argNames.size())
       if (auto s = dyn_cast<StringAttr>(argNames[i]))
@@ -1234,6 +1248,8 @@ LogicalResult KernelPrinter::print(gpu::GPUFuncOp kernel) {
     if (!type.hasStaticShape() || !type.getLayout().isIdentity())
       return kernel.emitOpError("has an attribution of type ")
              << type << "; the source backend needs static shapes";
+    if (failed(scalarType(kernel, type.getElementType())))
+      return failure();
     std::string n = prefix.str() + std::to_string(arg.getArgNumber());
     names[arg] = n;
     spaces[arg] = space;
