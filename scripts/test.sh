@@ -15,3 +15,10 @@ echo "== pytest (test/python)"
 
 echo "== lit (test/)"
 cmake --build "$RONG_BUILD_DIR" --target check-rong
+
+# The OpenCL execution check (test/Target/Source/opencl-pocl.test) keeps its
+# per-kernel results; show the count.
+log="$RONG_BUILD_DIR/test/Target/Source/Output/opencl-pocl.test.tmp.log"
+if [ -f "$log" ]; then
+  echo "== OpenCL kernels on $(grep -c '^PASS' "$log") runs (PoCL vs NumPy): $(tail -1 "$log")"
+fi

@@ -48,6 +48,7 @@ tools = [ToolSubst("rong-opt", unresolved="fatal"),
          ToolSubst("rongc", unresolved="fatal"),
          ToolSubst("rong-fuzz-onnx", unresolved="fatal"),
          ToolSubst("rong-run", unresolved="fatal"),
+         ToolSubst("rong-cl-run", unresolved="fatal"),
          ToolSubst("rong-test-artifact", unresolved="fatal")]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
@@ -66,3 +67,31 @@ ptxas = os.path.join(cuda_toolkit, "bin", "ptxas") if cuda_toolkit else ""
 if ptxas and os.access(ptxas, os.X_OK):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# The source backend's checks: nvcc compiles the `cuda` profile, clang (HIP,
+# device side only) the `hip` profile, and an OpenCL platform (PoCL in CI)
+# runs the `opencl` profile. Each is UNSUPPORTED where its tool is missing.
+nvcc = os.path.join(cuda_toolkit, "bin", "nvcc") if cuda_toolkit else ""
+if nvcc and os.access(nvcc, os.X_OK):
+    config.available_features.add("nvcc")
+    config.substitutions.append(("%nvcc", nvcc))
+import shutil
+clangxx = shutil.which("clang++", path=config.llvm_tools_dir) or \
+    shutil.which("clang++-22")
+if clangxx:
+    config.available_features.add("clang-hip")
+    config.substitutions.append(("%clangxx", clangxx))
+try:
+    import ctypes
+    _cl = ctypes.CDLL("libOpenCL.so.1")
+    _n = ctypes.c_uint(0)
+    if _cl.clGetPlatformIDs(0, None, ctypes.byref(_n)) == 0 and _n.value > 0:
+        config.available_features.add("opencl")
+except (OSError, AttributeError):
+    pass
+# The execution harness runs under the configured Python, which may not be
+# the one running lit.
+import subprocess
+if subprocess.run([config.python_executable, "-c", "import numpy"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("numpy")

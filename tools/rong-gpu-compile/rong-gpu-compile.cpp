@@ -13,6 +13,7 @@
 #include "rong/Conversion/Passes.h"
 #include "rong/InitAll.h"
 #include "rong/Target/CUDA/CUDABackend.h"
+#include "rong/Target/Source/SourceBackend.h"
 #include "rong/Target/TargetDescriptor.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -34,7 +35,7 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { KernelIR, NVVM, PTX, Cubin };
+enum class Emit { KernelIR, NVVM, PTX, Cubin, Source };
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
                                cl::init("-"));
@@ -50,10 +51,18 @@ cl::opt<Emit> emit(
     cl::values(clEnumValN(Emit::KernelIR, "kernel-ir", "kernel IR (gpu.func)"),
                clEnumValN(Emit::NVVM, "nvvm", "LLVM + NVVM dialects"),
                clEnumValN(Emit::PTX, "ptx", "PTX text"),
-               clEnumValN(Emit::Cubin, "cubin", "cubin (ptxas)")));
+               clEnumValN(Emit::Cubin, "cubin", "cubin (ptxas)"),
+               clEnumValN(Emit::Source, "source",
+                          "vendor source (CUDA, HIP, MUSA, MACA, CoreX, "
+                          "OpenCL C) with a launch table")));
 cl::opt<std::string> cudaPath("cuda-path",
                               cl::desc("CUDA toolkit root (libdevice, ptxas)"));
 cl::opt<std::string> ptxasPath("ptxas", cl::desc("ptxas executable"));
+cl::opt<std::string> sourceProfile(
+    "profile",
+    cl::desc("--emit=source: print with this vendor profile instead of the "
+             "target's own (e.g. --target=musa --profile=opencl runs warp-128 "
+             "kernels on OpenCL)"));
 
 std::string elementName(Type type) {
   if (type.isF32())
@@ -120,6 +129,45 @@ LogicalResult writeFile(StringRef path, StringRef contents) {
   return success();
 }
 
+/// --emit=source: the kernels file, launch.json and BUILD.md into --out-dir,
+/// or the kernels file alone to -o.
+int emitSource(ModuleOp module, const TargetDescriptor &target) {
+  const source::SourceProfile *profile =
+      sourceProfile.empty() ? source::profileForTarget(target)
+                            : source::lookupSourceProfile(sourceProfile);
+  if (!profile) {
+    llvm::errs() << (sourceProfile.empty()
+                         ? "target '" + target.name.str() +
+                               "' has no source profile"
+                         : "unknown source profile '" + sourceProfile + "'")
+                 << " (profiles: " << source::listSourceProfiles() << ")\n";
+    return 1;
+  }
+  FailureOr<source::SourcePackage> package =
+      source::emitSourcePackage(module, target, *profile);
+  if (failed(package))
+    return 1;
+  if (outDir.empty())
+    return failed(writeFile(outputFile, package->source)) ? 1 : 0;
+  if (llvm::sys::fs::create_directories(outDir)) {
+    llvm::errs() << "cannot create " << outDir << "\n";
+    return 1;
+  }
+  auto inDir = [](StringRef name) {
+    SmallString<256> path(outDir);
+    llvm::sys::path::append(path, name);
+    return std::string(path);
+  };
+  std::string json;
+  llvm::raw_string_ostream js(json);
+  js << llvm::formatv("{0:2}", package->launchTable) << "\n";
+  if (failed(writeFile(inDir(package->fileName), package->source)) ||
+      failed(writeFile(inDir("launch.json"), json)) ||
+      failed(writeFile(inDir("BUILD.md"), package->buildNotes)))
+    return 1;
+  return 0;
+}
+
 int run(MLIRContext &context) {
   const TargetDescriptor *target = lookupTarget(targetName);
   if (!target || !target->isGPU()) {
@@ -127,7 +175,7 @@ int run(MLIRContext &context) {
                  << "' (known: " << listTargetNames() << ")\n";
     return 1;
   }
-  bool needsCUDA = emit != Emit::KernelIR;
+  bool needsCUDA = emit != Emit::KernelIR && emit != Emit::Source;
   if (needsCUDA && target->kind != TargetKind::CUDA) {
     llvm::errs() << "target '" << targetName
                  << "' has no NVIDIA backend; only --emit=kernel-ir applies\n";
@@ -153,6 +201,9 @@ int run(MLIRContext &context) {
   pm.addPass(createConvertFusionToGPUPass(options));
   if (failed(pm.run(*module)))
     return 1;
+
+  if (emit == Emit::Source)
+    return emitSource(*module, *target);
 
   std::string toolkit = cudaPath.empty() ? cuda::defaultToolkitPath()
                                          : std::string(cudaPath);
