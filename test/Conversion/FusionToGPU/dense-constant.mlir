@@ -22,3 +22,16 @@ func.func @dense_constant(%x: tensor<2xf32>) -> tensor<2xf32> {
   }
   return %r : tensor<2xf32>
 }
+
+// A gather by a constant index list reads the list from its buffer.
+
+// CHECK: gpu.func @dense_indices_fusion_0(%{{.*}}: memref<10x4xf32>, %{{.*}}: memref<2xi64>, %{{.*}}: memref<2x4xf32>) kernel
+func.func @dense_indices(%t: tensor<10x4xf32>) -> tensor<2x4xf32> {
+  %r = rong.fusion kind = "loop" (%t) : (tensor<10x4xf32>) -> tensor<2x4xf32> {
+  ^bb0(%a: tensor<10x4xf32>):
+    %i = rong.constant dense<[3, 7]> : tensor<2xi64>
+    %g = rong.gather %a, %i axis = 0 : tensor<10x4xf32>, tensor<2xi64>
+    rong.yield %g : tensor<2x4xf32>
+  }
+  return %r : tensor<2x4xf32>
+}

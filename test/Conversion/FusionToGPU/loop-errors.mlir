@@ -33,22 +33,6 @@ func.func @matmul_after_constant(%a: tensor<8x16xf32>) -> tensor<16x16xf32> {
 
 // -----
 
-// Tests that a gather by a dense constant index list is reported: only
-// splat constants live inside kernels.
-
-func.func @dense_indices(%t: tensor<10x4xf32>) -> tensor<2x4xf32> {
-  %r = rong.fusion kind = "loop" (%t) : (tensor<10x4xf32>) -> tensor<2x4xf32> {
-  ^bb0(%a: tensor<10x4xf32>):
-    // expected-error@+1 {{only splat constants are supported inside GPU kernels}}
-    %i = rong.constant dense<[3, 7]> : tensor<2xi64>
-    %g = rong.gather %a, %i axis = 0 : tensor<10x4xf32>, tensor<2xi64>
-    rong.yield %g : tensor<2x4xf32>
-  }
-  return %r : tensor<2x4xf32>
-}
-
-// -----
-
 // Tests that a named row op in a loop-shaped group still names itself when
 // no strategy lowers it.
 
