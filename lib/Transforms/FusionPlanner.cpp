@@ -175,6 +175,13 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
   case OpClass::Elementwise:
   case OpClass::DataMovement:
   case OpClass::Window: {
+    // Row kernels walk each row contiguously; an index remapping in front of
+    // a reduction would make every row a strided gather. It stays a loop
+    // kernel of its own (or joins its producers).
+    if (info.cls != OpClass::Elementwise &&
+        (group.kind == GroupKind::Reduction || group.kind == GroupKind::Stitch))
+      return "a layout change does not join a row (reduction or stitch) "
+             "group: rows are read contiguously";
     // Per-element producers join any group whose domain their result
     // broadcasts to, or (in a reduction group) its per-row space.
     if (broadcastsTo(shape, group.domain))

@@ -11,7 +11,8 @@ import model_zoo
 import rong_tools
 
 # Models every commit must compile and match.
-MODELS = ["mlp", "layernorm", "softmax", "gelu", "rmsnorm"]
+MODELS = ["mlp", "bert_layer", "cnn", "resnet18", "layernorm", "softmax", "gelu",
+          "rmsnorm"]
 
 
 @pytest.fixture(scope="module")
