@@ -1,32 +1,25 @@
 #!/usr/bin/env bash
 # Rong's quick start: builds Rong (installing what is missing) and runs its
-# main job on the bundled example, a transformer MLP block as an exporter
-# writes it (with constant shape arithmetic): the graph is verified,
-# canonicalised and folded, the op counts before and after are printed, and
-# then it is fused into kernels for the CPU and for an H100 (sm_90) with the
-# fusion report (which ops share a kernel, what each saves, what was refused
-# and why). Code generation and execution join this script as they land.
+# main job on the bundled example, examples/encoder_layer.onnx (a PyTorch
+# nn.TransformerEncoderLayer exported to ONNX, random weights):
+#   1. rongc compiles it for the CPU into an artifact and prints the plan:
+#      which ops were fused into which kernel, and the library calls (GEMMs);
+#   2. rong-run executes the artifact; the outputs are compared with
+#      onnxruntime's and both are timed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export RONG_BUILD_DIR="${RONG_BUILD_DIR:-$ROOT/build}"
 "$ROOT/scripts/setup.sh" >/dev/null
+PYTHON="${PYTHON:-python3}"
 
-OPT="$RONG_BUILD_DIR/bin/rong-opt"
-EXAMPLE="$ROOT/examples/mlp_block.mlir"
+MODEL="$ROOT/examples/encoder_layer.onnx"
+OUT="$RONG_BUILD_DIR/demo"
+mkdir -p "$OUT"
 
-echo "== $EXAMPLE, canonicalised by rong-opt"
-"$OPT" "$EXAMPLE" --canonicalize --cse
+echo "== $MODEL: $("$PYTHON" -c "import onnx,sys; print(len(onnx.load(sys.argv[1]).graph.node))" "$MODEL") ONNX nodes"
+echo "== compiled for the CPU: rongc encoder_layer.onnx -o encoder_layer.rong --target=cpu"
+"$RONG_BUILD_DIR/bin/rongc" "$MODEL" -o "$OUT/encoder_layer.rong" --target=cpu --print-plan
 echo
-echo "== op counts before"
-"$OPT" "$EXAMPLE" --print-op-stats -o /dev/null 2>&1 | sed -n '/Operations encountered/,$p'
-echo "== op counts after --canonicalize --cse"
-"$OPT" "$EXAMPLE" --canonicalize --cse --print-op-stats -o /dev/null 2>&1 \
-  | sed -n '/Operations encountered/,$p'
-echo
-echo "== fused for the CPU"
-"$OPT" "$EXAMPLE" --canonicalize --cse \
-  --rong-fusion-pipeline="target=cpu explain=true" 2>&1 >/dev/null
-echo
-echo "== fused for sm_90, the fused IR"
-"$OPT" "$EXAMPLE" --canonicalize --cse --rong-fusion-pipeline="target=sm_90"
+echo "== run by rong-run, checked against onnxruntime"
+"$PYTHON" "$ROOT/scripts/demo_run.py" "$OUT/encoder_layer.rong" "$MODEL"

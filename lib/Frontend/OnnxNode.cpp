@@ -156,6 +156,10 @@ Value NodeContext::constant(RankedTensorType type, ArrayRef<double> values) {
 }
 
 Value NodeContext::constant(RankedTensorType type, ArrayRef<int64_t> values) {
+  if (isa<FloatType>(type.getElementType()))
+    return constant(type, llvm::map_to_vector(values, [](int64_t v) {
+                      return static_cast<double>(v);
+                    }));
   unsigned width = type.getElementType().getIntOrFloatBitWidth();
   SmallVector<APInt> elements = llvm::map_to_vector(values, [&](int64_t v) {
     // Booleans are any non-zero value, as a cast to i1 reads them.

@@ -80,9 +80,16 @@ static LogicalResult convertSpaceToDepth(NodeContext &ctx) {
   if (h % b != 0 || w % b != 0)
     return ctx.fail("H = " + Twine(h) + " and W = " + Twine(w) +
                     " must be multiples of blocksize " + Twine(b));
-  return finish(ctx, permuteBlocks(ctx, {n, c, h / b, b, w / b, b},
-                                   {0, 3, 5, 1, 2, 4},
-                                   {n, c * b * b, h / b, w / b}));
+  std::string mode = ctx.attrString("mode", "DCR");
+  SmallVector<int64_t> result{n, c * b * b, h / b, w / b};
+  // DCR orders the new channels as (b, b, C), CRD as (C, b, b).
+  if (mode == "DCR")
+    return finish(ctx, permuteBlocks(ctx, {n, c, h / b, b, w / b, b},
+                                     {0, 3, 5, 1, 2, 4}, result));
+  if (mode == "CRD")
+    return finish(ctx, permuteBlocks(ctx, {n, c, h / b, b, w / b, b},
+                                     {0, 1, 3, 5, 2, 4}, result));
+  return ctx.fail("mode '" + mode + "' is not one of DCR, CRD");
 }
 
 /// Tile: x of shape [d0, d1, ...] becomes [1, d0, 1, d1, ...], broadcasts to

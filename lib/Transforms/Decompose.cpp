@@ -38,7 +38,8 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
     auto eps = ConstantOp::create(
         rewriter, loc,
         DenseElementsAttr::get(RankedTensorType::get({}, element),
-                               rewriter.getFloatAttr(element, op.getEpsilon())));
+                               rewriter.getFloatAttr(
+                                   element, op.getEpsilon().convertToDouble())));
     Value var = AddOp::create(rewriter, loc, op.getVariance(), eps);
     Value inv = RsqrtOp::create(rewriter, loc, var);
     Value scale = MulOp::create(rewriter, loc, op.getScale(), inv);

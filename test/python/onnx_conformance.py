@@ -71,6 +71,7 @@ def short_reason(stderr):
     first = lines[0] if lines else (stderr.strip().splitlines() or ["?"])[0]
     first = re.sub(r"^.*?error: ", "", first)
     first = re.sub(r"node '[^']*' ", "", first)
+    first = re.sub(r"\S*/(in\d+\.npy)", r"\1", first)
     return first[:160]
 
 
