@@ -11,7 +11,11 @@ PYTHON="${PYTHON:-python3}"
 "$ROOT/scripts/setup.sh"
 
 echo "== pytest (test/python)"
+rm -f "$RONG_BUILD_DIR/onnx-conformance.txt"
 "$PYTHON" -m pytest "$ROOT/test/python" -q
+if [ -f "$RONG_BUILD_DIR/onnx-conformance.txt" ]; then
+  echo "== $(head -1 "$RONG_BUILD_DIR/onnx-conformance.txt")"
+fi
 
 echo "== lit (test/)"
 cmake --build "$RONG_BUILD_DIR" --target check-rong

@@ -11,7 +11,10 @@ MIN_PASSED = 518
 
 def test_onnx_node_tests_match_expected_outputs(rong_build_dir):
     results = conformance.sweep(str(rong_build_dir))
-    print("\n" + conformance.report(results))
+    report = conformance.report(results)
+    print("\n" + report)
+    # scripts/test.sh prints this summary after the pytest stage.
+    (rong_build_dir / "onnx-conformance.txt").write_text(report + "\n")
     expected = conformance.read_expected()
     crashed = {n: r for n, (o, r) in results.items() if o == "crashed"}
     assert not crashed, f"a tool crashed on {len(crashed)} node tests: {crashed}"
