@@ -157,9 +157,23 @@ TEST(GemmErrorTest, BadTransposeFlag) {
 }
 
 TEST(GemmErrorTest, UnknownFunction) {
-  EXPECT_EQ(creationError({"conv2d", {}, {}, {0, 1, 2}}),
-            "step 0 (library call 'conv2d'): library function 'conv2d' is not "
+  EXPECT_EQ(creationError({"fft", {}, {}, {0, 1, 2}}),
+            "step 0 (library call 'fft'): library function 'fft' is not "
             "supported on the CPU");
+}
+
+TEST(GemmErrorTest, Conv2DParameterCount) {
+  EXPECT_EQ(creationError({"conv2d", {1, 2, 3}, {}, {0, 1, 2}}),
+            "step 0 (library call 'conv2d'): needs 16 integer parameters [N, "
+            "C, H, W, K, R, S, strideH, strideW, padTop, padLeft, padBottom, "
+            "padRight, dilationH, dilationW, groups], has 3");
+}
+
+TEST(GemmErrorTest, CopyParameters) {
+  EXPECT_EQ(creationError({"copy", {1}, {}, {0, 2}}),
+            "step 0 (library call 'copy'): copy takes no parameters");
+  EXPECT_EQ(creationError({"copy", {}, {}, {0}}),
+            "step 0 (library call 'copy'): needs 2 arguments [src, dst], has 1");
 }
 
 } // namespace
