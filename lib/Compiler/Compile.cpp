@@ -17,6 +17,7 @@
 #include "rong/Conversion/Passes.h"
 #include "rong/IR/RongOps.h"
 #include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/KernelLaunch.h"
 #include "rong/Target/TargetDescriptor.h"
 #include "rong/Transforms/Passes.h"
 
@@ -66,21 +67,6 @@ FailureOr<func::FuncOp> entryFunction(ModuleOp module) {
   if (!entry.getBody().hasOneBlock())
     return entry.emitError() << "the graph function must have one block";
   return entry;
-}
-
-FailureOr<int64_t> readI64(gpu::GPUFuncOp func, StringRef name) {
-  auto attr = func->getAttrOfType<IntegerAttr>(name);
-  if (!attr)
-    return func.emitError() << "kernel has no " << name << " attribute";
-  return attr.getInt();
-}
-
-FailureOr<std::array<int64_t, 3>> readDim3(gpu::GPUFuncOp func,
-                                           StringRef name) {
-  auto attr = func->getAttrOfType<DenseI64ArrayAttr>(name);
-  if (!attr || attr.size() != 3)
-    return func.emitError() << "kernel has no " << name << " attribute";
-  return std::array<int64_t, 3>{attr[0], attr[1], attr[2]};
 }
 
 } // namespace
@@ -136,14 +122,12 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
       if (!kernel.isKernel())
         continue;
       plan::KernelLaunchInfo &info = kernels[kernel.getName()];
-      FailureOr<std::array<int64_t, 3>> grid = readDim3(kernel, "rong.grid");
-      FailureOr<std::array<int64_t, 3>> block = readDim3(kernel, "rong.block");
-      FailureOr<int64_t> shared = readI64(kernel, "rong.shared_bytes");
-      if (failed(grid) || failed(block) || failed(shared))
+      FailureOr<KernelLaunch> launch = getKernelLaunch(kernel);
+      if (failed(launch))
         return failure();
-      info.grid = *grid;
-      info.block = *block;
-      info.dynamicSharedBytes = *shared;
+      info.grid = launch->grid;
+      info.block = launch->block;
+      info.dynamicSharedBytes = launch->dynamicSharedBytes;
       code.kernels.push_back(kernel.getName().str());
     }
 

@@ -22,6 +22,7 @@
 
 #include "rong/Conversion/Passes.h"
 #include "rong/IR/RongOps.h"
+#include "rong/Target/KernelLaunch.h"
 #include "rong/Target/TargetDescriptor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -102,10 +103,7 @@ gpu::GPUFuncOp createKernel(ModuleOp module, FusionOp fusion,
 void recordLaunch(gpu::GPUFuncOp func, FusionOp fusion,
                   const LaunchConfig &config) {
   Builder b(func.getContext());
-  func->setAttr("rong.grid", b.getDenseI64ArrayAttr(config.grid));
-  func->setAttr("rong.block", b.getDenseI64ArrayAttr(config.block));
-  func->setAttr("rong.shared_bytes",
-                b.getI64IntegerAttr(config.dynamicSharedBytes));
+  setKernelLaunch(func, {config.grid, config.block, config.dynamicSharedBytes});
   func->setAttr("rong.strategy", b.getStringAttr(config.strategy));
   if (std::optional<StringRef> kind = fusion.getKind())
     func->setAttr("rong.fusion_kind", b.getStringAttr(*kind));

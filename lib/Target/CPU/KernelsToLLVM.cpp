@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/KernelLaunch.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -43,16 +44,6 @@ using namespace mlir::rong;
 namespace {
 
 constexpr StringLiteral kBlocksSuffix = "_blocks";
-
-/// The three sizes of a `rong.block` / `rong.grid` array attribute.
-FailureOr<std::array<int64_t, 3>> readDims(gpu::GPUFuncOp kernel,
-                                           StringRef name) {
-  auto attr = kernel->getAttrOfType<DenseI64ArrayAttr>(name);
-  if (!attr || attr.size() != 3)
-    return kernel.emitError() << "kernel '" << kernel.getName()
-                              << "' has no " << name << " attribute";
-  return std::array<int64_t, 3>{attr[0], attr[1], attr[2]};
-}
 
 /// Replaces the gpu ops of a cloned kernel body by their one-thread-block
 /// values.
@@ -96,10 +87,11 @@ LogicalResult replaceGpuOps(Block &body, gpu::GPUFuncOp kernel, Value block,
 /// Outlines `kernel` into `func @<name>_blocks(buffers..., begin, end)` at the
 /// end of `host`.
 LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
-  FailureOr<std::array<int64_t, 3>> block = readDims(kernel, "rong.block");
-  FailureOr<std::array<int64_t, 3>> grid = readDims(kernel, "rong.grid");
-  if (failed(block) || failed(grid))
+  FailureOr<KernelLaunch> launch = getKernelLaunch(kernel);
+  if (failed(launch))
     return failure();
+  const std::array<int64_t, 3> *block = &launch->block;
+  const std::array<int64_t, 3> *grid = &launch->grid;
   if ((*block)[0] * (*block)[1] * (*block)[2] != 1)
     return kernel.emitError()
            << "kernel '" << kernel.getName() << "' was generated for blocks of "

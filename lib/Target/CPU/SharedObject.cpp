@@ -21,6 +21,7 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -55,14 +56,6 @@ std::string cpu::defaultLinkerPath() {
 
 namespace {
 
-/// Removes a temporary file when it goes out of scope.
-struct TempFile {
-  llvm::SmallString<128> path;
-  ~TempFile() {
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
-  }
-};
 
 std::unique_ptr<llvm::TargetMachine>
 createHostMachine(const cpu::CPUOptions &options, std::string &error) {
@@ -88,7 +81,7 @@ createHostMachine(const cpu::CPUOptions &options, std::string &error) {
       std::nullopt, level));
   if (!machine)
     error = "cannot create an LLVM target machine for " + triple.str();
-  return std::move(machine);
+  return machine;
 }
 
 void optimize(llvm::Module &module, llvm::TargetMachine &machine,
@@ -133,12 +126,16 @@ FailureOr<std::string> cpu::emitSharedObject(ModuleOp llvmModule,
   module->setDataLayout(machine->createDataLayout());
   optimize(*module, *machine, options.optLevel);
 
-  TempFile object, library, messages;
+  llvm::SmallString<128> object, library, messages;
   int fd = -1;
-  if (llvm::sys::fs::createTemporaryFile("rong-kernels", "o", fd,
-                                         object.path) ||
-      llvm::sys::fs::createTemporaryFile("rong-kernels", "so", library.path) ||
-      llvm::sys::fs::createTemporaryFile("rong-lld", "log", messages.path))
+  bool notCreated =
+      llvm::sys::fs::createTemporaryFile("rong-kernels", "o", fd, object) ||
+      llvm::sys::fs::createTemporaryFile("rong-kernels", "so", library) ||
+      llvm::sys::fs::createTemporaryFile("rong-lld", "log", messages);
+  // Whatever was created is removed on every path out.
+  llvm::FileRemover removeObject(object), removeLibrary(library),
+      removeMessages(messages);
+  if (notCreated)
     return llvmModule.emitError()
            << "CPU backend: cannot create temporary files";
   {
@@ -155,19 +152,19 @@ FailureOr<std::string> cpu::emitSharedObject(ModuleOp llvmModule,
       options.linkerPath.empty() ? defaultLinkerPath() : options.linkerPath;
   SmallVector<StringRef> args{linker,         "-shared",   "--as-needed",
                               "-O2",          "--gc-sections",
-                              object.path.str(), "-o",    library.path.str()};
-  std::optional<StringRef> redirects[] = {std::nullopt, messages.path.str(),
-                                          messages.path.str()};
+                              object.str(), "-o",    library.str()};
+  std::optional<StringRef> redirects[] = {std::nullopt, messages.str(),
+                                          messages.str()};
   int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, redirects,
                                          0, 0, &error);
   if (status != 0) {
     std::string log;
-    if (auto text = llvm::MemoryBuffer::getFile(messages.path))
+    if (auto text = llvm::MemoryBuffer::getFile(messages))
       log = (*text)->getBuffer().str();
     return llvmModule.emitError() << "CPU backend: linking with '" << linker
                                   << "' failed: " << error << log;
   }
-  auto bytes = llvm::MemoryBuffer::getFile(library.path, /*IsText=*/false);
+  auto bytes = llvm::MemoryBuffer::getFile(library, /*IsText=*/false);
   if (!bytes)
     return llvmModule.emitError() << "CPU backend: the linker wrote no file";
   return (*bytes)->getBuffer().str();

@@ -9,6 +9,7 @@
 #include "rong/Target/CUDA/CUDABackend.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -16,28 +17,20 @@
 using namespace mlir;
 using namespace mlir::rong;
 
-namespace {
-/// Removes a temporary file when it goes out of scope.
-struct TempFile {
-  llvm::SmallString<128> path;
-  ~TempFile() {
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
-  }
-};
-} // namespace
-
 FailureOr<std::string> cuda::assemblePTX(StringRef ptx,
                                          const TargetDescriptor &target,
                                          StringRef ptxasPath,
                                          std::string &log) {
-  TempFile input, output, messages;
+  llvm::SmallString<128> input, output, messages;
   int fd = -1;
-  if (llvm::sys::fs::createTemporaryFile("rong-kernel", "ptx", fd,
-                                         input.path) ||
-      llvm::sys::fs::createTemporaryFile("rong-kernel", "cubin", output.path) ||
-      llvm::sys::fs::createTemporaryFile("rong-ptxas", "log",
-                                         messages.path)) {
+  bool notCreated =
+      llvm::sys::fs::createTemporaryFile("rong-kernel", "ptx", fd, input) ||
+      llvm::sys::fs::createTemporaryFile("rong-kernel", "cubin", output) ||
+      llvm::sys::fs::createTemporaryFile("rong-ptxas", "log", messages);
+  // Whatever was created is removed on every path out.
+  llvm::FileRemover removeInput(input), removeOutput(output),
+      removeMessages(messages);
+  if (notCreated) {
     log = "cannot create temporary files for ptxas";
     return failure();
   }
@@ -46,21 +39,21 @@ FailureOr<std::string> cuda::assemblePTX(StringRef ptx,
     os << ptx;
   }
   std::string arch = ("-arch=" + target.arch).str();
-  SmallVector<StringRef> args{ptxasPath, arch, "-O3", input.path.str(), "-o",
-                              output.path.str()};
-  std::optional<StringRef> redirects[] = {std::nullopt, messages.path.str(),
-                                          messages.path.str()};
+  SmallVector<StringRef> args{ptxasPath, arch, "-O3", input.str(), "-o",
+                              output.str()};
+  std::optional<StringRef> redirects[] = {std::nullopt, messages.str(),
+                                          messages.str()};
   std::string error;
   int status = llvm::sys::ExecuteAndWait(ptxasPath, args, std::nullopt,
                                          redirects, 0, 0, &error);
-  if (auto text = llvm::MemoryBuffer::getFile(messages.path))
+  if (auto text = llvm::MemoryBuffer::getFile(messages))
     log = (*text)->getBuffer().str();
   if (status != 0) {
     if (!error.empty())
       log += error;
     return failure();
   }
-  auto cubin = llvm::MemoryBuffer::getFile(output.path, /*IsText=*/false);
+  auto cubin = llvm::MemoryBuffer::getFile(output, /*IsText=*/false);
   if (!cubin) {
     log += "ptxas wrote no cubin";
     return failure();

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "rong/Target/KernelLaunch.h"
 #include "rong/Target/Source/SourceBackend.h"
 
 #include "mlir/Pass/PassManager.h"
@@ -269,14 +270,12 @@ mlir::rong::source::emitSourcePackage(ModuleOp module,
     for (auto func : gpuModule.getOps<gpu::GPUFuncOp>()) {
       if (!func.isKernel())
         continue;
-      auto grid = func->getAttrOfType<DenseI64ArrayAttr>("rong.grid");
-      auto block = func->getAttrOfType<DenseI64ArrayAttr>("rong.block");
-      if (!grid || grid.size() != 3 || !block || block.size() != 3)
-        return func.emitOpError("has no rong.grid / rong.block; the source "
-                                "backend needs static launch sizes");
-      int64_t shared = 0;
-      if (auto s = func->getAttrOfType<IntegerAttr>("rong.shared_bytes"))
-        shared = s.getInt();
+      FailureOr<KernelLaunch> launch = getKernelLaunch(func);
+      if (failed(launch))
+        return failure();
+      const std::array<int64_t, 3> &grid = launch->grid;
+      const std::array<int64_t, 3> &block = launch->block;
+      int64_t shared = launch->dynamicSharedBytes;
       if (static_cast<uint64_t>(shared) > target.onChipBytesPerBlock)
         return func.emitOpError("asks for ")
                << shared << " bytes of shared memory; target '"
@@ -291,13 +290,13 @@ mlir::rong::source::emitSourcePackage(ModuleOp module,
       if (failed(printKernel(func, profile, target.subgroupSize, os)))
         return failure();
       if (!cl)
-        printHostLauncher(profile, func, grid.asArrayRef(),
-                          block.asArrayRef(), shared, hostOs);
+        printHostLauncher(profile, func, ArrayRef<int64_t>(grid),
+                          ArrayRef<int64_t>(block), shared, hostOs);
 
       llvm::json::Object entry;
       entry["kernel"] = func.getName().str();
-      entry["grid"] = toJSON(grid.asArrayRef());
-      entry["block"] = toJSON(block.asArrayRef());
+      entry["grid"] = toJSON(ArrayRef<int64_t>(grid));
+      entry["block"] = toJSON(ArrayRef<int64_t>(block));
       entry["shared_bytes"] = shared;
       if (auto strategy = func->getAttrOfType<StringAttr>("rong.strategy"))
         entry["strategy"] = strategy.getValue().str();
@@ -306,7 +305,7 @@ mlir::rong::source::emitSourcePackage(ModuleOp module,
         for (int i = 0; i < 3; ++i)
           global.push_back(grid[i] * block[i]);
         entry["global_size"] = toJSON(global);
-        entry["local_size"] = toJSON(block.asArrayRef());
+        entry["local_size"] = toJSON(ArrayRef<int64_t>(block));
         bool dynamic = false;
         func.walk([&](gpu::DynamicSharedMemoryOp) { dynamic = true; });
         if (dynamic)
