@@ -32,6 +32,8 @@ PY_PACKAGES=(numpy=numpy pytest=pytest onnx=onnx==1.23.0)
 # models the frontend tests import; onnxruntime is the reference for execution
 # tests.
 PY_PACKAGES+=(torch=torch==2.13.0 onnxscript=onnxscript==0.7.2 onnxruntime=onnxruntime==1.30.0)
+# transformers provides the BERT model the Python-frontend tests compile.
+PY_PACKAGES+=(transformers=transformers==5.23.0)
 
 log() { printf '[rong-setup] %s\n' "$*"; }
 

@@ -1,0 +1,40 @@
+"""Rong: a fusing compiler for PyTorch and ONNX graphs.
+
+Three entry points:
+
+- `rong.compile(model, example_inputs)` compiles a whole `torch.nn.Module`
+  (through `torch.export`) or an ONNX model into an artifact and returns a
+  callable; `rong.save` / `rong.load` write and read artifacts.
+- `torch.compile(model, backend="rong")` compiles what Rong supports of each
+  captured graph (forward and backward) and runs the rest eagerly.
+- `rong.onnx.Backend` is an `onnx.backend.base.Backend`.
+
+Errors: `rong.CompileError` (the model cannot be compiled; the message names
+the op and why), `rong.ArtifactError` (a corrupt or incompatible artifact),
+`rong.UnsupportedOpError` (an op the PyTorch importer does not support).
+"""
+
+from . import _rong
+from ._rong import ArtifactError, CompileError, Session
+from .compiler import CompiledModel, compile, load, save
+from .fx_importer import UnsupportedOpError
+
+__version__ = _rong.version()
+
+__all__ = [
+    "ArtifactError", "CompileError", "CompiledModel", "Session",
+    "UnsupportedOpError", "compile", "load", "save", "__version__",
+]
+
+
+def _register_dynamo_backend() -> None:
+    import sys
+    if "torch" not in sys.modules:
+        # Importing torch is slow; the entry point registers the backend for
+        # torch.compile users, and rong.dynamo registers it when imported.
+        return
+    from . import dynamo
+    dynamo.register()
+
+
+_register_dynamo_backend()

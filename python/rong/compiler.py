@@ -1,0 +1,262 @@
+"""`rong.compile`, `rong.save` and `rong.load`: whole-graph compilation of a
+PyTorch module (through `torch.export`) or an ONNX model into an artifact,
+wrapped in a callable that runs it with Rong's runtime.
+
+The module form exports `model` to core ATen ops, imports the graph into the
+rong dialect (`rong.fx_importer`) with its parameters and buffers as
+constants, and compiles it with the same C++ entry point as `rongc`. Every op
+of the graph must be supported: the error lists each one that is not. (The
+`torch.compile` backend in `rong.dynamo` is the partial-graph route: what Rong
+cannot compile runs eagerly there.)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import _rong
+
+
+@dataclass(frozen=True)
+class OutputSource:
+    """Where one output of a compiled callable comes from: a result of the
+    artifact ("result"), one of the call's inputs ("input"), a constant
+    ("constant") or nothing ("none")."""
+
+    kind: str
+    index: int = -1
+    value: Any = None
+
+
+class CompiledModel:
+    """A compiled graph and the session that runs it.
+
+    Calling it with tensors (PyTorch or NumPy, in the order of the graph's
+    inputs) runs the artifact. PyTorch inputs give PyTorch outputs written in
+    place by the runtime (no copies); NumPy inputs give NumPy outputs.
+    """
+
+    def __init__(self, artifact: bytes, *, device: str = "cpu",
+                 num_threads: int = 0, steps=None,
+                 outputs: Sequence[OutputSource] | None = None,
+                 single_output: bool | None = None):
+        self.artifact = bytes(artifact)
+        self.session = _rong.Session(self.artifact, device=device,
+                                     num_threads=num_threads)
+        self.steps = list(steps or [])
+        n = len(self.session.outputs)
+        self._outputs = list(outputs) if outputs is not None else [
+            OutputSource("result", i) for i in range(n)]
+        self._single = (len(self._outputs) == 1 if single_output is None
+                        else single_output)
+
+    @property
+    def inputs(self):
+        """The artifact's input specs (name, dtype, shape)."""
+        return self.session.inputs
+
+    @property
+    def outputs(self):
+        """The artifact's output specs (name, dtype, shape)."""
+        return self.session.outputs
+
+    def kernel_count(self) -> int:
+        """Number of generated kernels the plan launches."""
+        return sum(1 for kind, _, _ in self.steps if kind == "kernel")
+
+    def __call__(self, *args):
+        if any(_is_torch(a) for a in args):
+            results = run_torch(self.session, args)
+        else:
+            results = self.session.run([np.ascontiguousarray(a) for a in args])
+        values = [_pick(src, results, args) for src in self._outputs]
+        return values[0] if self._single else tuple(values)
+
+    def __repr__(self) -> str:
+        ins = ", ".join(f"{s.name}: {s.dtype}{list(s.shape)}"
+                        for s in self.inputs)
+        return (f"<rong.CompiledModel ({ins}) -> {len(self._outputs)} "
+                f"output(s), {self.kernel_count()} kernel(s)>")
+
+
+def _pick(src: OutputSource, results, args):
+    if src.kind == "result":
+        return results[src.index]
+    if src.kind == "input":
+        return args[src.index]
+    if src.kind == "constant":
+        return src.value
+    return None
+
+
+def _is_torch(value) -> bool:
+    torch = _torch_or_none()
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def _torch_or_none():
+    import sys
+    return sys.modules.get("torch")
+
+
+_TORCH_DTYPES = {
+    "float32": "float32", "float16": "float16", "bfloat16": "bfloat16",
+    "float64": "float64", "int64": "int64", "int32": "int32",
+    "int16": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
+}
+
+
+def torch_dtype(name: str):
+    """The torch dtype of a runtime dtype name ("float32", "int64", ...)."""
+    import torch
+    return getattr(torch, _TORCH_DTYPES[name])
+
+
+def run_torch(session, args):
+    """Runs `session` on PyTorch tensors: inputs are made contiguous (a no-op
+    for contiguous ones) and outputs are allocated with torch and written in
+    place by the runtime through DLPack."""
+    import torch
+    inputs = [a.detach().contiguous() if isinstance(a, torch.Tensor)
+              else torch.as_tensor(a).contiguous() for a in args]
+    outputs = [torch.empty(tuple(spec.shape), dtype=torch_dtype(spec.dtype))
+               for spec in session.outputs]
+    session.run_into(inputs, outputs)
+    return outputs
+
+
+def compile(model, example_inputs: Sequence[Any] | None = None, *,
+            target: str = "cpu", fuse: bool = True, explain: bool = False,
+            num_threads: int = 0) -> CompiledModel:
+    """Compiles `model` for `target` and returns a callable.
+
+    `model` is a `torch.nn.Module` (exported with `torch.export` on
+    `example_inputs`, parameters and buffers frozen into the artifact as
+    constants), an ONNX `ModelProto`, or a path to an `.onnx` file.
+    `fuse=False` compiles one kernel per op (the unfused baseline).
+    """
+    if isinstance(model, (str, os.PathLike)):
+        result = _rong.compile_onnx(os.fspath(model), target=target,
+                                    fuse=fuse, explain=explain)
+        return _wrap(result, num_threads)
+    if type(model).__name__ == "ModelProto":
+        result = _rong.compile_onnx_bytes(
+            model.SerializeToString(), source_name=model.graph.name or "model",
+            target=target, fuse=fuse, explain=explain)
+        return _wrap(result, num_threads)
+    import torch
+    if isinstance(model, torch.nn.Module):
+        if example_inputs is None:
+            raise TypeError("rong.compile: a torch.nn.Module needs "
+                            "example_inputs to export it")
+        return _compile_module(model, tuple(example_inputs), target, fuse,
+                               explain, num_threads)
+    raise TypeError(f"rong.compile: cannot compile a {type(model).__name__}; "
+                    "expected a torch.nn.Module, an onnx.ModelProto or a path "
+                    "to an .onnx file")
+
+
+def _wrap(result, num_threads, outputs=None, single=None):
+    return CompiledModel(result.artifact, num_threads=num_threads,
+                         steps=result.steps, outputs=outputs,
+                         single_output=single)
+
+
+def export_to_aten(model, example_inputs):
+    """`torch.export` of `model` decomposed to core ATen; returns the
+    exported program and the map from placeholder names to the parameter,
+    buffer or constant tensors they stand for."""
+    import torch
+    from torch.export.graph_signature import InputKind
+
+    ep = torch.export.export(model, example_inputs)
+    ep = ep.run_decompositions()
+    state = ep.state_dict
+    constants = {}
+    for spec in ep.graph_signature.input_specs:
+        if spec.kind in (InputKind.PARAMETER, InputKind.BUFFER):
+            tensor = state.get(spec.target)
+            if tensor is None:  # non-persistent buffers live in constants
+                tensor = ep.constants[spec.target]
+            constants[spec.arg.name] = tensor.detach()
+        elif spec.kind == InputKind.CONSTANT_TENSOR:
+            constants[spec.arg.name] = ep.constants[spec.target].detach()
+        elif spec.kind != InputKind.USER_INPUT:
+            raise NotImplementedError(
+                f"rong.compile: exported input {spec.arg.name} is a "
+                f"{spec.kind.name}, which Rong does not support")
+    return ep, constants
+
+
+def _compile_module(model, example_inputs, target, fuse, explain,
+                    num_threads):
+    from . import fx_importer
+    from torch.export.graph_signature import OutputKind
+
+    ep, constants = export_to_aten(model, example_inputs)
+    for spec in ep.graph_signature.output_specs:
+        if spec.kind != OutputKind.USER_OUTPUT:
+            raise NotImplementedError(
+                f"rong.compile: the exported graph has a {spec.kind.name} "
+                f"output ({spec.target}); export the model in eval mode")
+    gm = ep.graph_module
+    unsupported = unsupported_nodes(gm)
+    if unsupported:
+        listing = "\n".join(f"  {name}: {target} ({why})"
+                            for name, target, why in unsupported)
+        raise fx_importer.UnsupportedOpError(
+            f"rong.compile: {len(unsupported)} op(s) of the exported graph "
+            f"are not supported:\n{listing}\n(torch.compile(model, "
+            "backend=\"rong\") runs such ops eagerly)")
+    graph = fx_importer.import_graph(gm, example_inputs, constants=constants)
+    result = _rong.compile_mlir(graph.text, resources=graph.resources,
+                                source_name=type(model).__name__,
+                                target=target, fuse=fuse, explain=explain)
+    outputs = _output_sources(graph)
+    single = not isinstance(model(*example_inputs), (tuple, list))
+    return _wrap(result, num_threads, outputs, single)
+
+
+def unsupported_nodes(gm) -> list[tuple[str, str, str]]:
+    """(node name, op, reason) of every call in `gm` Rong cannot compile."""
+    from . import fx_importer
+    found = []
+    for node in gm.graph.nodes:
+        if node.op != "call_function":
+            continue
+        ok, why = fx_importer.is_supported(node)
+        if not ok:
+            found.append((node.name, str(node.target), why))
+    return found
+
+
+def _output_sources(graph) -> list[OutputSource]:
+    sources = []
+    for out in graph.outputs:
+        if out.kind == "constant":
+            sources.append(OutputSource("constant", value=out.value))
+        else:
+            sources.append(OutputSource(out.kind, out.index))
+    return sources
+
+
+def save(compiled: CompiledModel, path) -> None:
+    """Writes the artifact of `compiled` to `path` (the same file `rongc -o`
+    writes; `rong-run` runs it)."""
+    if any(src.kind != "result" for src in compiled._outputs):
+        raise ValueError("rong.save: this model returns inputs or constants "
+                         "directly, which an artifact cannot hold")
+    with open(path, "wb") as f:
+        f.write(compiled.artifact)
+
+
+def load(path, *, num_threads: int = 0) -> CompiledModel:
+    """Loads an artifact written by `rong.save` or `rongc`; corrupt or
+    wrong-version files raise `rong.ArtifactError`."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return CompiledModel(data, num_threads=num_threads)
