@@ -336,3 +336,16 @@ def test_ddp_gloo_trains_like_eager(tmp_path, rong_build_dir):
     # DDP keeps the replicas identical under both.
     _close(results["1"][0]["params"], results["1"][1]["params"], rtol=0,
            atol=0)
+
+
+def test_user_guide_example_runs_as_written(rong_build_dir):
+    script = os.path.join(os.path.dirname(__file__), "..", "..", "examples",
+                          "train_with_rong.py")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(rong_build_dir / "python_packages"), env.get("PYTHONPATH", "")])
+    done = subprocess.run([sys.executable, script], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    assert "step 4: loss eager" in done.stdout
+    assert "max |rong - eager| after reload" in done.stdout
