@@ -21,8 +21,9 @@ APT_PACKAGES=(
 # OpenCL: the ICD loader and headers, and PoCL, which runs OpenCL kernels on
 # the CPU so the GPU kernel strategies execute in CI without a GPU.
 APT_PACKAGES+=(ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo)
-# pybind11 for the Python bindings.
-APT_PACKAGES+=(pybind11-dev)
+# pybind11, the Python headers and the DLPack header for the Python module
+# rong._rong.
+APT_PACKAGES+=(pybind11-dev python3-dev libdlpack-dev)
 # Any cmake >= 3.20 on PATH will do; Debian's is the fallback.
 command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)
 # module=pip requirement; the onnx package provides the ONNX schema (onnx.proto)

@@ -92,6 +92,7 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   FusionPipelineOptions fusionOptions;
   fusionOptions.target = options.target;
   fusionOptions.explain = options.explain;
+  fusionOptions.explainStream = options.explainStream;
   fusionOptions.fuse = options.fuse;
   buildFusionPipeline(fusion, fusionOptions);
   fusion.nest<func::FuncOp>().addPass(createRongOutlineContractions());

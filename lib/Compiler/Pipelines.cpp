@@ -37,7 +37,10 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   fusion.target = options.target;
   fusion.explain = options.explain;
   fusion.fuse = options.fuse;
-  func.addPass(createRongFormFusions(fusion));
+  if (options.explainStream)
+    func.addPass(createRongFormFusions(fusion, *options.explainStream));
+  else
+    func.addPass(createRongFormFusions(fusion));
 }
 
 namespace {

@@ -41,20 +41,27 @@ std::string dlerrorString() {
 
 } // namespace
 
+void DynamicLibrary::release() {
+  if (handle)
+    dlclose(handle);
+  if (fd >= 0)
+    ::close(fd);
+  handle = nullptr;
+  fd = -1;
+}
+
 DynamicLibrary &DynamicLibrary::operator=(DynamicLibrary &&other) noexcept {
   if (this != &other) {
-    if (handle)
-      dlclose(handle);
+    release();
     handle = other.handle;
+    fd = other.fd;
     other.handle = nullptr;
+    other.fd = -1;
   }
   return *this;
 }
 
-DynamicLibrary::~DynamicLibrary() {
-  if (handle)
-    dlclose(handle);
-}
+DynamicLibrary::~DynamicLibrary() { release(); }
 
 void *DynamicLibrary::symbol(const char *name) const {
   return dlsym(handle, name);
@@ -64,7 +71,7 @@ Expected<DynamicLibrary> DynamicLibrary::open(const std::string &name) {
   void *h = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h)
     return Status::failure(dlerrorString());
-  return DynamicLibrary(h);
+  return DynamicLibrary(h, -1);
 }
 
 Expected<DynamicLibrary> DynamicLibrary::openImage(ByteSpan image,
@@ -98,12 +105,17 @@ Expected<DynamicLibrary> DynamicLibrary::openImage(ByteSpan image,
     error = std::string("cannot write it: ") + std::strerror(writeErr);
   else if (!(h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)))
     error = dlerrorString();
-  if (unlinkAfter)
-    ::unlink(path.c_str());
-  ::close(fd);
+  // A temporary file's path is unique; a memfd's /proc/self/fd/N is unique
+  // only while the descriptor stays open.
+  if (unlinkAfter || !h) {
+    if (unlinkAfter)
+      ::unlink(path.c_str());
+    ::close(fd);
+    fd = -1;
+  }
   if (!h)
     return Status::failure("cannot load " + what + ": " + error);
-  return DynamicLibrary(h);
+  return DynamicLibrary(h, fd);
 }
 
 } // namespace rong::runtime

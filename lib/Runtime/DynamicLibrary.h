@@ -23,12 +23,17 @@ public:
   static Expected<DynamicLibrary> open(const std::string &name);
   /// Loads an ELF shared object held in memory: through an anonymous memfd,
   /// or a temporary file unlinked right after dlopen where memfd_create is
-  /// unavailable. `what` names the image in errors.
+  /// unavailable. `what` names the image in errors. The memfd stays open
+  /// while the library is loaded: dlopen finds libraries it has loaded by
+  /// path, so a later image given the same /proc/self/fd/N path would get
+  /// this library back instead of its own.
   static Expected<DynamicLibrary> openImage(ByteSpan image,
                                             const std::string &what);
 
-  DynamicLibrary(DynamicLibrary &&other) noexcept : handle(other.handle) {
+  DynamicLibrary(DynamicLibrary &&other) noexcept
+      : handle(other.handle), fd(other.fd) {
     other.handle = nullptr;
+    other.fd = -1;
   }
   DynamicLibrary &operator=(DynamicLibrary &&other) noexcept;
   ~DynamicLibrary();
@@ -37,8 +42,12 @@ public:
   void *symbol(const char *name) const;
 
 private:
-  explicit DynamicLibrary(void *handle) : handle(handle) {}
+  DynamicLibrary(void *handle, int fd) : handle(handle), fd(fd) {}
+  void release();
+
   void *handle = nullptr;
+  /// The memfd an image was loaded from, or -1.
+  int fd = -1;
 };
 
 } // namespace rong::runtime

@@ -167,6 +167,12 @@ FusionOp buildFusion(OpBuilder &builder, const Group &group,
 struct FormFusionsPass
     : public rong::impl::RongFormFusionsBase<FormFusionsPass> {
   using RongFormFusionsBase::RongFormFusionsBase;
+  FormFusionsPass(const RongFormFusionsOptions &options,
+                  llvm::raw_ostream &report)
+      : RongFormFusionsBase(options), report(&report) {}
+
+  /// Where `explain` prints; null means stderr.
+  llvm::raw_ostream *report = nullptr;
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -190,7 +196,8 @@ struct FormFusionsPass
     FusionPlanner planner(*descriptor, maxRecompute, fuse);
     planner.run(block);
     if (explain)
-      printReport(func, *descriptor, planner, llvm::errs());
+      printReport(func, *descriptor, planner,
+                  report ? *report : llvm::errs());
 
     OpBuilder builder(block.getTerminator());
     DenseMap<Value, Value> replacement;
@@ -215,3 +222,9 @@ struct FormFusionsPass
 };
 
 } // namespace
+
+std::unique_ptr<Pass>
+mlir::rong::createRongFormFusions(const RongFormFusionsOptions &options,
+                                  llvm::raw_ostream &report) {
+  return std::make_unique<FormFusionsPass>(options, report);
+}

@@ -24,6 +24,11 @@ def _build_dir() -> pathlib.Path:
     return pathlib.Path(os.environ.get("RONG_BUILD_DIR", ROOT / "build"))
 
 
+# The build assembles the Python package `rong` (the extension and
+# python/rong/*.py) in <build>/python_packages; tests import it from there.
+sys.path.insert(0, str(_build_dir() / "python_packages"))
+
+
 @pytest.fixture(scope="session")
 def rong_build_dir() -> pathlib.Path:
     """The CMake build directory the tests use."""

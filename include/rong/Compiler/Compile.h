@@ -28,8 +28,11 @@ struct CompileOptions {
   std::string target = "cpu";
   /// Form fused groups; false gives one kernel per op (the unfused baseline).
   bool fuse = true;
-  /// Print the fusion report (every group, every rejection) to stderr.
+  /// Print the fusion report (every group, every rejection) to
+  /// `explainStream`.
   bool explain = false;
+  /// Where the fusion report goes; null means stderr.
+  llvm::raw_ostream *explainStream = nullptr;
   /// Recorded in the artifact's producer table.
   std::string sourceModel;
 };

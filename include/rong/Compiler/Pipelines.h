@@ -17,8 +17,10 @@ namespace mlir::rong {
 struct FusionPipelineOptions {
   /// Target descriptor name (see TargetDescriptor.h).
   std::string target = "cpu";
-  /// Print the fusion report to stderr.
+  /// Print the fusion report to `explainStream`.
   bool explain = false;
+  /// Where the fusion report goes; null means stderr.
+  llvm::raw_ostream *explainStream = nullptr;
   /// Form fused groups. When false, the graph runs as exported, one op per
   /// kernel: spelled-out composites are not recognised, named row ops
   /// (softmax, norms) are expanded into their primitive ops, and every op is

@@ -16,6 +16,13 @@ namespace mlir::rong {
 #define GEN_PASS_REGISTRATION
 #include "rong/Transforms/Passes.h.inc"
 
+/// rong-form-fusions printing its `explain` report to `report` instead of
+/// stderr (the Python module returns the report as a string). The stream
+/// must outlive the pass.
+std::unique_ptr<Pass>
+createRongFormFusions(const RongFormFusionsOptions &options,
+                      llvm::raw_ostream &report);
+
 } // namespace mlir::rong
 
 #endif // RONG_TRANSFORMS_PASSES_H

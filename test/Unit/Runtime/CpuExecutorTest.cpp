@@ -210,6 +210,41 @@ TEST_F(CpuExecutorTest, RunWithCallerMemory) {
   EXPECT_EQ(size.message(), "input 1 ('y') holds 64 bytes, but 12 were given");
 }
 
+TEST_F(CpuExecutorTest, SessionsAliveTogetherKeepTheirOwnModules) {
+  // Two images that export the same kernel symbol, loaded one after the
+  // other while both sessions live: each session must run its own code (a
+  // memfd path reused for the second image once handed the first library
+  // back).
+  auto scaleBy = [](int factor) {
+    return "#include <stdint.h>\n"
+           "void k(void **args, int64_t begin, int64_t end) {\n"
+           "  const float *x = args[0]; float *y = args[1];\n"
+           "  for (int64_t i = begin; i < end; ++i) y[i] = " +
+           std::to_string(factor) + " * x[i];\n}\n";
+  };
+  std::vector<uint8_t> images[] = {compileSharedObject(scaleBy(2)),
+                                   compileSharedObject(scaleBy(3))};
+  std::vector<std::unique_ptr<Session>> sessions;
+  for (std::vector<uint8_t> &image : images) {
+    ASSERT_FALSE(image.empty());
+    ArtifactBuilder b("cpu");
+    uint32_t x = b.addInput("x", DType::F32, {4});
+    uint32_t y = b.addOutput("y", DType::F32, {4});
+    uint32_t m = b.addModule(
+        {"cpu", {{ModuleFormat::ElfSharedObject, ByteSpan::of(image)}}});
+    b.addLaunch({b.addKernel("k", m), {4, 1, 1}, {1, 1, 1}, 0, {x, y}});
+    sessions.push_back(session(finish(b), 1));
+    ASSERT_TRUE(sessions.back());
+  }
+  std::vector<float> in = {1, 2, 3, 4}, out(4);
+  for (int factor : {2, 3}) {
+    Session &s = *sessions[factor - 2];
+    ASSERT_TRUE(s.runWith({in.data()}, {out.data()}).ok());
+    for (int i = 0; i < 4; ++i)
+      EXPECT_EQ(out[i], float(factor) * in[i]) << "session " << factor - 2;
+  }
+}
+
 TEST_F(CpuExecutorTest, MissingSymbolIsAnError) {
   ASSERT_FALSE(module().empty());
   ArtifactBuilder b("cpu");

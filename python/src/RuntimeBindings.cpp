@@ -1,0 +1,409 @@
+//===- RuntimeBindings.cpp - rong._rong's Session -------------------------===//
+//
+// This file implements Session, an artifact loaded on a device with
+// run(inputs) -> outputs, run_into(inputs, outputs) and benchmark, and
+// TensorSpec, the description of a graph input or output.
+//
+// Tensors come in through DLPack (or the buffer protocol) without a copy and
+// are checked against the artifact (count, element type, shape, C order,
+// device) before anything runs; mistakes raise ValueError naming the input or
+// output. run() allocates its outputs as NumPy arrays and lets the kernels
+// write into them. The GIL is released while the plan runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Bindings.h"
+#include "DLPackTensors.h"
+
+#include "rong/Runtime/Artifact.h"
+#include "rong/Runtime/Session.h"
+
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <numeric>
+
+namespace py = pybind11;
+namespace rt = rong::runtime;
+using namespace rong::python;
+
+namespace {
+
+/// The kernels read and write whole vectors at addresses aligned to the
+/// vector's size; the runtime allocates everything it owns at this
+/// alignment, and caller memory must match it.
+constexpr uintptr_t kBufferAlignment = rt::kDataAlignment;
+
+DLDataType dlpackType(rt::DType type) {
+  switch (type) {
+  case rt::DType::F32:
+    return {kDLFloat, 32, 1};
+  case rt::DType::F16:
+    return {kDLFloat, 16, 1};
+  case rt::DType::BF16:
+    return {kDLBfloat, 16, 1};
+  case rt::DType::F64:
+    return {kDLFloat, 64, 1};
+  case rt::DType::I64:
+    return {kDLInt, 64, 1};
+  case rt::DType::I32:
+    return {kDLInt, 32, 1};
+  case rt::DType::I16:
+    return {kDLInt, 16, 1};
+  case rt::DType::I8:
+    return {kDLInt, 8, 1};
+  case rt::DType::U8:
+    return {kDLUInt, 8, 1};
+  case rt::DType::Bool:
+    return {kDLBoolCode, 8, 1};
+  }
+  return {kDLOpaqueHandle, 0, 0};
+}
+
+bool sameType(DLDataType a, DLDataType b) {
+  return a.code == b.code && a.bits == b.bits && a.lanes == b.lanes;
+}
+
+/// The NumPy dtype of `type`; bfloat16 comes from ml_dtypes.
+py::object numpyDtype(const py::module_ &numpy, rt::DType type) {
+  if (type != rt::DType::BF16)
+    return numpy.attr("dtype")(dtypeName(dlpackType(type)));
+  try {
+    return numpy.attr("dtype")(
+        py::module_::import("ml_dtypes").attr("bfloat16"));
+  } catch (py::error_already_set &) {
+    throw py::type_error("a bfloat16 output needs the ml_dtypes package for "
+                         "its NumPy type; or pass outputs to run_into "
+                         "(e.g. torch tensors)");
+  }
+}
+
+/// A new NumPy array of `dtype` and `shape` whose data (`bytes` long, its
+/// address returned in `data`) starts at an aligned address.
+/// NumPy's own allocations are only 16-byte aligned, so the array is a view
+/// into a slightly larger byte array. Only NumPy's Python API is used:
+/// pybind11's C-level NumPy support predates NumPy 2's descriptor layout.
+py::object alignedArray(const py::module_ &numpy, rt::DType dtype,
+                        const std::vector<int64_t> &shape, uint64_t bytes,
+                        void *&data) {
+  py::object raw = numpy.attr("empty")(bytes + kBufferAlignment, "uint8");
+  Py_buffer view;
+  if (PyObject_GetBuffer(raw.ptr(), &view, PyBUF_SIMPLE) != 0)
+    throw py::error_already_set();
+  auto address = reinterpret_cast<uintptr_t>(view.buf);
+  PyBuffer_Release(&view);
+  size_t offset = (kBufferAlignment - address % kBufferAlignment) %
+                  kBufferAlignment;
+  data = reinterpret_cast<void *>(address + offset);
+  py::tuple dims(shape.size());
+  for (size_t i = 0; i < shape.size(); ++i)
+    dims[i] = shape[i];
+  py::object slice = raw[py::slice(offset, offset + bytes, 1)];
+  return slice.attr("view")(numpyDtype(numpy, dtype)).attr("reshape")(dims);
+}
+
+/// A graph input or output as Python sees it.
+struct TensorSpec {
+  std::string name;
+  rt::DType dtype;
+  std::vector<int64_t> shape;
+
+  std::string dtypeString() const { return dtypeName(dlpackType(dtype)); }
+};
+
+/// Aligned memory for the staging copy of an input.
+void *allocateAligned(size_t bytes) {
+  size_t rounded = std::max<size_t>(
+      (bytes + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment,
+      kBufferAlignment);
+  void *memory = std::aligned_alloc(kBufferAlignment, rounded);
+  if (!memory)
+    throw std::bad_alloc();
+  return memory;
+}
+
+struct FreeDeleter {
+  void operator()(void *p) const { std::free(p); }
+};
+
+/// The tensors of one call, borrowed until it returns, and the aligned
+/// copies of inputs whose memory the kernels cannot read in place.
+struct Bindings {
+  std::vector<HostTensor> borrowed;
+  std::vector<std::unique_ptr<void, FreeDeleter>> staging;
+  std::vector<const void *> inputs;
+  std::vector<void *> outputs;
+};
+
+class PySession {
+public:
+  PySession(const py::object &artifact, const std::string &device,
+            unsigned numThreads);
+
+  const std::vector<TensorSpec> &inputs() const { return inputSpecs; }
+  const std::vector<TensorSpec> &outputs() const { return outputSpecs; }
+  const std::string &target() const { return art->target(); }
+  uint64_t arenaBytes() const { return art->arenaBytes(); }
+
+  py::list run(const py::object &inputs);
+  void runInto(const py::object &inputs, const py::object &outputs);
+  py::dict benchmark(const py::object &inputs, unsigned warmup,
+                     unsigned iterations);
+
+private:
+  /// Borrows and checks `tensors` against `specs` ("input" / "output").
+  void bind(const py::object &tensors, const std::vector<TensorSpec> &specs,
+            bool isOutput, Bindings &bindings) const;
+  /// Runs on bound memory without the GIL.
+  void execute(const Bindings &bindings);
+
+  std::shared_ptr<const rt::Artifact> art;
+  std::unique_ptr<rt::Session> session;
+  std::vector<TensorSpec> inputSpecs, outputSpecs;
+};
+
+rt::Artifact loadArtifact(const py::object &artifact) {
+  bool isPath = py::isinstance<py::str>(artifact) ||
+                (!py::isinstance<py::bytes>(artifact) &&
+                 py::hasattr(artifact, "__fspath__"));
+  rt::Expected<rt::Artifact> loaded = [&]() -> rt::Expected<rt::Artifact> {
+    if (isPath) {
+      std::string path =
+          py::str(py::module_::import("os").attr("fspath")(artifact));
+      return rt::Artifact::load(path);
+    }
+    if (!PyObject_CheckBuffer(artifact.ptr()))
+      throw py::type_error("Session takes an artifact's bytes or the path of "
+                           "a .rong file, got " +
+                           typeName(artifact));
+    py::buffer_info info = py::reinterpret_borrow<py::buffer>(artifact)
+                               .request();
+    return rt::Artifact::fromBytes(info.ptr, info.size * info.itemsize);
+  }();
+  if (!loaded)
+    throw ArtifactError(loaded.message());
+  return loaded.take();
+}
+
+PySession::PySession(const py::object &artifact, const std::string &device,
+                     unsigned numThreads) {
+  if (device != "cpu")
+    throw py::value_error("device '" + device +
+                          "' is not available from Python yet; the devices "
+                          "are: cpu");
+  art = std::make_shared<const rt::Artifact>(loadArtifact(artifact));
+  rt::SessionOptions options;
+  options.numThreads = numThreads;
+  rt::Expected<std::unique_ptr<rt::Session>> created =
+      rt::createCpuSession(art, options);
+  if (!created)
+    throw ArtifactError(created.message());
+  session = created.take();
+  for (uint32_t index : art->inputs()) {
+    const rt::BufferDesc &b = art->buffers()[index];
+    inputSpecs.push_back({b.name, b.dtype, b.shape});
+  }
+  for (uint32_t index : art->outputs()) {
+    const rt::BufferDesc &b = art->buffers()[index];
+    outputSpecs.push_back({b.name, b.dtype, b.shape});
+  }
+}
+
+void PySession::bind(const py::object &tensors,
+                     const std::vector<TensorSpec> &specs, bool isOutput,
+                     Bindings &bindings) const {
+  const char *role = isOutput ? "output" : "input";
+  if (!py::isinstance<py::list>(tensors) && !py::isinstance<py::tuple>(tensors))
+    throw py::type_error(std::string(role) +
+                         "s must be a list or tuple of tensors, got " +
+                         typeName(tensors));
+  auto sequence = py::reinterpret_borrow<py::sequence>(tensors);
+  if (sequence.size() != specs.size()) {
+    std::string names;
+    for (const TensorSpec &spec : specs)
+      names += (names.empty() ? "" : ", ") + spec.name;
+    throw py::value_error("expected " + std::to_string(specs.size()) + " " +
+                          role + "s (" + names + "), got " +
+                          std::to_string(sequence.size()));
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const TensorSpec &spec = specs[i];
+    std::string what =
+        std::string(role) + " " + std::to_string(i) + " ('" + spec.name + "')";
+    py::object object = sequence[i];
+    try {
+      bindings.borrowed.push_back(HostTensor::borrow(object, isOutput));
+    } catch (py::type_error &error) {
+      throw py::type_error(what + ": " + error.what());
+    } catch (py::error_already_set &error) {
+      std::string reason = py::str(error.value());
+      py::raise_from(error, PyExc_ValueError,
+                     (what + ": cannot borrow its memory: " + reason).c_str());
+      throw py::error_already_set();
+    }
+    const HostTensor &tensor = bindings.borrowed.back();
+    if (tensor.device().device_type != kDLCPU)
+      throw py::value_error(what + " is in " + deviceName(tensor.device()) +
+                            " memory; a cpu session takes host memory");
+    DLDataType expected = dlpackType(spec.dtype);
+    if (!sameType(tensor.dtype(), expected))
+      throw py::value_error(what + ": expected dtype " + dtypeName(expected) +
+                            ", got " + dtypeName(tensor.dtype()));
+    if (tensor.shape() != spec.shape)
+      throw py::value_error(what + ": expected shape " +
+                            formatShape(spec.shape) + ", got " +
+                            formatShape(tensor.shape()));
+    if (!tensor.isCompact())
+      throw py::value_error(what + " is not C-contiguous (strides " +
+                            formatShape(tensor.strides()) +
+                            " elements); pass a contiguous copy");
+    bool aligned =
+        reinterpret_cast<uintptr_t>(tensor.data()) % kBufferAlignment == 0;
+    if (isOutput) {
+      if (!aligned)
+        throw py::value_error(
+            what + " does not start at a " + std::to_string(kBufferAlignment) +
+            "-byte aligned address, which the kernels write with aligned "
+            "vector stores; allocate it with torch.empty or use run()");
+      bindings.outputs.push_back(tensor.data());
+      continue;
+    }
+    if (aligned) {
+      bindings.inputs.push_back(tensor.data());
+      continue;
+    }
+    // The kernels' aligned vector loads would fault on this address.
+    void *copy = allocateAligned(tensor.nbytes());
+    std::memcpy(copy, tensor.data(), tensor.nbytes());
+    bindings.staging.emplace_back(copy);
+    bindings.inputs.push_back(copy);
+  }
+}
+
+void PySession::execute(const Bindings &bindings) {
+  rt::Status status = rt::Status::success();
+  {
+    py::gil_scoped_release release;
+    status = session->runWith(bindings.inputs, bindings.outputs);
+  }
+  if (!status.ok())
+    throw std::runtime_error(status.message());
+}
+
+py::list PySession::run(const py::object &inputs) {
+  Bindings bindings;
+  bind(inputs, inputSpecs, /*isOutput=*/false, bindings);
+  py::module_ numpy = py::module_::import("numpy");
+  py::list results;
+  for (size_t i = 0; i < outputSpecs.size(); ++i) {
+    const TensorSpec &spec = outputSpecs[i];
+    void *data = nullptr;
+    results.append(alignedArray(numpy, spec.dtype, spec.shape,
+                                art->buffers()[art->outputs()[i]].sizeBytes,
+                                data));
+    bindings.outputs.push_back(data);
+  }
+  execute(bindings);
+  return results;
+}
+
+void PySession::runInto(const py::object &inputs, const py::object &outputs) {
+  Bindings bindings;
+  bind(inputs, inputSpecs, /*isOutput=*/false, bindings);
+  bind(outputs, outputSpecs, /*isOutput=*/true, bindings);
+  execute(bindings);
+}
+
+py::dict PySession::benchmark(const py::object &inputs, unsigned warmup,
+                              unsigned iterations) {
+  if (iterations == 0)
+    throw py::value_error("benchmark needs at least one iteration");
+  py::list outputs = run(inputs);
+  Bindings bindings;
+  bind(inputs, inputSpecs, /*isOutput=*/false, bindings);
+  bind(outputs, outputSpecs, /*isOutput=*/true, bindings);
+  std::vector<double> times;
+  rt::Status status = rt::Status::success();
+  {
+    py::gil_scoped_release release;
+    for (unsigned i = 0; i < warmup + iterations && status.ok(); ++i) {
+      auto start = std::chrono::steady_clock::now();
+      status = session->runWith(bindings.inputs, bindings.outputs);
+      std::chrono::duration<double, std::milli> took =
+          std::chrono::steady_clock::now() - start;
+      if (i >= warmup)
+        times.push_back(took.count());
+    }
+  }
+  if (!status.ok())
+    throw std::runtime_error(status.message());
+  std::vector<double> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  size_t n = sorted.size();
+  double median = n % 2 ? sorted[n / 2]
+                        : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  py::dict result;
+  result["median_ms"] = median;
+  result["mean_ms"] = std::accumulate(times.begin(), times.end(), 0.0) / n;
+  result["min_ms"] = sorted.front();
+  result["max_ms"] = sorted.back();
+  result["iterations"] = iterations;
+  result["warmup"] = warmup;
+  return result;
+}
+
+} // namespace
+
+void rong::python::populateRuntimeBindings(py::module_ &m) {
+  py::class_<TensorSpec>(m, "TensorSpec",
+                         "The name, element type and shape of a graph input "
+                         "or output.")
+      .def_readonly("name", &TensorSpec::name)
+      .def_property_readonly("dtype", &TensorSpec::dtypeString,
+                             "NumPy's name of the element type: 'float32', "
+                             "'int64', 'bool', 'bfloat16', ...")
+      .def_property_readonly(
+          "shape",
+          [](const TensorSpec &s) {
+            py::tuple shape(s.shape.size());
+            for (size_t i = 0; i < s.shape.size(); ++i)
+              shape[i] = s.shape[i];
+            return shape;
+          })
+      .def("__repr__", [](const TensorSpec &s) {
+        return "TensorSpec(name='" + s.name + "', dtype='" + s.dtypeString() +
+               "', shape=" + formatShape(s.shape) + ")";
+      });
+
+  py::class_<PySession>(m, "Session",
+                        "An artifact loaded on a device, ready to run.")
+      .def(py::init<const py::object &, const std::string &, unsigned>(),
+           py::arg("artifact"), py::kw_only(), py::arg("device") = "cpu",
+           py::arg("num_threads") = 0,
+           "Loads `artifact` (its bytes, or the path of a .rong file). "
+           "num_threads=0 means $RONG_NUM_THREADS, else every core.")
+      .def_property_readonly("inputs", &PySession::inputs)
+      .def_property_readonly("outputs", &PySession::outputs)
+      .def_property_readonly("target", &PySession::target)
+      .def_property_readonly("device", [](const PySession &) { return "cpu"; })
+      .def_property_readonly("arena_bytes", &PySession::arenaBytes)
+      .def("run", &PySession::run, py::arg("inputs"),
+           "Runs the plan on `inputs` (DLPack tensors, in graph order) and "
+           "returns the outputs as new NumPy arrays.")
+      .def("run_into", &PySession::runInto, py::arg("inputs"),
+           py::arg("outputs"),
+           "Runs the plan on `inputs`, writing into the caller's `outputs` "
+           "(DLPack tensors, e.g. torch.empty) in place.")
+      .def("benchmark", &PySession::benchmark, py::arg("inputs"),
+           py::kw_only(), py::arg("warmup") = 5, py::arg("iterations") = 20,
+           "Times `iterations` runs after `warmup` ones; returns median_ms, "
+           "mean_ms, min_ms, max_ms, iterations and warmup.")
+      .def("__repr__", [](const PySession &s) {
+        return "<rong Session: target " + s.target() + ", " +
+               std::to_string(s.inputs().size()) + " inputs, " +
+               std::to_string(s.outputs().size()) + " outputs>";
+      });
+}
