@@ -27,14 +27,6 @@ __all__ = [
 ]
 
 
-def _register_dynamo_backend() -> None:
-    import sys
-    if "torch" not in sys.modules:
-        # Importing torch is slow; the entry point registers the backend for
-        # torch.compile users, and rong.dynamo registers it when imported.
-        return
-    from . import dynamo
-    dynamo.register()
+from . import dynamo  # noqa: E402  (registers the torch.compile backend)
 
-
-_register_dynamo_backend()
+dynamo.register()

@@ -19,6 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _rong
+from .fx_importer import UnsupportedOpError
 
 
 @dataclass(frozen=True)
@@ -166,38 +167,20 @@ def _wrap(result, num_threads, outputs=None, single=None):
                          single_output=single)
 
 
-def export_to_aten(model, example_inputs):
-    """`torch.export` of `model` decomposed to core ATen; returns the
-    exported program and the map from placeholder names to the parameter,
-    buffer or constant tensors they stand for."""
+def _compile_module(model, example_inputs, target, fuse, explain,
+                    num_threads):
     import torch
-    from torch.export.graph_signature import InputKind
+    from torch.export.graph_signature import InputKind, OutputKind
 
-    ep = torch.export.export(model, example_inputs)
-    ep = ep.run_decompositions()
-    state = ep.state_dict
-    constants = {}
+    from . import fx_importer
+
+    ep = torch.export.export(model, example_inputs).run_decompositions()
     for spec in ep.graph_signature.input_specs:
-        if spec.kind in (InputKind.PARAMETER, InputKind.BUFFER):
-            tensor = state.get(spec.target)
-            if tensor is None:  # non-persistent buffers live in constants
-                tensor = ep.constants[spec.target]
-            constants[spec.arg.name] = tensor.detach()
-        elif spec.kind == InputKind.CONSTANT_TENSOR:
-            constants[spec.arg.name] = ep.constants[spec.target].detach()
-        elif spec.kind != InputKind.USER_INPUT:
+        if spec.kind not in (InputKind.USER_INPUT, InputKind.PARAMETER,
+                             InputKind.BUFFER, InputKind.CONSTANT_TENSOR):
             raise NotImplementedError(
                 f"rong.compile: exported input {spec.arg.name} is a "
                 f"{spec.kind.name}, which Rong does not support")
-    return ep, constants
-
-
-def _compile_module(model, example_inputs, target, fuse, explain,
-                    num_threads):
-    from . import fx_importer
-    from torch.export.graph_signature import OutputKind
-
-    ep, constants = export_to_aten(model, example_inputs)
     for spec in ep.graph_signature.output_specs:
         if spec.kind != OutputKind.USER_OUTPUT:
             raise NotImplementedError(
@@ -206,19 +189,29 @@ def _compile_module(model, example_inputs, target, fuse, explain,
     gm = ep.graph_module
     unsupported = unsupported_nodes(gm)
     if unsupported:
-        listing = "\n".join(f"  {name}: {target} ({why})"
-                            for name, target, why in unsupported)
-        raise fx_importer.UnsupportedOpError(
-            f"rong.compile: {len(unsupported)} op(s) of the exported graph "
-            f"are not supported:\n{listing}\n(torch.compile(model, "
-            "backend=\"rong\") runs such ops eagerly)")
-    graph = fx_importer.import_graph(gm, example_inputs, constants=constants)
+        raise UnsupportedGraphError(unsupported)
+    graph = fx_importer.import_exported_program(ep)
     result = _rong.compile_mlir(graph.text, resources=graph.resources,
                                 source_name=type(model).__name__,
                                 target=target, fuse=fuse, explain=explain)
     outputs = _output_sources(graph)
     single = not isinstance(model(*example_inputs), (tuple, list))
     return _wrap(result, num_threads, outputs, single)
+
+
+class UnsupportedGraphError(UnsupportedOpError):
+    """Raised by `rong.compile` for a graph with unsupported ops; lists
+    every one (`.nodes`: (node name, op, reason)), the first as the
+    `UnsupportedOpError` fields."""
+
+    def __init__(self, nodes):
+        self.nodes = list(nodes)
+        listing = "\n".join(f"  node '{name}' ({target}): {why}"
+                            for name, target, why in self.nodes)
+        super().__init__(*self.nodes[0], message=
+            f"rong.compile: {len(self.nodes)} op(s) of the exported graph "
+            f"are not supported:\n{listing}\n(torch.compile(model, "
+            "backend=\"rong\") runs such ops eagerly)")
 
 
 def unsupported_nodes(gm) -> list[tuple[str, str, str]]:

@@ -80,18 +80,64 @@ def _on_cpu(node) -> tuple[bool, str]:
     return True, ""
 
 
+class Config:
+    """Switches of the backend.
+
+    `check`: every call of a compiled partition also runs the partition's
+    ATen graph eagerly and raises `PartitionMismatch` if an output differs
+    beyond the dtype's tolerance (slow; for finding miscompiles).
+    """
+
+    check = False
+
+
+config = Config()
+
+
+class PartitionMismatch(AssertionError):
+    pass
+
+
+_CHECK_TOLERANCE = {torch.float32: (1e-4, 1e-5), torch.float16: (1e-2, 1e-3),
+                    torch.bfloat16: (2e-2, 1e-2)}
+
+
 class RongSubgraph(torch.nn.Module):
     """A partition of the graph compiled by Rong; calls run its artifact."""
 
     def __init__(self, compiled: CompiledModel, sources, num_outputs: int,
-                 single: bool):
+                 single: bool, reference: torch.fx.GraphModule | None = None,
+                 text: str = ""):
         super().__init__()
         self.compiled = compiled
         self.sources = sources
         self.num_outputs = num_outputs
         self.single = single
+        self.reference = reference
+        self.text = text
 
     def forward(self, *args):
+        out = self._run(*args)
+        if config.check and self.reference is not None:
+            self._check(args, out)
+        return out
+
+    def _check(self, args, out):
+        expected = self.reference(*args)
+        got = (out,) if self.single else out
+        want = (expected,) if self.single else tuple(expected)
+        for i, (a, b) in enumerate(zip(got, want)):
+            if not isinstance(a, torch.Tensor):
+                continue
+            rtol, atol = _CHECK_TOLERANCE.get(b.dtype, (0, 0))
+            if not torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True):
+                diff = (a.double() - b.double()).abs().max().item()
+                raise PartitionMismatch(
+                    f"rong: output {i} of a compiled partition differs from "
+                    f"eager by {diff:.3g}\npartition graph:\n"
+                    f"{self.reference.graph}\nRong IR:\n{self.text}")
+
+    def _run(self, *args):
         results = run_torch(self.compiled.session, args)
         values = []
         for src in self.sources:
@@ -137,7 +183,8 @@ def _compile_partition(sub: torch.fx.GraphModule) -> RongSubgraph:
     output_node = next(n for n in sub.graph.nodes if n.op == "output")
     single = not isinstance(output_node.args[0], (tuple, list))
     stats.kernels += compiled.kernel_count()
-    return RongSubgraph(compiled, sources, len(sources), single)
+    return RongSubgraph(compiled, sources, len(sources), single,
+                        reference=sub, text=graph.text)
 
 
 def compile_graph(gm: torch.fx.GraphModule,
@@ -209,9 +256,17 @@ def rong_backend(gm: torch.fx.GraphModule, example_inputs, **kwargs):
     forward, backward and inference graphs."""
     from torch._dynamo.backends.common import aot_autograd
 
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
     backend = aot_autograd(fw_compiler=_boxed, bw_compiler=_boxed,
                            decompositions=_decompositions())
-    return backend(gm, example_inputs, **kwargs)
+    # Attention is traced as its math (matmuls and a softmax), which Rong
+    # fuses and differentiates like any other ops. Tracing the CPU flash
+    # kernel instead would keep its backward as one opaque op, and the core
+    # decomposition of its forward does not produce the statistics that
+    # backward op reads (gradients come out wrong).
+    with sdpa_kernel(SDPBackend.MATH):
+        return backend(gm, example_inputs, **kwargs)
 
 
 def register() -> None:

@@ -66,11 +66,13 @@ _INT_DTYPES = (torch.int64, torch.int32)
 class UnsupportedOpError(Exception):
     """A node Rong cannot import: names the node, its target and the reason."""
 
-    def __init__(self, node_name: str, target: Any, reason: str):
+    def __init__(self, node_name: str, target: Any, reason: str,
+                 message: str | None = None):
         self.node_name = node_name
         self.target = target
         self.reason = reason
-        super().__init__(f"node '{node_name}' ({_target_name(target)}): {reason}")
+        super().__init__(message or
+                         f"node '{node_name}' ({_target_name(target)}): {reason}")
 
 
 @dataclasses.dataclass(frozen=True)
