@@ -73,7 +73,7 @@ class CompiledModel:
         if any(_is_torch(a) for a in args):
             results = run_torch(self.session, args)
         else:
-            results = self.session.run([np.ascontiguousarray(a) for a in args])
+            results = self.session.run([np.asarray(a, order="C") for a in args])
         values = [_pick(src, results, args) for src in self._outputs]
         return values[0] if self._single else tuple(values)
 

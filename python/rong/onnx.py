@@ -35,7 +35,7 @@ class BackendRep(_BackendRepBase):
             inputs = [by_name[spec.name] for spec in self.compiled.inputs]
         elif not isinstance(inputs, (list, tuple)):
             inputs = [inputs]
-        arrays = [np.ascontiguousarray(x) for x in inputs]
+        arrays = [np.asarray(x, order="C") for x in inputs]
         outputs = self.compiled.session.run(arrays)
         return namedtupledict("Outputs", self.output_names)(*outputs)
 

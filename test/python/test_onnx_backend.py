@@ -21,7 +21,15 @@ backend_test = onnx.backend.test.BackendTest(rong.onnx.Backend, __name__)
 # One anchored alternative per test: ONNX names each case <test>_cpu.
 backend_test.include("^(" + "|".join(_passing) + ")_cpu$")
 
-globals().update(backend_test.test_cases)
+# BackendTest reports every test it was not told to include as skipped;
+# only the included ones are collected here, so the summary counts what ran.
+_wanted = {f"{name}_cpu" for name in _passing}
+_cases = backend_test.test_cases  # a property that rebuilds on each read
+for _case in _cases.values():
+    for _attr in [a for a in vars(_case) if a.startswith("test_")]:
+        if _attr not in _wanted:
+            delattr(_case, _attr)
+globals().update(_cases)
 
 
 def test_backend_runs_the_expected_count():
