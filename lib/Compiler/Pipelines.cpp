@@ -33,6 +33,11 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   func.addPass(createCSEPass());
   if (!options.fuse)
     func.addPass(createExpandRowOpsPass());
+  // Row kernels reduce trailing axes; other reductions get a transpose in
+  // front. After recognition, so a spelled-out softmax moves as one op.
+  func.addPass(createRongMoveReducedAxesLast());
+  func.addPass(createCanonicalizerPass());
+  func.addPass(createCSEPass());
   RongFormFusionsOptions fusion;
   fusion.target = options.target;
   fusion.explain = options.explain;

@@ -46,6 +46,24 @@ def RongRecognizePatterns : Pass<"rong-recognize-patterns", "func::FuncOp"> {
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongMoveReducedAxesLast
+    : Pass<"rong-move-reduced-axes-last", "func::FuncOp"> {
+  let summary = "rewrite reductions so that they reduce trailing axes";
+  let description = [{
+    The row kernel strategy reduces rows: trailing, contiguous axes. Every
+    reduction over other axes (`rong.reduce_*`, `rong.softmax`,
+    `rong.log_softmax`) becomes a `rong.transpose` that moves the reduced axes
+    last, the same reduction over those trailing axes with `keepdims`, and a
+    `rong.reshape` (a view) back to the original result shape; softmax and
+    log-softmax are transposed back. A permutation that only moves size-1
+    dimensions becomes a reshape, and so does a reduction over size-1 axes
+    only (it reduces one element). The fusion pipeline runs this pass after
+    pattern recognition, so a spelled-out softmax over axis 0 is recognised
+    first and moved as one op.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 def RongFormFusions : Pass<"rong-form-fusions", "func::FuncOp"> {
   let summary = "group ops into rong.fusion regions, one kernel each";
   let description = [{

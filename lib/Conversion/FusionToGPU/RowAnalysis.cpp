@@ -36,6 +36,15 @@ static std::optional<RowReduction> matchReduction(Operation *op) {
   return std::nullopt;
 }
 
+SmallVector<int64_t> RowAnalysis::alignedShape(Value v) const {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
+  if (!reducedSpace.contains(v))
+    return padShape(shape, iterShape.size());
+  SmallVector<int64_t> aligned = padShape(shape, rowAxis);
+  aligned.append(iterShape.size() - rowAxis, 1);
+  return aligned;
+}
+
 bool gpu_codegen::hasReduction(FusionOp fusion) {
   for (Operation &op : fusion.getBodyBlock())
     if (matchReduction(&op))
@@ -56,6 +65,50 @@ static SmallVector<int64_t> reducedAxes(Operation *op, int64_t rank) {
     normal.push_back(a < 0 ? a + rank : a);
   llvm::sort(normal);
   return normal;
+}
+
+/// Finds the reduced-space values of a row group: the results of reductions
+/// without keepdims, everything computed from them, and (backwards) the
+/// inputs, constants and computations they combine with. A value in both
+/// spaces (a reduced-space result broadcast back over the row, an input read
+/// per row and per element) is an error.
+static LogicalResult findReducedSpace(Block &body, RowAnalysis &a) {
+  llvm::DenseSet<Value> &space = a.reducedSpace;
+  for (Operation &op : body.without_terminator())
+    if (matchReduction(&op) && !op.hasAttr("keepdims"))
+      space.insert(op.getResult(0));
+  // Forwards: what is computed from a reduced-space value. Backwards: what a
+  // reduced-space computation combines with (its shape broadcasts to the lead
+  // axes), up to the reductions. Repeat until nothing changes.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Operation &op : body.without_terminator()) {
+      auto inSpace = [&](Value v) { return space.contains(v); };
+      if (matchReduction(&op) || (llvm::none_of(op.getResults(), inSpace) &&
+                                  llvm::none_of(op.getOperands(), inSpace)))
+        continue;
+      for (Value v : llvm::concat<Value>(op.getResults(), op.getOperands())) {
+        if (space.contains(v))
+          continue;
+        Operation *def = v.getDefiningOp();
+        if (def && matchReduction(def))
+          return op.emitError()
+                 << "combines a reduction without keepdims with a reduction "
+                    "that keeps its dimensions; the row strategy cannot align "
+                    "them";
+        space.insert(v);
+        changed = true;
+      }
+    }
+  }
+  for (Value v : space)
+    for (Operation *user : v.getUsers())
+      if (matchReduction(user))
+        return user->emitError()
+               << "reduces a value that is combined with a reduction without "
+                  "keepdims; only keepdims reductions can be broadcast back "
+                  "over the row";
+  return success();
 }
 
 FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
@@ -93,14 +146,17 @@ FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
   for (int64_t d : a.rowShape())
     a.rowWidth *= d;
   size_t rank = a.iterShape.size();
+  if (failed(findReducedSpace(body, a)))
+    return failure();
 
   // Classify one non-reduction value by its shape.
   auto classify = [&](Value v, Operation *where) -> LogicalResult {
     ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
-    if (shape.size() > rank)
+    size_t alignedRank = a.reducedSpace.contains(v) ? a.rowAxis : rank;
+    if (shape.size() > alignedRank)
       return where->emitError() << "value of rank " << shape.size()
                                 << " outranks the row group's iteration shape";
-    SmallVector<int64_t> padded = padShape(shape, rank);
+    SmallVector<int64_t> padded = a.alignedShape(v);
     for (size_t d = 0; d < rank; ++d)
       if (padded[d] != 1 && padded[d] != a.iterShape[d])
         return where->emitError()
@@ -123,14 +179,6 @@ FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
         return op.emitError() << "'" << op.getName()
                               << "' reduces a value that is constant along "
                                  "the row";
-      // Without keepdims the result's shape no longer lines up with the
-      // row, so it may only leave the group.
-      if (!op.hasAttr("keepdims"))
-        for (Operation *user : red->result.getUsers())
-          if (!isa<YieldOp>(user))
-            return user->emitError()
-                   << "uses a reduction without keepdims inside the row "
-                      "group; only keepdims reductions can be broadcast back";
       a.perRow.insert(red->result);
       a.level[red->result] = a.level.lookup(red->input) + 1;
       continue;

@@ -6,7 +6,9 @@
 // (constant along it: reduction results, values computed from them, row
 // vectors such as [M, 1] inputs, splat constants). Each value also has a
 // level: the number of reductions on its longest path from the inputs, which
-// is the pass over the row in which it becomes available.
+// is the pass over the row in which it becomes available. Reductions without
+// keepdims drop the row; what the group computes from them lives in the
+// reduced space (one value per row, shapes aligned to the leading axes).
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,6 +40,11 @@ struct RowAnalysis {
   int64_t rowWidth = 1;
   llvm::DenseMap<Value, unsigned> level;
   llvm::DenseSet<Value> perRow;
+  /// Per-row values in the reduced space: results of reductions without
+  /// keepdims, what the group computes from them (output fusion) and the
+  /// inputs those computations read. Their shapes broadcast to leadShape()
+  /// (right-aligned), not to the iteration shape.
+  llvm::DenseSet<Value> reducedSpace;
   SmallVector<RowReduction> reductions;
   unsigned maxLevel = 0;
 
@@ -47,6 +54,11 @@ struct RowAnalysis {
   ArrayRef<int64_t> rowShape() const {
     return ArrayRef(iterShape).drop_front(rowAxis);
   }
+
+  /// The shape of `v` aligned to the iteration shape's rank: right-aligned
+  /// with leading 1s, or for reduced-space values right-aligned to the lead
+  /// axes with 1s over the row.
+  SmallVector<int64_t> alignedShape(Value v) const;
 };
 
 /// True if the fusion body holds a reduction, i.e. needs the row strategy.

@@ -111,8 +111,7 @@ struct RowEmitter {
       return known;
     Value result;
     if (auto arg = dyn_cast<BlockArgument>(v)) {
-      SmallVector<int64_t> padded = padShape(
-          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
+      SmallVector<int64_t> padded = a.alignedShape(arg);
       result = loadCompute(b, loc, inputs[arg.getArgNumber()],
                            operandRowBase(padded), 1, false);
     } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
@@ -153,8 +152,7 @@ struct RowEmitter {
                                           rowValues.lookup(v).getType()),
                                       plan.width));
     } else if (auto arg = dyn_cast<BlockArgument>(v)) {
-      SmallVector<int64_t> padded = padShape(
-          cast<RankedTensorType>(arg.getType()).getShape(), a.iterShape.size());
+      SmallVector<int64_t> padded = a.alignedShape(arg);
       ArrayRef<int64_t> rowPart = ArrayRef(padded).drop_front(a.rowAxis);
       Value column = mapBroadcastIndex(b, loc, a.rowShape(), rowPart,
                                        chunk.loadColumn);

@@ -61,9 +61,8 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
   int64_t inner = a.iterShape.back();
   if (anyBool || inner % width != 0)
     width = 1;
-  for (Value input : fusion.getInputs()) {
-    SmallVector<int64_t> padded = padShape(
-        cast<RankedTensorType>(input.getType()).getShape(), a.iterShape.size());
+  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
+    SmallVector<int64_t> padded = a.alignedShape(input);
     if (padded.back() != 1 && padded.back() != inner)
       width = 1;
   }
@@ -131,9 +130,7 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
   if (!plan.inRegisters && !warpPerRow) {
     int64_t offset = 0;
     for (BlockArgument arg : fusion.getBodyBlock().getArguments()) {
-      SmallVector<int64_t> padded =
-          padShape(cast<RankedTensorType>(arg.getType()).getShape(),
-                   a.iterShape.size());
+      SmallVector<int64_t> padded = a.alignedShape(arg);
       bool fullRows = llvm::equal(ArrayRef(padded).drop_front(a.rowAxis),
                                   a.rowShape()) &&
                       !llvm::all_of(ArrayRef(padded).take_front(a.rowAxis),

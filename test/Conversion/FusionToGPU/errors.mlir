@@ -29,18 +29,18 @@ func.func @leading_axis(%x: tensor<8x16xf32>) -> tensor<1x16xf32> {
 
 // -----
 
-// Tests that a reduction without keepdims cannot be broadcast back.
+// Tests that a reduction without keepdims cannot be broadcast back over the
+// row it reduced (here its [16] result would broadcast along the columns).
 
-func.func @no_keepdims(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
-  %r = rong.fusion kind = "stitch" (%x) : (tensor<8x16xf32>) -> tensor<8x16xf32> {
-  ^bb0(%a: tensor<8x16xf32>):
-    %s = rong.reduce_sum %a axes = [-1] : tensor<8x16xf32>
-    %e = rong.reshape %s shape = [8, 1] : tensor<8xf32>
-    // expected-error@-1 {{uses a reduction without keepdims inside the row group; only keepdims reductions can be broadcast back}}
-    %d = rong.sub %a, %e : tensor<8x16xf32>, tensor<8x1xf32>
-    rong.yield %d : tensor<8x16xf32>
+func.func @no_keepdims(%x: tensor<16x16xf32>) -> tensor<16x16xf32> {
+  %r = rong.fusion kind = "stitch" (%x) : (tensor<16x16xf32>) -> tensor<16x16xf32> {
+  ^bb0(%a: tensor<16x16xf32>):
+    // expected-error@+1 {{reduces a value that is combined with a reduction without keepdims; only keepdims reductions can be broadcast back over the row}}
+    %s = rong.reduce_sum %a axes = [-1] : tensor<16x16xf32>
+    %d = rong.sub %a, %s : tensor<16x16xf32>, tensor<16xf32>
+    rong.yield %d : tensor<16x16xf32>
   }
-  return %r : tensor<8x16xf32>
+  return %r : tensor<16x16xf32>
 }
 
 // -----

@@ -39,3 +39,30 @@ func.func @sum_squares(%x: tensor<4x8x100xf32>) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
+
+// Tests output fusion after a reduction without keepdims: the group computes
+// on the reduced values (one per row), so the [6] input added to them is read
+// at the row index, not along the row, and the square root is stored once per
+// row.
+
+// CHECK-LABEL: gpu.func @norm_plus_bias_fusion_0
+//  CHECK-SAME:     (%[[X:[^:]+]]: memref<6x64xf32>, %[[B:[^:]+]]: memref<6xf32>, %[[OUT:[^:]+]]: memref<6xf32>)
+//       CHECK:   %[[ROW:.+]] = arith.addi %{{.+}}, %{{.+}} : index
+//       CHECK:   %[[BIAS:.+]] = memref.load %[[B]][%[[ROW]]] : memref<6xf32>
+//       CHECK:   vector.reduction <add>
+// CHECK-COUNT-5:   gpu.shuffle  xor
+//       CHECK:   %[[SUM:.+]] = arith.addf %{{.+}}, %[[BIAS]] : f32
+//       CHECK:   %[[ROOT:.+]] = math.sqrt %[[SUM]] : f32
+//       CHECK:   scf.if
+//  CHECK-NEXT:     memref.store %[[ROOT]], %[[OUT]][%[[ROW]]] : memref<6xf32>
+func.func @norm_plus_bias(%x: tensor<6x64xf32>, %b: tensor<6xf32>) -> tensor<6xf32> {
+  %r = rong.fusion kind = "reduction" (%x, %b) : (tensor<6x64xf32>, tensor<6xf32>) -> tensor<6xf32> {
+  ^bb0(%a: tensor<6x64xf32>, %c: tensor<6xf32>):
+    %q = rong.mul %a, %a : tensor<6x64xf32>, tensor<6x64xf32>
+    %s = rong.reduce_sum %q axes = [1] : tensor<6x64xf32>
+    %t = rong.add %s, %c : tensor<6xf32>, tensor<6xf32>
+    %n = rong.sqrt %t : tensor<6xf32>
+    rong.yield %n : tensor<6xf32>
+  }
+  return %r : tensor<6xf32>
+}

@@ -1,0 +1,180 @@
+//===- MoveReducedAxesLast.cpp - Reductions over trailing axes only -------===//
+//
+// This file implements rong-move-reduced-axes-last. The row kernel strategy
+// reduces rows: trailing axes, contiguous in memory. Reductions over other
+// axes (the bias gradient's sum over the batch, ReduceMean over N, H and W,
+// softmax over axis 0) are rewritten here, once for every frontend and
+// target, into a transpose that moves the reduced axes last, the same
+// reduction over those trailing axes, and a view back to the original
+// result shape:
+//
+//   reduce_sum %x axes = [0]       transpose %x [1, 0]           -> 33x64
+//     (64x33 -> 33)          ==>   reduce_sum axes = [1] keepdims -> 33x1
+//                                  reshape                       -> 33
+//
+// The transposed reduction keeps its dimensions and the reshape (a view, no
+// kernel) restores the result shape with or without keepdims. Softmax and
+// log-softmax over a leading axis become transpose, the op over the last
+// axis, and the inverse transpose. A permutation that only moves size-1
+// dimensions is a reshape instead of a transpose, and a reduction over
+// size-1 axes only is a reshape of its input.
+//
+// The cost is one transpose kernel in front of the reduction (and one after a
+// softmax); a column strategy that reads the rows in place is the later step
+// (docs/gpu-codegen.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "rong/IR/RongOps.h"
+#include "rong/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::rong {
+#define GEN_PASS_DEF_RONGMOVEREDUCEDAXESLAST
+#include "rong/Transforms/Passes.h.inc"
+} // namespace mlir::rong
+
+using namespace mlir;
+using namespace mlir::rong;
+
+namespace {
+
+/// `axes` normalised into [0, rank) and sorted; every axis when empty.
+SmallVector<int64_t> normalizedAxes(ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> normal;
+  if (axes.empty()) {
+    for (int64_t a = 0; a < rank; ++a)
+      normal.push_back(a);
+    return normal;
+  }
+  for (int64_t a : axes)
+    normal.push_back(a < 0 ? a + rank : a);
+  llvm::sort(normal);
+  return normal;
+}
+
+/// True if sorted `axes` are the last `axes.size()` axes of `rank`.
+bool areTrailing(ArrayRef<int64_t> axes, int64_t rank) {
+  for (auto [i, axis] : llvm::enumerate(axes))
+    if (axis != rank - static_cast<int64_t>(axes.size() - i))
+      return false;
+  return true;
+}
+
+/// The permutation that keeps the axes not in sorted `axes` in order and puts
+/// `axes` after them.
+SmallVector<int64_t> reducedLast(ArrayRef<int64_t> axes, int64_t rank) {
+  SmallVector<int64_t> perm;
+  for (int64_t a = 0; a < rank; ++a)
+    if (!llvm::is_contained(axes, a))
+      perm.push_back(a);
+  llvm::append_range(perm, axes);
+  return perm;
+}
+
+/// `x` permuted by `perm`: a reshape when the permutation keeps the order of
+/// the dimensions larger than 1 (the bytes do not move), a transpose
+/// otherwise.
+Value permute(PatternRewriter &rewriter, Location loc, Value x,
+              ArrayRef<int64_t> perm) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
+  SmallVector<int64_t> permuted, order;
+  for (int64_t p : perm) {
+    permuted.push_back(shape[p]);
+    if (shape[p] != 1)
+      order.push_back(p);
+  }
+  if (llvm::is_sorted(order))
+    return ReshapeOp::create(rewriter, loc, x,
+                             rewriter.getDenseI64ArrayAttr(permuted));
+  return TransposeOp::create(rewriter, loc, x, perm);
+}
+
+template <typename OpTy>
+struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    if (!type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static shape");
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> axes = normalizedAxes(op.getAxes(), rank);
+    auto resultType = cast<RankedTensorType>(op.getType());
+    // Every reduction of one element is that element.
+    if (llvm::all_of(axes,
+                     [&](int64_t a) { return type.getDimSize(a) == 1; })) {
+      rewriter.replaceOpWithNewOp<ReshapeOp>(
+          op, op.getInput(),
+          rewriter.getDenseI64ArrayAttr(resultType.getShape()));
+      return success();
+    }
+    if (areTrailing(axes, rank))
+      return rewriter.notifyMatchFailure(op, "reduces trailing axes already");
+    Location loc = op.getLoc();
+    Value moved =
+        permute(rewriter, loc, op.getInput(), reducedLast(axes, rank));
+    SmallVector<int64_t> trailing;
+    for (int64_t a = rank - static_cast<int64_t>(axes.size()); a < rank; ++a)
+      trailing.push_back(a);
+    Value reduced =
+        OpTy::create(rewriter, loc, moved, trailing, /*keepdims=*/true);
+    rewriter.replaceOpWithNewOp<ReshapeOp>(
+        op, reduced, rewriter.getDenseI64ArrayAttr(resultType.getShape()));
+    return success();
+  }
+};
+
+/// softmax / log_softmax along a leading axis: transpose that axis last, apply
+/// the op along it, transpose back.
+template <typename OpTy>
+struct NormalizeLastAxis : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < -rank || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    if (axis < 0)
+      axis += rank;
+    if (axis == rank - 1)
+      return rewriter.notifyMatchFailure(op, "normalises the last axis");
+    if (!type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static shape");
+    Location loc = op.getLoc();
+    SmallVector<int64_t> perm = reducedLast({axis}, rank);
+    SmallVector<int64_t> inverse(rank);
+    for (auto [i, p] : llvm::enumerate(perm))
+      inverse[p] = i;
+    Value moved = permute(rewriter, loc, op.getInput(), perm);
+    Value normalized = OpTy::create(rewriter, loc, moved,
+                                    rewriter.getI64IntegerAttr(rank - 1));
+    rewriter.replaceOp(op, permute(rewriter, loc, normalized, inverse));
+    return success();
+  }
+};
+
+struct MoveReducedAxesLastPass
+    : public rong::impl::RongMoveReducedAxesLastBase<MoveReducedAxesLastPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    patterns.add<ReduceTrailingAxes<ReduceSumOp>,
+                 ReduceTrailingAxes<ReduceMeanOp>,
+                 ReduceTrailingAxes<ReduceMaxOp>,
+                 ReduceTrailingAxes<ReduceMinOp>,
+                 ReduceTrailingAxes<ReduceProdOp>>(ctx);
+    patterns.add<NormalizeLastAxis<SoftmaxOp>, NormalizeLastAxis<LogSoftmaxOp>>(
+        ctx);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

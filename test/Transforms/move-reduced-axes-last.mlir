@@ -1,0 +1,140 @@
+// RUN: rong-opt %s --rong-move-reduced-axes-last --split-input-file | FileCheck %s
+// RUN: rong-opt %s --rong-fusion-pipeline --split-input-file | FileCheck %s --check-prefix=FUSED
+
+// Tests that a sum over axis 0 becomes a transpose, a sum over the last axis
+// with keepdims, and a view to the result shape.
+// CHECK-LABEL: func.func @sum_axis0
+// CHECK-SAME: (%[[X:.+]]: tensor<64x33xf32>)
+// CHECK: %[[T:.+]] = rong.transpose %[[X]] permutation = [1, 0] : tensor<64x33xf32>
+// CHECK: %[[S:.+]] = rong.reduce_sum %[[T]] axes = [1] keepdims : tensor<33x64xf32>
+// CHECK: %[[R:.+]] = rong.reshape %[[S]] shape = [33] : tensor<33x1xf32>
+// CHECK: return %[[R]] : tensor<33xf32>
+// The transpose is a loop kernel, the sum a row kernel.
+// FUSED-LABEL: func.func @sum_axis0
+// FUSED: rong.fusion kind = "loop"
+// FUSED: rong.transpose
+// FUSED: rong.fusion kind = "reduction"
+// FUSED: rong.reduce_sum %{{.+}} axes = [1] keepdims
+// FUSED: rong.reshape
+func.func @sum_axis0(%x: tensor<64x33xf32>) -> tensor<33xf32> {
+  %s = rong.reduce_sum %x axes = [0] : tensor<64x33xf32>
+  return %s : tensor<33xf32>
+}
+
+// -----
+
+// Tests that keepdims results keep their size-1 dimensions in place through
+// the view, for two reduced axes around a kept one.
+// CHECK-LABEL: func.func @mean_axes02_keepdims
+// CHECK-SAME: (%[[X:.+]]: tensor<4x5x6xf32>)
+// CHECK: %[[T:.+]] = rong.transpose %[[X]] permutation = [1, 0, 2] : tensor<4x5x6xf32>
+// CHECK: %[[M:.+]] = rong.reduce_mean %[[T]] axes = [1, 2] keepdims : tensor<5x4x6xf32>
+// CHECK: %[[R:.+]] = rong.reshape %[[M]] shape = [1, 5, 1] : tensor<5x1x1xf32>
+// CHECK: return %[[R]]
+func.func @mean_axes02_keepdims(%x: tensor<4x5x6xf32>) -> tensor<1x5x1xf32> {
+  %s = rong.reduce_mean %x axes = [0, -1] keepdims : tensor<4x5x6xf32>
+  return %s : tensor<1x5x1xf32>
+}
+
+// -----
+
+// Tests that max, min and prod move their axes too (without keepdims).
+// CHECK-LABEL: func.func @max_min_prod
+// CHECK: rong.reduce_max %{{.+}} axes = [2] keepdims : tensor<2x4x3xf32>
+// CHECK: rong.reduce_min %{{.+}} axes = [2] keepdims : tensor<2x4x3xf32>
+// CHECK: rong.reduce_prod %{{.+}} axes = [2] keepdims : tensor<2x4x3xf32>
+func.func @max_min_prod(%x: tensor<2x3x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+  %a = rong.reduce_max %x axes = [1] : tensor<2x3x4xf32>
+  %b = rong.reduce_min %x axes = [1] : tensor<2x3x4xf32>
+  %c = rong.reduce_prod %x axes = [1] : tensor<2x3x4xf32>
+  return %a, %b, %c : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that a permutation moving only size-1 dimensions is a reshape.
+// CHECK-LABEL: func.func @unit_dims
+// CHECK-SAME: (%[[X:.+]]: tensor<4x8x1xf32>)
+// CHECK-NOT: rong.transpose
+// CHECK: %[[V:.+]] = rong.reshape %[[X]] shape = [4, 1, 8] : tensor<4x8x1xf32>
+// CHECK: rong.reduce_max %[[V]] axes = [2] keepdims : tensor<4x1x8xf32>
+func.func @unit_dims(%x: tensor<4x8x1xf32>) -> tensor<4x1xf32> {
+  %s = rong.reduce_max %x axes = [1] : tensor<4x8x1xf32>
+  return %s : tensor<4x1xf32>
+}
+
+// -----
+
+// Tests that reductions over trailing axes (or every axis) are left alone.
+// CHECK-LABEL: func.func @trailing
+// CHECK-NOT: rong.transpose
+// CHECK-NOT: rong.reshape
+// CHECK: rong.reduce_sum %{{.+}} axes = [-2, -1] keepdims
+// CHECK: rong.reduce_sum %{{.+}} axes = [] :
+// CHECK: return
+func.func @trailing(%x: tensor<2x3x4xf32>) -> (tensor<2x1x1xf32>, tensor<f32>) {
+  %a = rong.reduce_sum %x axes = [-2, -1] keepdims : tensor<2x3x4xf32>
+  %b = rong.reduce_sum %x axes = [] : tensor<2x3x4xf32>
+  return %a, %b : tensor<2x1x1xf32>, tensor<f32>
+}
+
+// -----
+
+// Tests that softmax over axis 0 is transposed there and back.
+// CHECK-LABEL: func.func @softmax_axis0
+// CHECK-SAME: (%[[X:.+]]: tensor<5x7xf32>)
+// CHECK: %[[T:.+]] = rong.transpose %[[X]] permutation = [1, 0] : tensor<5x7xf32>
+// CHECK: %[[S:.+]] = rong.softmax %[[T]] axis = 1 : tensor<7x5xf32>
+// CHECK: %[[B:.+]] = rong.transpose %[[S]] permutation = [1, 0] : tensor<7x5xf32>
+// CHECK: return %[[B]]
+// FUSED-LABEL: func.func @softmax_axis0
+// FUSED-COUNT-1: rong.fusion kind = "stitch"
+func.func @softmax_axis0(%x: tensor<5x7xf32>) -> tensor<5x7xf32> {
+  %s = rong.softmax %x axis = 0 : tensor<5x7xf32>
+  return %s : tensor<5x7xf32>
+}
+
+// -----
+
+// Tests that log_softmax over a middle axis of a 3-D tensor moves that axis
+// last and back with inverse permutations.
+// CHECK-LABEL: func.func @log_softmax_axis1
+// CHECK: %[[T:.+]] = rong.transpose %{{.+}} permutation = [0, 2, 1] : tensor<2x3x4xf32>
+// CHECK: %[[S:.+]] = rong.log_softmax %[[T]] axis = 2 : tensor<2x4x3xf32>
+// CHECK: rong.transpose %[[S]] permutation = [0, 2, 1] : tensor<2x4x3xf32>
+func.func @log_softmax_axis1(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %s = rong.log_softmax %x axis = -2 : tensor<2x3x4xf32>
+  return %s : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Tests that a spelled-out softmax over axis 0 is recognised before its axis
+// moves, so it stays one stitch group.
+// FUSED-LABEL: func.func @softmax_axis0_decomposed
+// FUSED-COUNT-1: rong.fusion kind = "stitch"
+// FUSED-NOT: rong.fusion kind = "stitch"
+// FUSED: return
+func.func @softmax_axis0_decomposed(%x: tensor<6x16xf32>) -> tensor<6x16xf32> {
+  %m = rong.reduce_max %x axes = [0] keepdims : tensor<6x16xf32>
+  %s = rong.sub %x, %m : tensor<6x16xf32>, tensor<1x16xf32>
+  %e = rong.exp %s : tensor<6x16xf32>
+  %z = rong.reduce_sum %e axes = [0] keepdims : tensor<6x16xf32>
+  %y = rong.div %e, %z : tensor<6x16xf32>, tensor<1x16xf32>
+  return %y : tensor<6x16xf32>
+}
+
+// -----
+
+// Tests that a reduction over size-1 axes only is a view of its input, even
+// over trailing axes.
+// CHECK-LABEL: func.func @one_element
+// CHECK-SAME: (%[[X:.+]]: tensor<8x1x16xf32>, %[[Y:.+]]: tensor<8x1xf32>)
+// CHECK-NOT: rong.reduce
+// CHECK: %[[A:.+]] = rong.reshape %[[X]] shape = [8, 16] : tensor<8x1x16xf32>
+// CHECK: return %[[A]], %[[Y]]
+func.func @one_element(%x: tensor<8x1x16xf32>, %y: tensor<8x1xf32>) -> (tensor<8x16xf32>, tensor<8x1xf32>) {
+  %a = rong.reduce_sum %x axes = [1] : tensor<8x1x16xf32>
+  %b = rong.reduce_max %y axes = [1] keepdims : tensor<8x1xf32>
+  return %a, %b : tensor<8x16xf32>, tensor<8x1xf32>
+}

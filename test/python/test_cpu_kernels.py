@@ -1,0 +1,134 @@
+"""The kernel strategies on the CPU, numerically: one-node ONNX models (built
+with onnx.helper, compile-time constant attributes and axes) compiled by
+rongc, run by rong-run and compared with onnxruntime; floats at float32
+tolerances, integers exactly.
+
+Covers what the ONNX node tests leave out or only touch: reductions and
+softmax over leading and middle axes (rewritten to trailing axes before
+fusion), with and without keepdims, on shapes that are not multiples of the
+vector width."""
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import TensorProto, helper
+
+import rong_tools
+
+OPSET = 18
+# onnxruntime 1.30 reads models up to IR version 13.
+IR_VERSION = 10
+
+
+def make_model(op, inputs, output_dtype, attrs=None, constants=None):
+    """A graph of one `op` node. `inputs` are NumPy arrays fed at run time;
+    `constants` (name -> array) become initializers placed after them in the
+    node's inputs."""
+    constants = constants or {}
+    names = [f"x{i}" for i in range(len(inputs))]
+    graph_inputs = [
+        helper.make_tensor_value_info(
+            n, helper.np_dtype_to_tensor_dtype(x.dtype), list(x.shape))
+        for n, x in zip(names, inputs)]
+    initializers = [onnx.numpy_helper.from_array(v, name=k)
+                    for k, v in constants.items()]
+    node = helper.make_node(op, names + list(constants), ["y"], **(attrs or {}))
+    out = helper.make_tensor_value_info(
+        "y", helper.np_dtype_to_tensor_dtype(np.dtype(output_dtype)), None)
+    graph = helper.make_graph([node], "g", graph_inputs, [out], initializers)
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", OPSET)],
+                              ir_version=IR_VERSION)
+    return model
+
+
+def run_both(model, inputs, tmp_path):
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    want = session.run(None, {i.name: x for i, x in
+                              zip(session.get_inputs(), inputs)})[0]
+    artifact = str(tmp_path / "model.rong")
+    plan = rong_tools.compile_model(path, artifact)
+    got = rong_tools.run_artifact(artifact, inputs, 1)[0]
+    return got, want, plan
+
+
+def assert_matches(got, want):
+    assert got.shape == want.shape
+    assert got.dtype == want.dtype
+    rtol, atol = rong_tools.tolerance(want.dtype)
+    if want.dtype.kind in "iub":
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol)
+
+
+RNG = np.random.default_rng(7)
+
+
+# (op, input shape, axes, keepdims)
+REDUCTIONS = [
+    ("ReduceSum", (64, 33), [0], 0),
+    ("ReduceSum", (64, 33), [0], 1),
+    ("ReduceMean", (4, 5, 6), [0, 2], 1),
+    ("ReduceMean", (4, 5, 6), [0, 2], 0),
+    ("ReduceMax", (3, 17, 8), [1], 0),
+    ("ReduceMin", (3, 17, 8), [-2], 1),
+    ("ReduceProd", (6, 3, 2), [0], 0),
+    ("ReduceSum", (2, 3, 4, 5), [0, 2, 3], 1),
+    ("ReduceSum", (8, 1, 16), [1], 0),
+    # Computed on the reduced values in the reduction's kernel (output
+    # fusion), with and without keepdims, over trailing and leading axes.
+    ("ReduceL2", (6, 40), [1], 0),
+    ("ReduceL2", (6, 40), [0], 0),
+    ("ReduceLogSumExp", (3, 5, 24), [2], 0),
+    ("ReduceLogSumExp", (3, 5, 24), [0, 1], 1),
+    ("ReduceSumSquare", (7, 9), [-1], 0),
+]
+
+
+@pytest.mark.parametrize("op,shape,axes,keepdims", REDUCTIONS)
+def test_reduction_over_leading_axes(op, shape, axes, keepdims, tmp_path):
+    x = RNG.standard_normal(shape).astype(np.float32)
+    if op == "ReduceProd":
+        x = (1.0 + 0.1 * x).astype(np.float32)
+    model = make_model(op, [x], np.float32, {"keepdims": keepdims},
+                       {"axes": np.array(axes, dtype=np.int64)})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("op", ["Softmax", "LogSoftmax"])
+@pytest.mark.parametrize("shape,axis", [((64, 33), 0), ((3, 20, 5), 1),
+                                        ((4, 3, 7), 0)])
+def test_softmax_over_leading_axis(op, shape, axis, tmp_path):
+    x = (3 * RNG.standard_normal(shape)).astype(np.float32)
+    model = make_model(op, [x], np.float32, {"axis": axis})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+def test_bias_gradient_and_update(tmp_path):
+    """A training step's bias update, b - lr * sum(dy, axis 0), through the
+    axis-0 rewrite and the keepdims-less reshape."""
+    dy = RNG.standard_normal((128, 48)).astype(np.float32)
+    b = RNG.standard_normal(48).astype(np.float32)
+    nodes = [
+        helper.make_node("ReduceSum", ["dy", "axes"], ["g"], keepdims=0),
+        helper.make_node("Mul", ["g", "lr"], ["s"]),
+        helper.make_node("Sub", ["b", "s"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info("dy", TensorProto.FLOAT, [128, 48]),
+         helper.make_tensor_value_info("b", TensorProto.FLOAT, [48])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [48])],
+        [onnx.numpy_helper.from_array(np.array([0], dtype=np.int64), "axes"),
+         onnx.numpy_helper.from_array(np.array(0.01, dtype=np.float32), "lr")])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", OPSET)],
+                              ir_version=IR_VERSION)
+    got, want, _ = run_both(model, [dy, b], tmp_path)
+    assert_matches(got, want)
