@@ -17,8 +17,7 @@ import torch.nn.functional as F
 
 import rong_tools
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "python"))
-from rong import fx_importer  # noqa: E402
+from rong import fx_importer  # the build tree's package (conftest.py)
 
 RTOL, ATOL = 1e-4, 1e-5
 
@@ -305,19 +304,10 @@ def limitation(name, fn, inputs, message):
         raises=CompilerLimitation, strict=True, reason=f"rongc: {message}"))
 
 
-LEADING_AXIS = ("must reduce trailing axes of its input to be lowered by the GPU "
-                "row strategy")
 NOT_IN_KERNELS = "is not supported by the GPU kernel strategies"
 
 
 @pytest.mark.parametrize("fn,inputs,message", [
-    limitation("sum_over_leading_axis", lambda x: x.sum(0),
-               lambda: (torch.randn(6, 10),), LEADING_AXIS),
-    limitation("softmax_over_leading_axis", lambda x: torch.softmax(x, 0),
-               lambda: (torch.randn(6, 10),), LEADING_AXIS),
-    limitation("elementwise_after_reduction", lambda x: x.sum(-1) / 3,
-               lambda: (torch.randn(6, 10),),
-               "uses a reduction without keepdims inside the row group"),
     limitation("expand_after_reduction",
                lambda x: x.amax(-1, keepdim=True).expand(6, 10) * x,
                lambda: (torch.randn(6, 10),), "'rong.broadcast_to' " + NOT_IN_KERNELS),
@@ -333,6 +323,18 @@ NOT_IN_KERNELS = "is not supported by the GPU kernel strategies"
 def test_known_compiler_limitation(fn, inputs, message, workdir):
     with known_compiler_limitation(message):
         check_exported(Lambda(fn), inputs(), workdir, "limitation")
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: x.sum(0),
+    lambda x: torch.softmax(x, 0),
+    lambda x: x.sum(-1) / 3,
+    lambda x: x.mean(dim=(0, 2), keepdim=True) * x,
+], ids=["sum_over_leading_axis", "softmax_over_leading_axis",
+        "elementwise_after_reduction", "mean_over_outer_axes"])
+def test_reductions_over_any_axes(fn, workdir):
+    torch.manual_seed(0)
+    check_exported(Lambda(fn), (torch.randn(6, 5, 10),), workdir, "reduction")
 
 
 def test_weights_are_resources(workdir):
@@ -491,15 +493,12 @@ def test_aot_backward_without_bias(workdir):
     assert [o.kind for o in backward.outputs].count("none") == 1  # no grad for x
 
 
-@pytest.mark.xfail(raises=CompilerLimitation, strict=True, reason=(
-    "the bias gradients are sum.dim_IntList(tangents, [0], True), a reduction "
-    "over the leading axis: 'rong.reduce_sum' " + LEADING_AXIS))
 def test_aot_backward_with_bias(workdir):
     """Linear+ReLU+Linear: the MLP the partitioner will see most."""
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))
-    with known_compiler_limitation(LEADING_AXIS):
-        check_training_step(model, torch.randn(3, 8), workdir, "mlp_bias")
+    # The bias gradients are sums over the leading (batch) axis.
+    check_training_step(model, torch.randn(3, 8), workdir, "mlp_bias")
 
 
 class Block(nn.Module):
