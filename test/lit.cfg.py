@@ -81,6 +81,18 @@ clangxx = shutil.which("clang++", path=config.llvm_tools_dir) or \
 if clangxx:
     config.available_features.add("clang-hip")
     config.substitutions.append(("%clangxx", clangxx))
+# The AMDGPU backend links HSA code objects with the ld.lld of the LLVM
+# installation; the host check of its math rewrites lowers with mlir-opt and
+# runs on mlir-runner with the C runner utilities.
+if shutil.which("ld.lld", path=config.llvm_tools_dir):
+    config.available_features.add("ld.lld")
+runner_utils = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib",
+                            "libmlir_c_runner_utils.so")
+if shutil.which("mlir-runner", path=config.llvm_tools_dir) and \
+        shutil.which("mlir-opt", path=config.llvm_tools_dir) and \
+        os.path.exists(runner_utils):
+    config.available_features.add("mlir-runner")
+    config.substitutions.append(("%mlir_c_runner_utils", runner_utils))
 try:
     import ctypes
     _cl = ctypes.CDLL("libOpenCL.so.1")

@@ -8,6 +8,7 @@
 #include "rong/Compiler/Pipelines.h"
 #include "rong/Conversion/Passes.h"
 #include "rong/IR/RongDialect.h"
+#include "rong/Target/AMDGPU/Passes.h"
 #include "rong/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -42,4 +43,5 @@ void mlir::rong::registerAllPasses() {
   rong::registerPipelines();
   // Rong's own conversions.
   registerRongConversionPasses();
+  rocm::registerRongAMDGPUPasses();
 }

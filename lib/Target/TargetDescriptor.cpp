@@ -61,9 +61,16 @@ llvm::ArrayRef<TargetDescriptor> mlir::rong::getAllTargets() {
 }
 
 const TargetDescriptor *mlir::rong::lookupTarget(llvm::StringRef name) {
-  for (const TargetDescriptor &t : kTargets)
-    if (t.name == name)
+  // "rocm:gfx906" names the same descriptor as "gfx906", provided the family
+  // matches; "cuda" alone stays the CUDA source profile.
+  auto [family, arch] = name.split(':');
+  bool qualified = !arch.empty();
+  for (const TargetDescriptor &t : kTargets) {
+    if (!qualified && t.name == name)
       return &t;
+    if (qualified && t.name == arch && stringifyTargetKind(t.kind) == family)
+      return &t;
+  }
   return nullptr;
 }
 

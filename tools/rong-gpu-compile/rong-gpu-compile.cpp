@@ -3,8 +3,10 @@
 // This file implements rong-gpu-compile, the standalone driver of the GPU
 // code generator: it reads a module whose functions hold rong.fusion groups
 // (or already hold kernel IR), lowers the groups to kernel IR for a target and
-// emits, per kernel, the kernel IR, the NVVM-dialect module, PTX or a cubin.
-// With --out-dir it writes one file per kernel plus manifest.json (kernel
+// emits the kernel IR, or what the target's backend makes of it: for NVIDIA
+// the NVVM-dialect module, PTX or one cubin per kernel; for AMD / Hygon DCU
+// the ROCDL-dialect module, LLVM IR or one HSA code object holding every
+// kernel. With --out-dir it writes the files plus manifest.json (kernel
 // symbol, launch configuration, argument order, shapes and element types),
 // which is what a launcher needs to run the kernels.
 //
@@ -12,6 +14,7 @@
 
 #include "rong/Conversion/Passes.h"
 #include "rong/InitAll.h"
+#include "rong/Target/AMDGPU/AMDGPUBackend.h"
 #include "rong/Target/CUDA/CUDABackend.h"
 #include "rong/Target/Source/SourceBackend.h"
 #include "rong/Target/TargetDescriptor.h"
@@ -21,6 +24,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -35,29 +40,47 @@ namespace cl = llvm::cl;
 
 namespace {
 
-enum class Emit { KernelIR, NVVM, PTX, Cubin, Source };
+enum class Emit { KernelIR, NVVM, PTX, Cubin, ROCDL, LLVMIR, HSACO, Source };
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
                                cl::init("-"));
 cl::opt<std::string> outputFile("o", cl::desc("Output file (default stdout)"),
                                 cl::init("-"));
 cl::opt<std::string> outDir("out-dir",
-                            cl::desc("Write one file per kernel and "
+                            cl::desc("Write the output (one file per "
+                                     "kernel, or one code object) and "
                                      "manifest.json into this directory"));
-cl::opt<std::string> targetName("target", cl::desc("Target descriptor name"),
-                                cl::init("sm_90"));
+cl::opt<std::string> targetName(
+    "target",
+    cl::desc("Target descriptor name, optionally qualified by its family "
+             "(sm_90, cuda:sm_90, rocm:gfx906, hip, ...)"),
+    cl::init("sm_90"));
 cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::PTX),
     cl::values(clEnumValN(Emit::KernelIR, "kernel-ir", "kernel IR (gpu.func)"),
                clEnumValN(Emit::NVVM, "nvvm", "LLVM + NVVM dialects"),
                clEnumValN(Emit::PTX, "ptx", "PTX text"),
                clEnumValN(Emit::Cubin, "cubin", "cubin (ptxas)"),
+               clEnumValN(Emit::ROCDL, "rocdl", "LLVM + ROCDL dialects"),
+               clEnumValN(Emit::LLVMIR, "llvm",
+                          "LLVM IR for amdgcn-amd-amdhsa, as handed to the "
+                          "AMDGPU code generator"),
+               clEnumValN(Emit::HSACO, "hsaco",
+                          "HSA code object holding every kernel (ld.lld)"),
                clEnumValN(Emit::Source, "source",
                           "vendor source (CUDA, HIP, MUSA, MACA, CoreX, "
                           "OpenCL C) with a launch table")));
 cl::opt<std::string> cudaPath("cuda-path",
                               cl::desc("CUDA toolkit root (libdevice, ptxas)"));
 cl::opt<std::string> ptxasPath("ptxas", cl::desc("ptxas executable"));
+cl::opt<unsigned> codeObjectVersion(
+    "code-object",
+    cl::desc("HSA code object version of --emit=hsaco: 4 (default, what "
+             "Hygon's DTK loads) or 5"),
+    cl::init(4));
+cl::opt<std::string> lldPath("ld-lld",
+                             cl::desc("ld.lld executable linking the HSA "
+                                      "code object"));
 cl::opt<std::string> sourceProfile(
     "profile",
     cl::desc("--emit=source: print with this vendor profile instead of the "
@@ -168,19 +191,155 @@ int emitSource(ModuleOp module, const TargetDescriptor &target) {
   return 0;
 }
 
-int run(MLIRContext &context) {
+/// "gfx906, gfx90a, gfx942": the targets the AMDGPU backend compiles for.
+std::string listROCmTargets() {
+  std::string out;
+  for (const TargetDescriptor &t : getAllTargets()) {
+    if (t.kind != TargetKind::ROCm)
+      continue;
+    if (!out.empty())
+      out += ", ";
+    out += t.name.str();
+  }
+  return out;
+}
+
+/// The backend that --emit needs, or nullopt for kernel IR and source.
+std::optional<TargetKind> backendOf(Emit what) {
+  switch (what) {
+  case Emit::NVVM:
+  case Emit::PTX:
+  case Emit::Cubin:
+    return TargetKind::CUDA;
+  case Emit::ROCDL:
+  case Emit::LLVMIR:
+  case Emit::HSACO:
+    return TargetKind::ROCm;
+  case Emit::KernelIR:
+  case Emit::Source:
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+/// The target named by --target, or null after reporting why not.
+const TargetDescriptor *selectTarget() {
   const TargetDescriptor *target = lookupTarget(targetName);
+  StringRef name = targetName;
+  if ((!target || !target->isGPU()) &&
+      (name.starts_with("rocm:") || name.starts_with("gfx"))) {
+    llvm::errs() << "unknown AMDGPU target '" << targetName
+                 << "' (ROCm targets: " << listROCmTargets() << ")\n";
+    return nullptr;
+  }
   if (!target || !target->isGPU()) {
     llvm::errs() << "unknown GPU target '" << targetName
                  << "' (known: " << listTargetNames() << ")\n";
+    return nullptr;
+  }
+  std::optional<TargetKind> backend = backendOf(emit);
+  if (backend && *backend != target->kind) {
+    llvm::errs() << "target '" << targetName << "' has no "
+                 << (*backend == TargetKind::CUDA ? "NVIDIA" : "AMDGPU")
+                 << " backend; "
+                 << (target->kind == TargetKind::CUDA
+                         ? "it emits kernel-ir, nvvm, ptx or cubin"
+                     : target->kind == TargetKind::ROCm
+                         ? "it emits kernel-ir, rocdl, llvm or hsaco"
+                         : "it emits kernel-ir or source")
+                 << "\n";
+    return nullptr;
+  }
+  return target;
+}
+
+/// Writes `contents` as `fileName` into --out-dir with manifest.json, whose
+/// kernels record the file under `fileKey` (when not empty).
+LogicalResult writeOutDir(const TargetDescriptor &target,
+                          llvm::json::Array kernels, StringRef fileName,
+                          StringRef fileKey, StringRef contents) {
+  if (llvm::sys::fs::create_directories(outDir)) {
+    llvm::errs() << "cannot create " << outDir << "\n";
+    return failure();
+  }
+  if (!fileKey.empty())
+    for (llvm::json::Value &kernel : kernels)
+      (*kernel.getAsObject())[fileKey] = fileName.str();
+  llvm::json::Object root;
+  root["target"] = target.name.str();
+  root["arch"] = target.arch.str();
+  if (target.kind == TargetKind::ROCm)
+    root["code_object_version"] = static_cast<int64_t>(codeObjectVersion);
+  root["kernels"] = std::move(kernels);
+  std::string json;
+  llvm::raw_string_ostream js(json);
+  js << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  SmallString<256> path(outDir);
+  llvm::sys::path::append(path, "manifest.json");
+  if (failed(writeFile(path, json)))
+    return failure();
+  path = outDir;
+  llvm::sys::path::append(path, fileName);
+  return writeFile(path, contents);
+}
+
+/// --emit=rocdl|llvm|hsaco: the AMDGPU backend. One HSA code object holds
+/// every kernel; with --out-dir it is `kernels.hsaco`.
+int emitROCm(ModuleOp module, const TargetDescriptor &target) {
+  if (codeObjectVersion != 4 && codeObjectVersion != 5) {
+    llvm::errs() << "--code-object=" << codeObjectVersion
+                 << " is not supported (4 or 5)\n";
     return 1;
   }
-  bool needsCUDA = emit != Emit::KernelIR && emit != Emit::Source;
-  if (needsCUDA && target->kind != TargetKind::CUDA) {
-    llvm::errs() << "target '" << targetName
-                 << "' has no NVIDIA backend; only --emit=kernel-ir applies\n";
-    return 1;
+  rocm::AMDGPUOptions options;
+  options.codeObjectVersion = codeObjectVersion;
+  options.linkerPath = lldPath;
+
+  // The manifest reads the kernels' attributes before lowering removes them.
+  llvm::json::Array kernels;
+  for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
+    for (auto func : gpuModule.getOps<gpu::GPUFuncOp>())
+      if (func.isKernel())
+        kernels.push_back(describeKernel(gpuModule, func));
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  StringRef fileName, fileKey;
+  if (emit == Emit::HSACO) {
+    FailureOr<std::string> hsaco = rocm::emitHSACO(module, target, options);
+    if (failed(hsaco))
+      return 1;
+    text = std::move(*hsaco);
+    fileName = "kernels.hsaco";
+    fileKey = "hsaco";
+  } else {
+    if (failed(rocm::lowerKernelIRToROCDL(module, target)))
+      return 1;
+    if (emit == Emit::ROCDL) {
+      module.print(os);
+      fileName = "kernels.rocdl.mlir";
+    } else {
+      llvm::LLVMContext llvmContext;
+      FailureOr<std::unique_ptr<llvm::Module>> llvmModule =
+          rocm::translateToLLVMIR(module, llvmContext, target, options);
+      if (failed(llvmModule))
+        return 1;
+      (*llvmModule)->print(os, nullptr);
+      fileName = "kernels.ll";
+    }
   }
+  if (outDir.empty())
+    return failed(writeFile(outputFile, text)) ? 1 : 0;
+  return failed(writeOutDir(target, std::move(kernels), fileName, fileKey,
+                            text))
+             ? 1
+             : 0;
+}
+
+int run(MLIRContext &context) {
+  const TargetDescriptor *target = selectTarget();
+  if (!target)
+    return 1;
 
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
@@ -204,6 +363,8 @@ int run(MLIRContext &context) {
 
   if (emit == Emit::Source)
     return emitSource(*module, *target);
+  if (backendOf(emit) == TargetKind::ROCm)
+    return emitROCm(*module, *target);
 
   std::string toolkit = cudaPath.empty() ? cuda::defaultToolkitPath()
                                          : std::string(cudaPath);
@@ -310,10 +471,12 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
                               "Rong GPU code generator: fusion groups -> "
-                              "kernel IR -> NVVM -> PTX -> cubin\n");
+                              "kernel IR -> NVVM -> PTX -> cubin, or "
+                              "kernel IR -> ROCDL -> LLVM IR -> HSACO\n");
   DialectRegistry registry;
   registerAllDialects(registry);
   cuda::registerCUDABackendDependencies(registry);
+  rocm::registerAMDGPUBackendDependencies(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
   return run(context);

@@ -60,7 +60,9 @@ struct TargetDescriptor {
 /// Every target Rong knows, in a stable order.
 llvm::ArrayRef<TargetDescriptor> getAllTargets();
 
-/// The descriptor called `name`, or null.
+/// The descriptor called `name`, or null. A name may be qualified by its
+/// family (`stringifyTargetKind`): "rocm:gfx906" and "cuda:sm_90" are
+/// "gfx906" and "sm_90".
 const TargetDescriptor *lookupTarget(llvm::StringRef name);
 
 /// "cpu, sm_80, sm_90, ..." for diagnostics.

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/Linker.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -23,17 +24,12 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/TargetParser/Host.h"
-
-#ifndef RONG_LLVM_BINARY_DIR
-#define RONG_LLVM_BINARY_DIR ""
-#endif
 
 using namespace mlir;
 using namespace mlir::rong;
@@ -44,15 +40,7 @@ void cpu::registerCPUBackendDependencies(DialectRegistry &registry) {
   registerLLVMDialectTranslation(registry);
 }
 
-std::string cpu::defaultLinkerPath() {
-  llvm::SmallString<128> bundled(RONG_LLVM_BINARY_DIR);
-  llvm::sys::path::append(bundled, "ld.lld");
-  if (!bundled.empty() && llvm::sys::fs::can_execute(bundled))
-    return bundled.str().str();
-  if (llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("ld.lld"))
-    return *found;
-  return "ld.lld";
-}
+std::string cpu::defaultLinkerPath() { return findLLDLinker(); }
 
 namespace {
 
