@@ -91,7 +91,12 @@ struct RowEmitter {
     }
   }
 
-  Type computeType() { return getComputeType(b.getF32Type(), plan.width); }
+  /// The compute type of the partial values of `red`: f32 for floats, the
+  /// integer type itself for integer reductions.
+  Type computeType(const RowReduction &red) {
+    return getComputeType(getElementTypeOrSelf(red.input.getType()),
+                          plan.width);
+  }
 
   /// Offset of row `row` in an operand of padded shape `padded`, scaled by the
   /// operand's row length.
@@ -281,9 +286,10 @@ struct RowEmitter {
           continue;
         const RowReduction *sum = onlineSums.lookup(red.op);
         reds.push_back({&red, sum});
-        accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
+        accs.push_back(
+            reductionIdentity(b, loc, red.kind, computeType(red)));
         if (sum)
-          accs.push_back(createConstant(b, loc, computeType(), 0.0));
+          accs.push_back(createConstant(b, loc, computeType(red), 0.0));
       }
 
       // A pass with neither reductions nor full-row outputs has no work.

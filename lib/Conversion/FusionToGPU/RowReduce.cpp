@@ -26,8 +26,50 @@ using namespace mlir;
 using namespace mlir::rong;
 using namespace mlir::rong::gpu_codegen;
 
+Value RowThreads::scratchFor(Type type) const {
+  for (Value buffer : scratch)
+    if (cast<MemRefType>(buffer.getType()).getElementType() == type)
+      return buffer;
+  llvm_unreachable("no scratch buffer for this element type");
+}
+
+/// True for i32/i64 compute values (scalars or vectors).
+static bool isIntegerCompute(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  return isa<IntegerType>(element) && !element.isInteger(1);
+}
+
+/// The identity of `kind` on integers of `type`: the extreme values for max
+/// and min.
+static Value integerIdentity(OpBuilder &b, Location loc, ReduceKind kind,
+                             Type type) {
+  unsigned bits = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
+  APInt value(bits, 0);
+  switch (kind) {
+  case ReduceKind::Sum:
+  case ReduceKind::Mean:
+    break;
+  case ReduceKind::Max:
+    value = APInt::getSignedMinValue(bits);
+    break;
+  case ReduceKind::Min:
+    value = APInt::getSignedMaxValue(bits);
+    break;
+  case ReduceKind::Prod:
+    value = APInt(bits, 1);
+    break;
+  }
+  auto scalar = b.getIntegerAttr(getElementTypeOrSelf(type), value);
+  if (auto vectorType = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, scalar.getValue()));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
 Value gpu_codegen::reductionIdentity(OpBuilder &b, Location loc,
                                      ReduceKind kind, Type type) {
+  if (isIntegerCompute(type))
+    return integerIdentity(b, loc, kind, type);
   double inf = std::numeric_limits<double>::infinity();
   switch (kind) {
   case ReduceKind::Sum:
@@ -45,6 +87,20 @@ Value gpu_codegen::reductionIdentity(OpBuilder &b, Location loc,
 
 Value gpu_codegen::combinePartials(OpBuilder &b, Location loc, ReduceKind kind,
                                    Value lhs, Value rhs) {
+  if (isIntegerCompute(lhs.getType())) {
+    switch (kind) {
+    case ReduceKind::Sum:
+    case ReduceKind::Mean:
+      return arith::AddIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::Max:
+      return arith::MaxSIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::Min:
+      return arith::MinSIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::Prod:
+      return arith::MulIOp::create(b, loc, lhs, rhs);
+    }
+    llvm_unreachable("unknown reduction kind");
+  }
   switch (kind) {
   case ReduceKind::Sum:
   case ReduceKind::Mean:
@@ -63,6 +119,7 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
                                 Value vector) {
   if (!isa<VectorType>(vector.getType()))
     return vector;
+  bool integer = isIntegerCompute(vector.getType());
   vector::CombiningKind combining = vector::CombiningKind::ADD;
   switch (kind) {
   case ReduceKind::Sum:
@@ -70,10 +127,12 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
     combining = vector::CombiningKind::ADD;
     break;
   case ReduceKind::Max:
-    combining = vector::CombiningKind::MAXIMUMF;
+    combining = integer ? vector::CombiningKind::MAXSI
+                        : vector::CombiningKind::MAXIMUMF;
     break;
   case ReduceKind::Min:
-    combining = vector::CombiningKind::MINIMUMF;
+    combining = integer ? vector::CombiningKind::MINSI
+                        : vector::CombiningKind::MINIMUMF;
     break;
   case ReduceKind::Prod:
     combining = vector::CombiningKind::MUL;
@@ -125,16 +184,18 @@ SmallVector<Value> gpu_codegen::reduceTupleAcrossRow(
     OpBuilder::InsertionGuard ig(b);
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
     for (auto [i, value] : llvm::enumerate(values))
-      memref::StoreOp::create(b, loc, value, threads.scratch,
+      memref::StoreOp::create(b, loc, value,
+                              threads.scratchFor(value.getType()),
                               ValueRange{slotIndex(i, subgroup)});
   }
   gpu::BarrierOp::create(b, loc);
   Value source = arith::RemUIOp::create(b, loc, laneInSubgroup,
                                         indexConstant(b, loc, numSubgroups));
   SmallVector<Value> gathered;
-  for (size_t i = 0; i < values.size(); ++i)
+  for (auto [i, value] : llvm::enumerate(values))
     gathered.push_back(memref::LoadOp::create(
-        b, loc, threads.scratch, ValueRange{slotIndex(i, source)}));
+        b, loc, threads.scratchFor(value.getType()),
+        ValueRange{slotIndex(i, source)}));
   return butterfly(b, loc, gathered, numSubgroups, sg, combine);
 }
 

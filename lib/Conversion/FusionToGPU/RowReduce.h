@@ -15,7 +15,8 @@
 
 namespace mlir::rong::gpu_codegen {
 
-/// The neutral element of `kind` as an f32 constant of `type`.
+/// The neutral element of `kind` as a constant of compute type `type` (f32,
+/// i32 or i64, scalar or vector).
 Value reductionIdentity(OpBuilder &b, Location loc, ReduceKind kind, Type type);
 
 /// Combines two partial values (scalars or vectors) of `kind`.
@@ -32,9 +33,14 @@ struct RowThreads {
   int64_t subgroupSize;
   /// Index of this thread within its row.
   Value lane;
-  /// Shared scratch of the block, f32, one slot of `threadsPerRow /
-  /// subgroupSize` values per reduction; null when a row is one subgroup.
-  Value scratch;
+  /// Shared scratch of the block, one buffer per element type of the
+  /// partial values (f32, and i32/i64 for integer reductions), each with one
+  /// slot of `threadsPerRow / subgroupSize` values per reduction; empty when
+  /// a row is one subgroup.
+  SmallVector<Value, 1> scratch;
+
+  /// The scratch buffer holding values of `type`.
+  Value scratchFor(Type type) const;
 };
 
 /// Combines two tuples of per-thread values into one (same arity).

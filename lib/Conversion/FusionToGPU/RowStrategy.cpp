@@ -111,16 +111,28 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
   gpu::GPUFuncOp func = kernel.func;
   Location loc = fusion.getLoc();
   MLIRContext *ctx = func.getContext();
-  Value scratch;
+  SmallVector<Value, 1> scratch;
   if (!warpPerRow) {
     int64_t slots = static_cast<int64_t>(a.reductions.size()) *
                     (plan.threadsPerRow / target.subgroupSize);
     auto workgroup =
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    auto type = MemRefType::get({slots}, Float32Type::get(ctx),
-                                MemRefLayoutAttrInterface{}, workgroup);
-    scratch = func.addWorkgroupAttribution(type, loc);
-    config.staticSharedBytes = slots * 4;
+    // One buffer per type of partial values: f32 for float reductions
+    // (online softmax pairs included), i32/i64 for integer ones.
+    SmallVector<Type, 2> types;
+    for (bool floats : {true, false})
+      for (const RowReduction &red : a.reductions) {
+        Type element =
+            getComputeType(getElementTypeOrSelf(red.input.getType()), 1);
+        if (element.isF32() == floats && !llvm::is_contained(types, element))
+          types.push_back(element);
+      }
+    for (Type element : types) {
+      auto type = MemRefType::get({slots}, element,
+                                  MemRefLayoutAttrInterface{}, workgroup);
+      scratch.push_back(func.addWorkgroupAttribution(type, loc));
+      config.staticSharedBytes += slots * elementBytes(element);
+    }
   }
 
   // Rows that do not fit in registers but fit in the block's on-chip memory
