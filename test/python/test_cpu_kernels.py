@@ -7,7 +7,8 @@ Covers what the ONNX node tests leave out or only touch: reductions and
 softmax over leading and middle axes (rewritten to trailing axes before
 fusion), with and without keepdims, on shapes that are not multiples of the
 vector width; integer (i32/i64) arithmetic, comparisons, casts and
-reductions in loop and row kernels."""
+reductions in loop and row kernels; argmax and argmin with their tie
+rules."""
 
 import numpy as np
 import onnx
@@ -274,3 +275,35 @@ func.func @div(%x: tensor<8xi32>, %y: tensor<8xi32>) -> tensor<8xi32> {
     want = np.array([int_min, 7, -3, -3, 3, -5, int_min // 2, 0],
                     dtype=np.int32)
     np.testing.assert_array_equal(got, want)
+
+
+# ArgMax / ArgMin: a (value, index) reduction in the row strategy; leading
+# axes are transposed last first. Ties are common with small integers.
+# Rong imports ArgMin of floats only (argmax of -x).
+@pytest.mark.parametrize("op,dtype", [
+    ("ArgMax", np.float32), ("ArgMax", np.int32), ("ArgMax", np.int64),
+    ("ArgMin", np.float32)])
+@pytest.mark.parametrize("shape,axis,keepdims,last", [
+    ((6, 37), 1, 0, 0), ((6, 37), -1, 1, 1), ((64, 33), 0, 0, 0),
+    ((4, 5, 6), 1, 1, 1), ((3, 2000), 1, 0, 0), ((3, 2000), 1, 0, 1)])
+def test_argmax(op, dtype, shape, axis, keepdims, last, tmp_path):
+    x = RNG.integers(-4, 5, size=shape).astype(dtype)
+    model = make_model(op, [x], np.int64, {"axis": axis, "keepdims": keepdims,
+                                           "select_last_index": last})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+def test_argmax_nan_wins_like_numpy(tmp_path):
+    x = RNG.standard_normal((4, 24)).astype(np.float32)
+    x[1, 7] = np.nan
+    x[2, 3] = x[2, 19] = np.nan
+    x[3, :] = -np.inf
+    model = make_model("ArgMax", [x], np.int64, {"axis": 1, "keepdims": 0})
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    rong_tools.compile_model(path, artifact)
+    (got,) = rong_tools.run_artifact(artifact, [x], 1)
+    np.testing.assert_array_equal(got, np.argmax(x, axis=1))
+

@@ -50,6 +50,7 @@ static Value integerIdentity(OpBuilder &b, Location loc, ReduceKind kind,
   case ReduceKind::Mean:
     break;
   case ReduceKind::Max:
+  case ReduceKind::ArgMax:
     value = APInt::getSignedMinValue(bits);
     break;
   case ReduceKind::Min:
@@ -76,6 +77,7 @@ Value gpu_codegen::reductionIdentity(OpBuilder &b, Location loc,
   case ReduceKind::Mean:
     return createConstant(b, loc, type, 0.0);
   case ReduceKind::Max:
+  case ReduceKind::ArgMax:
     return createConstant(b, loc, type, -inf);
   case ReduceKind::Min:
     return createConstant(b, loc, type, inf);
@@ -98,6 +100,8 @@ Value gpu_codegen::combinePartials(OpBuilder &b, Location loc, ReduceKind kind,
       return arith::MinSIOp::create(b, loc, lhs, rhs);
     case ReduceKind::Prod:
       return arith::MulIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::ArgMax:
+      llvm_unreachable("argmax combines (value, index) pairs");
     }
     llvm_unreachable("unknown reduction kind");
   }
@@ -111,6 +115,8 @@ Value gpu_codegen::combinePartials(OpBuilder &b, Location loc, ReduceKind kind,
     return arith::MinimumFOp::create(b, loc, lhs, rhs);
   case ReduceKind::Prod:
     return arith::MulFOp::create(b, loc, lhs, rhs);
+  case ReduceKind::ArgMax:
+    llvm_unreachable("argmax combines (value, index) pairs");
   }
   llvm_unreachable("unknown reduction kind");
 }
@@ -137,6 +143,8 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
   case ReduceKind::Prod:
     combining = vector::CombiningKind::MUL;
     break;
+  case ReduceKind::ArgMax:
+    llvm_unreachable("argmax reduces (value, index) pairs");
   }
   return vector::ReductionOp::create(b, loc, combining, vector);
 }
@@ -263,4 +271,73 @@ OnlineSoftmax gpu_codegen::reduceOnlineSoftmaxVector(OpBuilder &b,
   Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                           weighted);
   return {max, sum};
+}
+
+Value gpu_codegen::argMaxSentinel(OpBuilder &b, Location loc, Type indexType,
+                                  bool selectLast) {
+  APInt value =
+      selectLast ? APInt::getAllOnes(64) : APInt::getSignedMaxValue(64);
+  auto scalar = b.getIntegerAttr(b.getI64Type(), value);
+  if (auto vectorType = dyn_cast<VectorType>(indexType))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, scalar.getValue()));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
+ArgMaxState gpu_codegen::combineArgMax(OpBuilder &b, Location loc,
+                                       ArgMaxState lhs, ArgMaxState rhs,
+                                       bool selectLast) {
+  using IP = arith::CmpIPredicate;
+  Value indexWins = arith::CmpIOp::create(
+      b, loc, selectLast ? IP::sgt : IP::slt, rhs.index, lhs.index);
+  Value take;
+  if (isIntegerCompute(lhs.value.getType())) {
+    Value greater =
+        arith::CmpIOp::create(b, loc, IP::sgt, rhs.value, lhs.value);
+    Value equal = arith::CmpIOp::create(b, loc, IP::eq, rhs.value, lhs.value);
+    take = arith::OrIOp::create(
+        b, loc, greater, arith::AndIOp::create(b, loc, equal, indexWins));
+  } else {
+    using FP = arith::CmpFPredicate;
+    Value greater =
+        arith::CmpFOp::create(b, loc, FP::OGT, rhs.value, lhs.value);
+    Value equal = arith::CmpFOp::create(b, loc, FP::OEQ, rhs.value, lhs.value);
+    Value rhsNaN = arith::CmpFOp::create(b, loc, FP::UNO, rhs.value, rhs.value);
+    Value lhsNumber =
+        arith::CmpFOp::create(b, loc, FP::ORD, lhs.value, lhs.value);
+    // rhs wins: larger; equal with the winning index; NaN against a number,
+    // or NaN against NaN with the winning index.
+    Value tie = arith::AndIOp::create(b, loc, equal, indexWins);
+    Value nan = arith::AndIOp::create(
+        b, loc, rhsNaN, arith::OrIOp::create(b, loc, lhsNumber, indexWins));
+    Value better = arith::OrIOp::create(b, loc, greater, tie);
+    take = arith::OrIOp::create(b, loc, better, nan);
+  }
+  return {arith::SelectOp::create(b, loc, take, rhs.value, lhs.value),
+          arith::SelectOp::create(b, loc, take, rhs.index, lhs.index)};
+}
+
+ArgMaxState gpu_codegen::reduceArgMaxVector(OpBuilder &b, Location loc,
+                                            ArgMaxState state,
+                                            bool selectLast) {
+  auto vectorType = dyn_cast<VectorType>(state.value.getType());
+  if (!vectorType)
+    return state;
+  auto lane = [&](int64_t i) -> ArgMaxState {
+    return {vector::ExtractOp::create(b, loc, state.value, i),
+            vector::ExtractOp::create(b, loc, state.index, i)};
+  };
+  // A tree over the lanes (combineArgMax is associative).
+  SmallVector<ArgMaxState> lanes;
+  for (int64_t i = 0; i < vectorType.getNumElements(); ++i)
+    lanes.push_back(lane(i));
+  while (lanes.size() > 1) {
+    SmallVector<ArgMaxState> next;
+    for (size_t i = 0; i + 1 < lanes.size(); i += 2)
+      next.push_back(combineArgMax(b, loc, lanes[i], lanes[i + 1], selectLast));
+    if (lanes.size() % 2)
+      next.push_back(lanes.back());
+    lanes = std::move(next);
+  }
+  return lanes.front();
 }

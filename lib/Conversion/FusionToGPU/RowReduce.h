@@ -85,6 +85,30 @@ OnlineSoftmax accumulateOnlineSoftmax(OpBuilder &b, Location loc,
 OnlineSoftmax reduceOnlineSoftmaxVector(OpBuilder &b, Location loc,
                                         OnlineSoftmax state);
 
+/// The running state of an argmax: the largest value seen and its index (i64
+/// along the row), scalars or vectors (one state per lane).
+struct ArgMaxState {
+  Value value;
+  Value index;
+};
+
+/// The index of masked lanes: it loses every tie, so a masked lane never
+/// wins over an element of the row (INT64_MAX when ties go to the first
+/// index, -1 when they go to the last).
+Value argMaxSentinel(OpBuilder &b, Location loc, Type indexType,
+                     bool selectLast);
+
+/// Merges two states: the larger value wins, NaN beats any number (as
+/// NumPy's argmax), and equal values keep the first index (the last with
+/// `selectLast`). Associative and commutative, so any reduction order gives
+/// the same index.
+ArgMaxState combineArgMax(OpBuilder &b, Location loc, ArgMaxState lhs,
+                          ArgMaxState rhs, bool selectLast);
+
+/// Merges the lanes of a vector state into a scalar state.
+ArgMaxState reduceArgMaxVector(OpBuilder &b, Location loc, ArgMaxState state,
+                               bool selectLast);
+
 } // namespace mlir::rong::gpu_codegen
 
 #endif // RONG_LIB_CONVERSION_FUSIONTOGPU_ROWREDUCE_H
