@@ -307,3 +307,25 @@ def test_argmax_nan_wins_like_numpy(tmp_path):
     (got,) = rong_tools.run_artifact(artifact, [x], 1)
     np.testing.assert_array_equal(got, np.argmax(x, axis=1))
 
+
+def test_empty_tensors(tmp_path):
+    """A concat operand without elements is still a kernel argument (the CPU
+    backend passes it as a placeholder buffer), and a group whose result has
+    no elements gets no kernel: its result is an empty constant."""
+    src = tmp_path / "empty.mlir"
+    src.write_text("""
+func.func @f(%x: tensor<2x4xf32>, %y: tensor<2x0xf32>) -> (tensor<2x4xf32>, tensor<2x0xf32>) {
+  %c = rong.concat %x, %y axis = 1 : tensor<2x4xf32>, tensor<2x0xf32>
+  %r = rong.relu %c : tensor<2x4xf32>
+  %e = rong.exp %y : tensor<2x0xf32>
+  return %r, %e : tensor<2x4xf32>, tensor<2x0xf32>
+}
+""")
+    artifact = str(tmp_path / "empty.rong")
+    plan = rong_tools.compile_model(str(src), artifact)
+    assert rong_tools.plan_counts(plan)[0] == 1
+    x = RNG.standard_normal((2, 4)).astype(np.float32)
+    y = np.zeros((2, 0), dtype=np.float32)
+    got, empty = rong_tools.run_artifact(artifact, [x, y], 2)
+    np.testing.assert_array_equal(got, np.maximum(x, 0))
+    assert empty.shape == (2, 0)
