@@ -53,7 +53,10 @@ Status checkBuffer(const Artifact &a, uint32_t index) {
     if (b.data.size != needed)
       return Status::failure("constant " + what + " holds " +
                              plural(b.data.size, "byte") + ", but " + needs);
-    if (reinterpret_cast<uintptr_t>(b.data.data) % kDataAlignment != 0)
+    // An empty constant (a tensor with a zero dimension) has no data to
+    // align.
+    if (b.data.size != 0 &&
+        reinterpret_cast<uintptr_t>(b.data.data) % kDataAlignment != 0)
       return Status::failure("constant " + what + ": data is not " +
                              std::to_string(kDataAlignment) +
                              "-byte aligned in the file");

@@ -15,7 +15,8 @@
 // The transposed reduction keeps its dimensions and the reshape (a view, no
 // kernel) restores the result shape with or without keepdims. Softmax and
 // log-softmax over a leading axis become transpose, the op over the last
-// axis, and the inverse transpose. A permutation that only moves size-1
+// axis, and the inverse transpose; argmax, like the reductions, a transpose,
+// argmax along the last axis and a view. A permutation that only moves size-1
 // dimensions is a reshape instead of a transpose, and a reduction over
 // size-1 axes only is a reshape of its input.
 //
@@ -160,6 +161,45 @@ struct NormalizeLastAxis : OpRewritePattern<OpTy> {
   }
 };
 
+/// argmax along a leading axis: transpose that axis last, argmax along it
+/// with keepdims, view to the result shape. Along a size-1 axis every index
+/// is 0.
+struct ArgMaxLastAxis : OpRewritePattern<ArgMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ArgMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < -rank || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    if (axis < 0)
+      axis += rank;
+    if (!type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static shape");
+    auto resultType = cast<RankedTensorType>(op.getType());
+    if (type.getDimSize(axis) == 1) {
+      APInt zero(resultType.getElementTypeBitWidth(), 0);
+      rewriter.replaceOpWithNewOp<ConstantOp>(
+          op, resultType, DenseElementsAttr::get(resultType, zero));
+      return success();
+    }
+    if (axis == rank - 1)
+      return rewriter.notifyMatchFailure(op, "reduces the last axis already");
+    Location loc = op.getLoc();
+    Value moved =
+        permute(rewriter, loc, op.getInput(), reducedLast({axis}, rank));
+    Value index = ArgMaxOp::create(rewriter, loc, moved,
+                                   rewriter.getI64IntegerAttr(rank - 1),
+                                   rewriter.getUnitAttr(),
+                                   op.getSelectLastIndexAttr());
+    rewriter.replaceOpWithNewOp<ReshapeOp>(
+        op, index, rewriter.getDenseI64ArrayAttr(resultType.getShape()));
+    return success();
+  }
+};
+
 struct MoveReducedAxesLastPass
     : public rong::impl::RongMoveReducedAxesLastBase<MoveReducedAxesLastPass> {
   void runOnOperation() override {
@@ -170,8 +210,8 @@ struct MoveReducedAxesLastPass
                  ReduceTrailingAxes<ReduceMaxOp>,
                  ReduceTrailingAxes<ReduceMinOp>,
                  ReduceTrailingAxes<ReduceProdOp>>(ctx);
-    patterns.add<NormalizeLastAxis<SoftmaxOp>, NormalizeLastAxis<LogSoftmaxOp>>(
-        ctx);
+    patterns.add<NormalizeLastAxis<SoftmaxOp>, NormalizeLastAxis<LogSoftmaxOp>,
+                 ArgMaxLastAxis>(ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -138,3 +138,32 @@ func.func @one_element(%x: tensor<8x1x16xf32>, %y: tensor<8x1xf32>) -> (tensor<8
   %b = rong.reduce_max %y axes = [1] keepdims : tensor<8x1xf32>
   return %a, %b : tensor<8x16xf32>, tensor<8x1xf32>
 }
+
+// -----
+
+// Tests that argmax along a leading axis becomes a transpose, argmax along
+// the last axis with keepdims (and the tie rule kept), and a view.
+// CHECK-LABEL: func.func @argmax_axis0
+// CHECK-SAME: (%[[X:.+]]: tensor<64x33xf32>)
+// CHECK: %[[T:.+]] = rong.transpose %[[X]] permutation = [1, 0] : tensor<64x33xf32>
+// CHECK: %[[I:.+]] = rong.argmax %[[T]] axis = 1 keepdims select_last_index : tensor<33x64xf32>
+// CHECK: %[[R:.+]] = rong.reshape %[[I]] shape = [33] : tensor<33x1xi64>
+// CHECK: return %[[R]]
+func.func @argmax_axis0(%x: tensor<64x33xf32>) -> tensor<33xi64> {
+  %i = rong.argmax %x axis = 0 select_last_index : tensor<64x33xf32>
+  return %i : tensor<33xi64>
+}
+
+// -----
+
+// Tests that argmax along a size-1 axis is the constant 0 and argmax along
+// the last axis is left alone.
+// CHECK-LABEL: func.func @argmax_trivial
+// CHECK: %[[Z:.+]] = rong.constant dense<0> : tensor<4x1x8xi64>
+// CHECK: %[[L:.+]] = rong.argmax %{{.+}} axis = -1 keepdims : tensor<4x1x8xf32>
+// CHECK: return %[[Z]], %[[L]]
+func.func @argmax_trivial(%x: tensor<4x1x8xf32>) -> (tensor<4x1x8xi64>, tensor<4x1x1xi64>) {
+  %a = rong.argmax %x axis = 1 keepdims : tensor<4x1x8xf32>
+  %b = rong.argmax %x axis = -1 keepdims : tensor<4x1x8xf32>
+  return %a, %b : tensor<4x1x8xi64>, tensor<4x1x1xi64>
+}

@@ -6,7 +6,9 @@ tolerances, integers exactly.
 Covers what the ONNX node tests leave out or only touch: reductions and
 softmax over leading and middle axes (rewritten to trailing axes before
 fusion), with and without keepdims, on shapes that are not multiples of the
-vector width."""
+vector width; integer (i32/i64) arithmetic, comparisons, casts and
+reductions in loop and row kernels; argmax and argmin with their tie
+rules."""
 
 import numpy as np
 import onnx
@@ -132,3 +134,198 @@ def test_bias_gradient_and_update(tmp_path):
                               ir_version=IR_VERSION)
     got, want, _ = run_both(model, [dy, b], tmp_path)
     assert_matches(got, want)
+
+
+# Integer arithmetic: i32 and i64 computed in their own width, division
+# truncating toward zero, compared exactly.
+INT_TYPES = [np.int32, np.int64]
+
+
+def int_data(shape, dtype, low=-50, high=50, nonzero=False):
+    x = RNG.integers(low, high, size=shape).astype(dtype)
+    if nonzero:
+        x[x == 0] = 3
+    return x
+
+
+@pytest.mark.parametrize("dtype", INT_TYPES)
+@pytest.mark.parametrize("op,attrs", [
+    ("Add", {}), ("Sub", {}), ("Mul", {}), ("Div", {}), ("Max", {}),
+    ("Min", {}), ("Mod", {"fmod": 0}), ("Mod", {"fmod": 1})])
+def test_integer_binary(op, attrs, dtype, tmp_path):
+    # [5, 16] with a broadcast [16] operand: the vector path and the splat.
+    a = int_data((5, 16), dtype)
+    b = int_data((16,), dtype, nonzero=op in ("Div", "Mod"))
+    model = make_model(op, [a, b], dtype, attrs)
+    got, want, _ = run_both(model, [a, b], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("dtype", INT_TYPES)
+def test_integer_pow(dtype, tmp_path):
+    a = int_data((3, 7), dtype, -6, 7)
+    b = int_data((3, 7), dtype, 0, 9)
+    model = make_model("Pow", [a, b], dtype)
+    got, want, _ = run_both(model, [a, b], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("dtype", INT_TYPES)
+@pytest.mark.parametrize("op", ["Neg", "Abs", "Relu", "Sign"])
+def test_integer_unary(op, dtype, tmp_path):
+    x = int_data((4, 9), dtype)
+    model = make_model(op, [x], dtype)
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("dtype", INT_TYPES)
+def test_integer_clip(dtype, tmp_path):
+    x = int_data((6, 8), dtype)
+    model = make_model("Clip", [x], dtype, constants={
+        "lo": np.array(-7, dtype=dtype), "hi": np.array(12, dtype=dtype)})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("dtype", INT_TYPES)
+def test_integer_where_and_compare(dtype, tmp_path):
+    """where(a < b, a * b, a - b) on integers, with a float cast of the
+    result and a bool cast back: the mask, both branches and the casts."""
+    a = int_data((4, 24), dtype)
+    b = int_data((24,), dtype)
+    nodes = [
+        helper.make_node("Less", ["a", "b"], ["m"]),
+        helper.make_node("Mul", ["a", "b"], ["p"]),
+        helper.make_node("Sub", ["a", "b"], ["d"]),
+        helper.make_node("Where", ["m", "p", "d"], ["w"]),
+        helper.make_node("Cast", ["w"], ["f"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["f"], ["z"], to=TensorProto.BOOL),
+        helper.make_node("Cast", ["z"], ["y"],
+                         to=helper.np_dtype_to_tensor_dtype(np.dtype(dtype))),
+    ]
+    elem = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info("a", elem, [4, 24]),
+         helper.make_tensor_value_info("b", elem, [24])],
+        [helper.make_tensor_value_info("w", elem, None),
+         helper.make_tensor_value_info("f", TensorProto.FLOAT, None),
+         helper.make_tensor_value_info("y", elem, None)])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", OPSET)],
+                              ir_version=IR_VERSION)
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    want = session.run(None, {"a": a, "b": b})
+    artifact = str(tmp_path / "model.rong")
+    rong_tools.compile_model(path, artifact)
+    got = rong_tools.run_artifact(artifact, [a, b], 3)
+    for g, w in zip(got, want):
+        assert_matches(g, w)
+
+
+@pytest.mark.parametrize("dtype", INT_TYPES)
+@pytest.mark.parametrize("op", ["ReduceSum", "ReduceMax", "ReduceMin",
+                                "ReduceProd"])
+@pytest.mark.parametrize("shape,axes,keepdims", [
+    ((6, 40), [1], 1), ((6, 40), [0], 0), ((3, 4, 5), [0, 2], 0)])
+def test_integer_reduction(op, shape, axes, keepdims, dtype, tmp_path):
+    x = int_data(shape, dtype, -3, 4) if op == "ReduceProd" else \
+        int_data(shape, dtype, -1000, 1000)
+    model = make_model(op, [x], dtype, {"keepdims": keepdims},
+                       {"axes": np.array(axes, dtype=np.int64)})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+def test_integer_sum_of_large_values_is_exact(tmp_path):
+    """An i64 sum beyond 2^53 stays exact: no float accumulation. NumPy is
+    the reference here (onnxruntime 1.30 returns 2^61 for this sum)."""
+    x = np.full((2, 64), 2**55 + 1, dtype=np.int64)
+    model = make_model("ReduceSum", [x], np.int64, {"keepdims": 0},
+                       {"axes": np.array([1], dtype=np.int64)})
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    rong_tools.compile_model(path, artifact)
+    (got,) = rong_tools.run_artifact(artifact, [x], 1)
+    assert_matches(got, x.sum(axis=1))
+
+
+def test_integer_division_never_traps(tmp_path):
+    """Division by zero is undefined in ONNX and the most negative i32
+    divided by -1 overflows; both trap in hardware, so the kernels define
+    them: x / 0 = x, x / -1 = -x (wrapping). The rest truncates toward
+    zero."""
+    src = tmp_path / "div.mlir"
+    src.write_text("""
+func.func @div(%x: tensor<8xi32>, %y: tensor<8xi32>) -> tensor<8xi32> {
+  %q = rong.div %x, %y : tensor<8xi32>, tensor<8xi32>
+  return %q : tensor<8xi32>
+}
+""")
+    artifact = str(tmp_path / "div.rong")
+    rong_tools.compile_model(str(src), artifact)
+    int_min = np.iinfo(np.int32).min
+    x = np.array([int_min, 7, -7, 7, -7, 5, int_min, 0], dtype=np.int32)
+    y = np.array([-1, 0, 2, -2, -2, -1, 2, 3], dtype=np.int32)
+    (got,) = rong_tools.run_artifact(artifact, [x, y], 1)
+    want = np.array([int_min, 7, -3, -3, 3, -5, int_min // 2, 0],
+                    dtype=np.int32)
+    np.testing.assert_array_equal(got, want)
+
+
+# ArgMax / ArgMin: a (value, index) reduction in the row strategy; leading
+# axes are transposed last first. Ties are common with small integers.
+# Rong imports ArgMin of floats only (argmax of -x).
+@pytest.mark.parametrize("op,dtype", [
+    ("ArgMax", np.float32), ("ArgMax", np.int32), ("ArgMax", np.int64),
+    ("ArgMin", np.float32)])
+@pytest.mark.parametrize("shape,axis,keepdims,last", [
+    ((6, 37), 1, 0, 0), ((6, 37), -1, 1, 1), ((64, 33), 0, 0, 0),
+    ((4, 5, 6), 1, 1, 1), ((3, 2000), 1, 0, 0), ((3, 2000), 1, 0, 1)])
+def test_argmax(op, dtype, shape, axis, keepdims, last, tmp_path):
+    x = RNG.integers(-4, 5, size=shape).astype(dtype)
+    model = make_model(op, [x], np.int64, {"axis": axis, "keepdims": keepdims,
+                                           "select_last_index": last})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+def test_argmax_nan_wins_like_numpy(tmp_path):
+    x = RNG.standard_normal((4, 24)).astype(np.float32)
+    x[1, 7] = np.nan
+    x[2, 3] = x[2, 19] = np.nan
+    x[3, :] = -np.inf
+    model = make_model("ArgMax", [x], np.int64, {"axis": 1, "keepdims": 0})
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    rong_tools.compile_model(path, artifact)
+    (got,) = rong_tools.run_artifact(artifact, [x], 1)
+    np.testing.assert_array_equal(got, np.argmax(x, axis=1))
+
+
+def test_empty_tensors(tmp_path):
+    """A concat operand without elements is still a kernel argument (the CPU
+    backend passes it as a placeholder buffer), and a group whose result has
+    no elements gets no kernel: its result is an empty constant."""
+    src = tmp_path / "empty.mlir"
+    src.write_text("""
+func.func @f(%x: tensor<2x4xf32>, %y: tensor<2x0xf32>) -> (tensor<2x4xf32>, tensor<2x0xf32>) {
+  %c = rong.concat %x, %y axis = 1 : tensor<2x4xf32>, tensor<2x0xf32>
+  %r = rong.relu %c : tensor<2x4xf32>
+  %e = rong.exp %y : tensor<2x0xf32>
+  return %r, %e : tensor<2x4xf32>, tensor<2x0xf32>
+}
+""")
+    artifact = str(tmp_path / "empty.rong")
+    plan = rong_tools.compile_model(str(src), artifact)
+    assert rong_tools.plan_counts(plan)[0] == 1
+    x = RNG.standard_normal((2, 4)).astype(np.float32)
+    y = np.zeros((2, 0), dtype=np.float32)
+    got, empty = rong_tools.run_artifact(artifact, [x, y], 2)
+    np.testing.assert_array_equal(got, np.maximum(x, 0))
+    assert empty.shape == (2, 0)

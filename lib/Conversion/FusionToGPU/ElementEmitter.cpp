@@ -1,11 +1,13 @@
 //===- ElementEmitter.cpp - rong elementwise ops to arith/math ------------===//
 //
 // This file implements the element evaluator the GPU strategies share: it
-// emits one rong elementwise op on f32 (or i1) scalars or vectors. Values
-// are computed in f32 whatever their tensor element type; only rong.cast to
-// a narrower float rounds (to the value the narrow type would hold), and the
-// final store narrows to the output's element type. That is how f16/bf16
-// groups accumulate in f32.
+// emits one rong elementwise op on f32, i1, i32 or i64 scalars or vectors.
+// Float values are computed in f32 whatever their tensor element type; only
+// rong.cast to a narrower float rounds (to the value the narrow type would
+// hold), and the final store narrows to the output's element type. That is
+// how f16/bf16 groups accumulate in f32. Integers are computed in their own
+// width with wrap-around (two's complement) arithmetic, as ONNX runtimes do;
+// division truncates toward zero.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -66,15 +69,14 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
   if (!supported)
     return op->emitError() << "'" << op->getName()
                            << "' is not supported by the GPU kernel strategies";
-  // The strategies compute floats and i1; integers only move through loop
-  // groups (checkLoopSupported).
   for (Type type : llvm::concat<Type>(op->getOperandTypes(),
                                       op->getResultTypes())) {
     Type element = getElementTypeOrSelf(type);
-    if (!isa<FloatType>(element) && !element.isInteger(1))
+    if (!getComputeType(element, 1))
       return op->emitError() << "element type " << element
                              << " is not supported by the GPU kernel "
-                                "strategies (f32, f16, bf16 and i1 are)";
+                                "strategies (f32, f16, bf16, i1, i32 and i64 "
+                                "are)";
   }
   return success();
 }
@@ -214,6 +216,120 @@ Value emitIntegerCompare(OpBuilder &b, Operation *op, ValueRange operands) {
       .Default([](Operation *) -> Value { return {}; });
 }
 
+/// Arithmetic on i32/i64 compute values; null for ops without an integer
+/// form (comparisons, where and cast are handled elsewhere).
+struct IntegerEmitter {
+  OpBuilder &b;
+  Location loc;
+  Type type; // compute type of the operands (scalar or vector)
+
+  Value cst(int64_t v) { return createConstant(b, loc, type, v); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value neg(Value x) { return arith::SubIOp::create(b, loc, cst(0), x); }
+
+  /// x / y truncating toward zero. Division by zero is undefined in ONNX and
+  /// the most negative value divided by -1 overflows; both trap on the CPU,
+  /// so the divisor is made safe first: x / 0 gives x, x / -1 gives -x
+  /// (wrapping).
+  Value div(Value x, Value y) {
+    using P = arith::CmpIPredicate;
+    Value isMinusOne = cmp(P::eq, y, cst(-1));
+    Value unsafe = arith::OrIOp::create(b, loc, cmp(P::eq, y, cst(0)),
+                                        isMinusOne);
+    Value divisor = select(unsafe, cst(1), y);
+    Value quotient = arith::DivSIOp::create(b, loc, x, divisor);
+    return select(isMinusOne, neg(x), quotient);
+  }
+
+  /// x ^ y by square-and-multiply over the bits of y (exact, wrapping like
+  /// repeated multiplication). A negative exponent gives 1 / x^|y| truncated:
+  /// 1 for x = 1, +-1 for x = -1, 0 otherwise (x = 0 gives 0, where the
+  /// result is undefined).
+  Value pow(Value x, Value y) {
+    using P = arith::CmpIPredicate;
+    unsigned bits = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
+    Value zero = cst(0), one = cst(1);
+    auto loop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, bits - 1),
+        arith::ConstantIndexOp::create(b, loc, 1), ValueRange{one, x, y},
+        [&](OpBuilder &nested, Location, Value, ValueRange args) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nested.getInsertionBlock(),
+                              nested.getInsertionPoint());
+          Value result = args[0], base = args[1], exponent = args[2];
+          Value bit = arith::AndIOp::create(b, loc, exponent, one);
+          Value times = arith::MulIOp::create(b, loc, result, base);
+          result = select(cmp(P::ne, bit, zero), times, result);
+          base = arith::MulIOp::create(b, loc, base, base);
+          exponent = arith::ShRUIOp::create(b, loc, exponent, one);
+          scf::YieldOp::create(b, loc, ValueRange{result, base, exponent});
+        });
+    Value positive = loop.getResult(0);
+    // y < 0: 1 / x^|y| truncated toward zero.
+    Value odd = cmp(P::ne, arith::AndIOp::create(b, loc, y, one), zero);
+    Value minusOne = select(odd, cst(-1), one);
+    Value inverse = select(cmp(P::eq, x, one), one,
+                           select(cmp(P::eq, x, cst(-1)), minusOne, zero));
+    return select(cmp(P::slt, y, zero), inverse, positive);
+  }
+
+  Value emit(Operation *op, ValueRange operands) {
+    using P = arith::CmpIPredicate;
+    auto lhs = [&] { return operands[0]; };
+    auto rhs = [&] { return operands[1]; };
+    return llvm::TypeSwitch<Operation *, Value>(op)
+        .Case([&](AddOp) -> Value {
+          return arith::AddIOp::create(b, loc, lhs(), rhs());
+        })
+        .Case([&](SubOp) -> Value {
+          return arith::SubIOp::create(b, loc, lhs(), rhs());
+        })
+        .Case([&](MulOp) -> Value {
+          return arith::MulIOp::create(b, loc, lhs(), rhs());
+        })
+        .Case([&](DivOp) { return div(lhs(), rhs()); })
+        .Case([&](PowOp) { return pow(lhs(), rhs()); })
+        .Case([&](MaxOp) -> Value {
+          return arith::MaxSIOp::create(b, loc, lhs(), rhs());
+        })
+        .Case([&](MinOp) -> Value {
+          return arith::MinSIOp::create(b, loc, lhs(), rhs());
+        })
+        .Case([&](NegOp) { return neg(lhs()); })
+        .Case([&](AbsOp) {
+          return select(cmp(P::slt, lhs(), cst(0)), neg(lhs()), lhs());
+        })
+        .Case([&](ReluOp) -> Value {
+          return arith::MaxSIOp::create(b, loc, lhs(), cst(0));
+        })
+        .Case([&](SignOp) {
+          Value negative =
+              select(cmp(P::slt, lhs(), cst(0)), cst(-1), cst(0));
+          return select(cmp(P::sgt, lhs(), cst(0)), cst(1), negative);
+        })
+        .Case([&](ClipOp clip) {
+          Value v = lhs();
+          // The bounds are integers stored as f64 attributes.
+          if (std::optional<APFloat> lo = clip.getMin())
+            v = arith::MaxSIOp::create(
+                b, loc, v,
+                cst(static_cast<int64_t>(std::ceil(lo->convertToDouble()))));
+          if (std::optional<APFloat> hi = clip.getMax())
+            v = arith::MinSIOp::create(
+                b, loc, v,
+                cst(static_cast<int64_t>(std::floor(hi->convertToDouble()))));
+          return v;
+        })
+        .Default([](Operation *) -> Value { return {}; });
+  }
+};
+
 } // namespace
 
 Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
@@ -229,9 +345,14 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
   // Integer comparisons (where and cast take the generic path: select and
   // the cast rules serve every type).
   if (!isa<WhereOp, CastOp>(op) && !operands.empty() &&
-      isIntegerCompute(operands[0]))
+      isIntegerCompute(operands[0])) {
     if (Value result = emitIntegerCompare(b, op, operands))
       return result;
+    IntegerEmitter ie{b, loc, operands[0].getType()};
+    if (Value result = ie.emit(op, operands))
+      return result;
+    llvm_unreachable("integer op without an integer form");
+  }
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](AddOp) { return e.add(lhs(), rhs()); })
       .Case([&](SubOp) -> Value {

@@ -8,7 +8,8 @@
 // buffers (bufferization.to_buffer for inputs, memref.alloc for outputs,
 // bufferization.to_tensor back to the graph). The kernel carries its launch
 // configuration as attributes, so a consumer that writes an artifact can read
-// everything from the gpu.func alone:
+// everything from the gpu.func alone (a group whose results have no elements
+// gets no kernel: its results become empty constants):
 //
 //   rong.grid = array<i64: gx, gy, gz>, rong.block = array<i64: bx, by, bz>,
 //   rong.shared_bytes = dynamic shared bytes (i64),
@@ -158,6 +159,28 @@ void replaceWithLaunch(FusionOp fusion, gpu::GPUFuncOp func,
   fusion->erase();
 }
 
+/// True if every result of `fusion` has no elements: there is nothing for a
+/// kernel to compute (a zero-sized launch).
+bool hasOnlyEmptyResults(FusionOp fusion) {
+  return llvm::all_of(fusion.getResultTypes(), [](Type type) {
+    return cast<RankedTensorType>(type).getNumElements() == 0;
+  });
+}
+
+/// Replaces a group whose results are all empty by empty constants.
+void replaceWithEmptyConstants(FusionOp fusion) {
+  OpBuilder b(fusion);
+  SmallVector<Value> results;
+  for (Type type : fusion.getResultTypes()) {
+    auto tensor = cast<RankedTensorType>(type);
+    results.push_back(ConstantOp::create(
+        b, fusion.getLoc(), tensor,
+        DenseElementsAttr::get(tensor, ArrayRef<Attribute>{})));
+  }
+  fusion->replaceAllUsesWith(results);
+  fusion->erase();
+}
+
 struct ConvertFusionToGPUPass
     : mlir::rong::impl::ConvertFusionToGPUPassBase<ConvertFusionToGPUPass> {
   using Base::Base;
@@ -186,6 +209,10 @@ struct ConvertFusionToGPUPass
         if (failed(checkStaticShapes(fusion)) ||
             failed(applyPatternsGreedily(fusion.getBody(), frozen))) {
           failedAny = true;
+          continue;
+        }
+        if (hasOnlyEmptyResults(fusion)) {
+          replaceWithEmptyConstants(fusion);
           continue;
         }
         hoistNonSplatConstants(fusion);

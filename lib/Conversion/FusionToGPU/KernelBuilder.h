@@ -65,10 +65,9 @@ FailureOr<LaunchConfig> buildRowKernel(KernelSkeleton &kernel);
 //===----------------------------------------------------------------------===//
 
 /// Every float value is computed in f32, whatever its tensor element type; i1,
-/// i32 and i64 stay as they are (integers only move through loop groups and
-/// feed gathers). Returns the compute type for `elementType` at vector
-/// `width` (scalar when 1), or null for element types the strategies do not
-/// handle.
+/// i32 and i64 are computed as they are. Returns the compute type for
+/// `elementType` at vector `width` (scalar when 1), or null for element types
+/// the strategies do not handle.
 Type getComputeType(Type elementType, unsigned width);
 
 /// A constant of compute type `type` (scalar or vector splat).
@@ -77,13 +76,14 @@ Value createConstant(OpBuilder &b, Location loc, Type type, double value);
 /// Broadcasts scalar `value` to `type` when `type` is a vector.
 Value splatTo(OpBuilder &b, Location loc, Value value, Type type);
 
-/// Checks that `op` is an op the element evaluator handles on floats and i1;
-/// emits an error naming it otherwise.
+/// Checks that `op` is an op the element evaluator handles, on element types
+/// it computes; emits an error naming it otherwise.
 LogicalResult checkElementwiseSupported(Operation *op);
 
 /// Emits `op` on compute values `operands` (all of the same shape: scalars or
 /// vectors of one width) and returns its compute result. Integer operands
-/// are compared signed; where and cast serve every type.
+/// are computed in their own width (wrapping, division truncating toward
+/// zero) and compared signed; where and cast serve every type.
 Value emitElementwise(OpBuilder &b, Operation *op, ValueRange operands,
                       unsigned width);
 

@@ -38,11 +38,6 @@ static bool isLoopElementType(Type element) {
          element.isInteger(64);
 }
 
-static bool isInteger(Type type) {
-  Type element = getElementTypeOrSelf(type);
-  return isa<IntegerType>(element) && !element.isInteger(1);
-}
-
 LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
   Block &body = fusion.getBodyBlock();
   // Unsupported ops first: they are the most useful thing to report.
@@ -50,14 +45,8 @@ LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
     bool dataMovement =
         isa<ConstantOp, ReshapeOp, TransposeOp, BroadcastToOp, SliceOp,
             ConcatOp, PadOp, GatherOp, MaxPool2DOp, AvgPool2DOp>(op);
-    bool integer = llvm::any_of(op.getOperandTypes(), isInteger) ||
-                   llvm::any_of(op.getResultTypes(), isInteger);
-    // Integers move, convert and compare; arithmetic on them is reported by
-    // the element check, which names the op or the type.
-    if (!dataMovement &&
-        (!integer || !isa<EqOp, LtOp, LeOp, GtOp, GeOp, WhereOp, CastOp>(op)))
-      if (failed(checkElementwiseSupported(&op)))
-        return failure();
+    if (!dataMovement && failed(checkElementwiseSupported(&op)))
+      return failure();
   }
   for (Operation &op : body.without_terminator()) {
     if (auto constant = dyn_cast<ConstantOp>(op)) {

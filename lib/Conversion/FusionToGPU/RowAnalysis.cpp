@@ -33,6 +33,11 @@ static std::optional<RowReduction> matchReduction(Operation *op) {
     return make(ReduceKind::Min);
   if (isa<ReduceProdOp>(op))
     return make(ReduceKind::Prod);
+  if (auto argmax = dyn_cast<ArgMaxOp>(op)) {
+    RowReduction red = make(ReduceKind::ArgMax);
+    red.selectLast = argmax.getSelectLastIndex();
+    return red;
+  }
   return std::nullopt;
 }
 
@@ -54,6 +59,10 @@ bool gpu_codegen::hasReduction(FusionOp fusion) {
 
 /// The reduced axes of a reduction, normalised and sorted.
 static SmallVector<int64_t> reducedAxes(Operation *op, int64_t rank) {
+  if (auto argmax = dyn_cast<ArgMaxOp>(op)) {
+    int64_t axis = argmax.getAxis();
+    return {axis < 0 ? axis + rank : axis};
+  }
   ArrayRef<int64_t> axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
   SmallVector<int64_t> normal;
   if (axes.empty()) {

@@ -22,13 +22,16 @@
 
 namespace mlir::rong::gpu_codegen {
 
-enum class ReduceKind { Sum, Mean, Max, Min, Prod };
+/// ArgMax reduces (value, index) pairs to the index of the largest value.
+enum class ReduceKind { Sum, Mean, Max, Min, Prod, ArgMax };
 
 struct RowReduction {
   Operation *op;
   ReduceKind kind;
   Value input;
   Value result;
+  /// ArgMax only: ties go to the last index instead of the first.
+  bool selectLast = false;
 };
 
 struct RowAnalysis {

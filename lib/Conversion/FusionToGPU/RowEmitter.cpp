@@ -91,7 +91,30 @@ struct RowEmitter {
     }
   }
 
-  Type computeType() { return getComputeType(b.getF32Type(), plan.width); }
+  /// The i64 index of each lane of a chunk (argmax).
+  Type indexType() { return getComputeType(b.getI64Type(), plan.width); }
+
+  /// The position along the row of each lane of `chunk`, as i64.
+  Value columnIndex(const Chunk &chunk) {
+    Value column =
+        arith::IndexCastOp::create(b, loc, b.getI64Type(), chunk.column);
+    if (plan.width == 1)
+      return column;
+    auto type = cast<VectorType>(indexType());
+    auto lanes = DenseElementsAttr::get(
+        type, llvm::to_vector(llvm::map_range(
+                  llvm::seq<int64_t>(0, plan.width),
+                  [](int64_t i) { return APInt(64, i); })));
+    return arith::AddIOp::create(b, loc, splatTo(b, loc, column, type),
+                                 arith::ConstantOp::create(b, loc, lanes));
+  }
+
+  /// The compute type of the partial values of `red`: f32 for floats, the
+  /// integer type itself for integer reductions.
+  Type computeType(const RowReduction &red) {
+    return getComputeType(getElementTypeOrSelf(red.input.getType()),
+                          plan.width);
+  }
 
   /// Offset of row `row` in an operand of padded shape `padded`, scaled by the
   /// operand's row length.
@@ -240,6 +263,18 @@ struct RowEmitter {
         slot += 2;
         continue;
       }
+      if (red->kind == ReduceKind::ArgMax) {
+        Value index = columnIndex(chunk);
+        if (chunk.inBounds)
+          index = arith::SelectOp::create(
+              b, loc, chunk.inBounds, index,
+              argMaxSentinel(b, loc, index.getType(), red->selectLast));
+        ArgMaxState state = combineArgMax(
+            b, loc, {accs[slot], accs[slot + 1]}, {v, index}, red->selectLast);
+        next.append({state.value, state.index});
+        slot += 2;
+        continue;
+      }
       next.push_back(combinePartials(b, loc, red->kind, accs[slot++], v));
     }
     Block &body = kernel.fusion.getBodyBlock();
@@ -281,9 +316,13 @@ struct RowEmitter {
           continue;
         const RowReduction *sum = onlineSums.lookup(red.op);
         reds.push_back({&red, sum});
-        accs.push_back(reductionIdentity(b, loc, red.kind, computeType()));
+        accs.push_back(
+            reductionIdentity(b, loc, red.kind, computeType(red)));
         if (sum)
-          accs.push_back(createConstant(b, loc, computeType(), 0.0));
+          accs.push_back(createConstant(b, loc, computeType(red), 0.0));
+        if (red.kind == ReduceKind::ArgMax)
+          accs.push_back(
+              argMaxSentinel(b, loc, indexType(), red.selectLast));
       }
 
       // A pass with neither reductions nor full-row outputs has no work.
@@ -330,6 +369,13 @@ struct RowEmitter {
           slot += 2;
           continue;
         }
+        if (pr.red->kind == ReduceKind::ArgMax) {
+          ArgMaxState state = reduceArgMaxVector(
+              b, loc, {accs[slot], accs[slot + 1]}, pr.red->selectLast);
+          partials.append({state.value, state.index});
+          slot += 2;
+          continue;
+        }
         partials.push_back(reduceVector(b, loc, pr.red->kind, accs[slot++]));
       }
       auto combine = [&](ValueRange lhs, ValueRange rhs) {
@@ -343,6 +389,14 @@ struct RowEmitter {
             i += 2;
             continue;
           }
+          if (pr.red->kind == ReduceKind::ArgMax) {
+            ArgMaxState merged =
+                combineArgMax(b, loc, {lhs[i], lhs[i + 1]},
+                              {rhs[i], rhs[i + 1]}, pr.red->selectLast);
+            out.append({merged.value, merged.index});
+            i += 2;
+            continue;
+          }
           out.push_back(combinePartials(b, loc, pr.red->kind, lhs[i], rhs[i]));
           ++i;
         }
@@ -353,6 +407,11 @@ struct RowEmitter {
       nextSlot += partials.size();
       slot = 0;
       for (const PassReduction &pr : reds) {
+        if (pr.red->kind == ReduceKind::ArgMax) {
+          rowValues[pr.red->result] = totals[slot + 1];
+          slot += 2;
+          continue;
+        }
         Value total = totals[slot++];
         if (pr.red->kind == ReduceKind::Mean)
           total = arith::DivFOp::create(

@@ -26,14 +26,58 @@ using namespace mlir;
 using namespace mlir::rong;
 using namespace mlir::rong::gpu_codegen;
 
+Value RowThreads::scratchFor(Type type) const {
+  for (Value buffer : scratch)
+    if (cast<MemRefType>(buffer.getType()).getElementType() == type)
+      return buffer;
+  llvm_unreachable("no scratch buffer for this element type");
+}
+
+/// True for i32/i64 compute values (scalars or vectors).
+static bool isIntegerCompute(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  return isa<IntegerType>(element) && !element.isInteger(1);
+}
+
+/// The identity of `kind` on integers of `type`: the extreme values for max
+/// and min.
+static Value integerIdentity(OpBuilder &b, Location loc, ReduceKind kind,
+                             Type type) {
+  unsigned bits = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
+  APInt value(bits, 0);
+  switch (kind) {
+  case ReduceKind::Sum:
+  case ReduceKind::Mean:
+    break;
+  case ReduceKind::Max:
+  case ReduceKind::ArgMax:
+    value = APInt::getSignedMinValue(bits);
+    break;
+  case ReduceKind::Min:
+    value = APInt::getSignedMaxValue(bits);
+    break;
+  case ReduceKind::Prod:
+    value = APInt(bits, 1);
+    break;
+  }
+  auto scalar = b.getIntegerAttr(getElementTypeOrSelf(type), value);
+  if (auto vectorType = dyn_cast<VectorType>(type))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, scalar.getValue()));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
 Value gpu_codegen::reductionIdentity(OpBuilder &b, Location loc,
                                      ReduceKind kind, Type type) {
+  if (isIntegerCompute(type))
+    return integerIdentity(b, loc, kind, type);
   double inf = std::numeric_limits<double>::infinity();
   switch (kind) {
   case ReduceKind::Sum:
   case ReduceKind::Mean:
     return createConstant(b, loc, type, 0.0);
   case ReduceKind::Max:
+  case ReduceKind::ArgMax:
     return createConstant(b, loc, type, -inf);
   case ReduceKind::Min:
     return createConstant(b, loc, type, inf);
@@ -45,6 +89,22 @@ Value gpu_codegen::reductionIdentity(OpBuilder &b, Location loc,
 
 Value gpu_codegen::combinePartials(OpBuilder &b, Location loc, ReduceKind kind,
                                    Value lhs, Value rhs) {
+  if (isIntegerCompute(lhs.getType())) {
+    switch (kind) {
+    case ReduceKind::Sum:
+    case ReduceKind::Mean:
+      return arith::AddIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::Max:
+      return arith::MaxSIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::Min:
+      return arith::MinSIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::Prod:
+      return arith::MulIOp::create(b, loc, lhs, rhs);
+    case ReduceKind::ArgMax:
+      llvm_unreachable("argmax combines (value, index) pairs");
+    }
+    llvm_unreachable("unknown reduction kind");
+  }
   switch (kind) {
   case ReduceKind::Sum:
   case ReduceKind::Mean:
@@ -55,6 +115,8 @@ Value gpu_codegen::combinePartials(OpBuilder &b, Location loc, ReduceKind kind,
     return arith::MinimumFOp::create(b, loc, lhs, rhs);
   case ReduceKind::Prod:
     return arith::MulFOp::create(b, loc, lhs, rhs);
+  case ReduceKind::ArgMax:
+    llvm_unreachable("argmax combines (value, index) pairs");
   }
   llvm_unreachable("unknown reduction kind");
 }
@@ -63,6 +125,7 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
                                 Value vector) {
   if (!isa<VectorType>(vector.getType()))
     return vector;
+  bool integer = isIntegerCompute(vector.getType());
   vector::CombiningKind combining = vector::CombiningKind::ADD;
   switch (kind) {
   case ReduceKind::Sum:
@@ -70,14 +133,18 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
     combining = vector::CombiningKind::ADD;
     break;
   case ReduceKind::Max:
-    combining = vector::CombiningKind::MAXIMUMF;
+    combining = integer ? vector::CombiningKind::MAXSI
+                        : vector::CombiningKind::MAXIMUMF;
     break;
   case ReduceKind::Min:
-    combining = vector::CombiningKind::MINIMUMF;
+    combining = integer ? vector::CombiningKind::MINSI
+                        : vector::CombiningKind::MINIMUMF;
     break;
   case ReduceKind::Prod:
     combining = vector::CombiningKind::MUL;
     break;
+  case ReduceKind::ArgMax:
+    llvm_unreachable("argmax reduces (value, index) pairs");
   }
   return vector::ReductionOp::create(b, loc, combining, vector);
 }
@@ -125,16 +192,18 @@ SmallVector<Value> gpu_codegen::reduceTupleAcrossRow(
     OpBuilder::InsertionGuard ig(b);
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
     for (auto [i, value] : llvm::enumerate(values))
-      memref::StoreOp::create(b, loc, value, threads.scratch,
+      memref::StoreOp::create(b, loc, value,
+                              threads.scratchFor(value.getType()),
                               ValueRange{slotIndex(i, subgroup)});
   }
   gpu::BarrierOp::create(b, loc);
   Value source = arith::RemUIOp::create(b, loc, laneInSubgroup,
                                         indexConstant(b, loc, numSubgroups));
   SmallVector<Value> gathered;
-  for (size_t i = 0; i < values.size(); ++i)
+  for (auto [i, value] : llvm::enumerate(values))
     gathered.push_back(memref::LoadOp::create(
-        b, loc, threads.scratch, ValueRange{slotIndex(i, source)}));
+        b, loc, threads.scratchFor(value.getType()),
+        ValueRange{slotIndex(i, source)}));
   return butterfly(b, loc, gathered, numSubgroups, sg, combine);
 }
 
@@ -202,4 +271,73 @@ OnlineSoftmax gpu_codegen::reduceOnlineSoftmaxVector(OpBuilder &b,
   Value sum = vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
                                           weighted);
   return {max, sum};
+}
+
+Value gpu_codegen::argMaxSentinel(OpBuilder &b, Location loc, Type indexType,
+                                  bool selectLast) {
+  APInt value =
+      selectLast ? APInt::getAllOnes(64) : APInt::getSignedMaxValue(64);
+  auto scalar = b.getIntegerAttr(b.getI64Type(), value);
+  if (auto vectorType = dyn_cast<VectorType>(indexType))
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, scalar.getValue()));
+  return arith::ConstantOp::create(b, loc, scalar);
+}
+
+ArgMaxState gpu_codegen::combineArgMax(OpBuilder &b, Location loc,
+                                       ArgMaxState lhs, ArgMaxState rhs,
+                                       bool selectLast) {
+  using IP = arith::CmpIPredicate;
+  Value indexWins = arith::CmpIOp::create(
+      b, loc, selectLast ? IP::sgt : IP::slt, rhs.index, lhs.index);
+  Value take;
+  if (isIntegerCompute(lhs.value.getType())) {
+    Value greater =
+        arith::CmpIOp::create(b, loc, IP::sgt, rhs.value, lhs.value);
+    Value equal = arith::CmpIOp::create(b, loc, IP::eq, rhs.value, lhs.value);
+    take = arith::OrIOp::create(
+        b, loc, greater, arith::AndIOp::create(b, loc, equal, indexWins));
+  } else {
+    using FP = arith::CmpFPredicate;
+    Value greater =
+        arith::CmpFOp::create(b, loc, FP::OGT, rhs.value, lhs.value);
+    Value equal = arith::CmpFOp::create(b, loc, FP::OEQ, rhs.value, lhs.value);
+    Value rhsNaN = arith::CmpFOp::create(b, loc, FP::UNO, rhs.value, rhs.value);
+    Value lhsNumber =
+        arith::CmpFOp::create(b, loc, FP::ORD, lhs.value, lhs.value);
+    // rhs wins: larger; equal with the winning index; NaN against a number,
+    // or NaN against NaN with the winning index.
+    Value tie = arith::AndIOp::create(b, loc, equal, indexWins);
+    Value nan = arith::AndIOp::create(
+        b, loc, rhsNaN, arith::OrIOp::create(b, loc, lhsNumber, indexWins));
+    Value better = arith::OrIOp::create(b, loc, greater, tie);
+    take = arith::OrIOp::create(b, loc, better, nan);
+  }
+  return {arith::SelectOp::create(b, loc, take, rhs.value, lhs.value),
+          arith::SelectOp::create(b, loc, take, rhs.index, lhs.index)};
+}
+
+ArgMaxState gpu_codegen::reduceArgMaxVector(OpBuilder &b, Location loc,
+                                            ArgMaxState state,
+                                            bool selectLast) {
+  auto vectorType = dyn_cast<VectorType>(state.value.getType());
+  if (!vectorType)
+    return state;
+  auto lane = [&](int64_t i) -> ArgMaxState {
+    return {vector::ExtractOp::create(b, loc, state.value, i),
+            vector::ExtractOp::create(b, loc, state.index, i)};
+  };
+  // A tree over the lanes (combineArgMax is associative).
+  SmallVector<ArgMaxState> lanes;
+  for (int64_t i = 0; i < vectorType.getNumElements(); ++i)
+    lanes.push_back(lane(i));
+  while (lanes.size() > 1) {
+    SmallVector<ArgMaxState> next;
+    for (size_t i = 0; i + 1 < lanes.size(); i += 2)
+      next.push_back(combineArgMax(b, loc, lanes[i], lanes[i + 1], selectLast));
+    if (lanes.size() % 2)
+      next.push_back(lanes.back());
+    lanes = std::move(next);
+  }
+  return lanes.front();
 }

@@ -15,7 +15,8 @@
 
 namespace mlir::rong::gpu_codegen {
 
-/// The neutral element of `kind` as an f32 constant of `type`.
+/// The neutral element of `kind` as a constant of compute type `type` (f32,
+/// i32 or i64, scalar or vector).
 Value reductionIdentity(OpBuilder &b, Location loc, ReduceKind kind, Type type);
 
 /// Combines two partial values (scalars or vectors) of `kind`.
@@ -32,9 +33,14 @@ struct RowThreads {
   int64_t subgroupSize;
   /// Index of this thread within its row.
   Value lane;
-  /// Shared scratch of the block, f32, one slot of `threadsPerRow /
-  /// subgroupSize` values per reduction; null when a row is one subgroup.
-  Value scratch;
+  /// Shared scratch of the block, one buffer per element type of the
+  /// partial values (f32, and i32/i64 for integer reductions), each with one
+  /// slot of `threadsPerRow / subgroupSize` values per reduction; empty when
+  /// a row is one subgroup.
+  SmallVector<Value, 1> scratch;
+
+  /// The scratch buffer holding values of `type`.
+  Value scratchFor(Type type) const;
 };
 
 /// Combines two tuples of per-thread values into one (same arity).
@@ -78,6 +84,30 @@ OnlineSoftmax accumulateOnlineSoftmax(OpBuilder &b, Location loc,
 /// Merges the lanes of a vector state into a scalar state.
 OnlineSoftmax reduceOnlineSoftmaxVector(OpBuilder &b, Location loc,
                                         OnlineSoftmax state);
+
+/// The running state of an argmax: the largest value seen and its index (i64
+/// along the row), scalars or vectors (one state per lane).
+struct ArgMaxState {
+  Value value;
+  Value index;
+};
+
+/// The index of masked lanes: it loses every tie, so a masked lane never
+/// wins over an element of the row (INT64_MAX when ties go to the first
+/// index, -1 when they go to the last).
+Value argMaxSentinel(OpBuilder &b, Location loc, Type indexType,
+                     bool selectLast);
+
+/// Merges two states: the larger value wins, NaN beats any number (as
+/// NumPy's argmax), and equal values keep the first index (the last with
+/// `selectLast`). Associative and commutative, so any reduction order gives
+/// the same index.
+ArgMaxState combineArgMax(OpBuilder &b, Location loc, ArgMaxState lhs,
+                          ArgMaxState rhs, bool selectLast);
+
+/// Merges the lanes of a vector state into a scalar state.
+ArgMaxState reduceArgMaxVector(OpBuilder &b, Location loc, ArgMaxState state,
+                               bool selectLast);
 
 } // namespace mlir::rong::gpu_codegen
 

@@ -51,8 +51,16 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
   RowPlan plan;
   unsigned maxBytes = 1;
   bool anyBool = false;
-  for (Type type : llvm::concat<Type>(fusion.getOperandTypes(),
-                                      fusion.getResultTypes())) {
+  // Vectors hold the inputs and the full-row results; a result with one
+  // value per row (an argmax index) is stored as a scalar and does not
+  // narrow them.
+  SmallVector<Type> vectorTypes(fusion.getOperandTypes());
+  for (auto [yielded, type] :
+       llvm::zip(fusion.getBodyBlock().getTerminator()->getOperands(),
+                 fusion.getResultTypes()))
+    if (!a.perRow.contains(yielded))
+      vectorTypes.push_back(type);
+  for (Type type : vectorTypes) {
     Type element = getElementTypeOrSelf(type);
     maxBytes = std::max(maxBytes, elementBytes(element));
     anyBool |= element.isInteger(1);
@@ -111,16 +119,34 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
   gpu::GPUFuncOp func = kernel.func;
   Location loc = fusion.getLoc();
   MLIRContext *ctx = func.getContext();
-  Value scratch;
+  SmallVector<Value, 1> scratch;
   if (!warpPerRow) {
-    int64_t slots = static_cast<int64_t>(a.reductions.size()) *
-                    (plan.threadsPerRow / target.subgroupSize);
+    // One slot per partial value: an argmax has two (value, index).
+    int64_t values = 0;
+    for (const RowReduction &red : a.reductions)
+      values += red.kind == ReduceKind::ArgMax ? 2 : 1;
+    int64_t slots = values * (plan.threadsPerRow / target.subgroupSize);
     auto workgroup =
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-    auto type = MemRefType::get({slots}, Float32Type::get(ctx),
-                                MemRefLayoutAttrInterface{}, workgroup);
-    scratch = func.addWorkgroupAttribution(type, loc);
-    config.staticSharedBytes = slots * 4;
+    // One buffer per type of partial values: f32 for float reductions
+    // (online softmax pairs included), i32/i64 for integer ones.
+    SmallVector<Type, 2> types;
+    for (bool floats : {true, false})
+      for (const RowReduction &red : a.reductions) {
+        SmallVector<Type, 2> partials{
+            getComputeType(getElementTypeOrSelf(red.input.getType()), 1)};
+        if (red.kind == ReduceKind::ArgMax)
+          partials.push_back(IntegerType::get(ctx, 64));
+        for (Type element : partials)
+          if (element.isF32() == floats && !llvm::is_contained(types, element))
+            types.push_back(element);
+      }
+    for (Type element : types) {
+      auto type = MemRefType::get({slots}, element,
+                                  MemRefLayoutAttrInterface{}, workgroup);
+      scratch.push_back(func.addWorkgroupAttribution(type, loc));
+      config.staticSharedBytes += slots * elementBytes(element);
+    }
   }
 
   // Rows that do not fit in registers but fit in the block's on-chip memory

@@ -110,6 +110,16 @@ LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
   OpBuilder b = OpBuilder::atBlockEnd(host.getBody());
   SmallVector<Type> argTypes(kernel.getArgumentTypes());
   unsigned numBuffers = argTypes.size();
+  // The bare-pointer convention refuses memrefs without elements; such a
+  // buffer (an empty operand of a concat) is passed as memref<1xT> and
+  // viewed back with its own shape.
+  SmallVector<MemRefType> emptyBuffers(numBuffers);
+  for (unsigned i = 0; i < numBuffers; ++i)
+    if (auto type = dyn_cast<MemRefType>(argTypes[i]);
+        type && type.hasStaticShape() && type.getNumElements() == 0) {
+      emptyBuffers[i] = type;
+      argTypes[i] = MemRefType::get({1}, type.getElementType());
+    }
   argTypes.append({b.getIndexType(), b.getIndexType()});
   auto func = func::FuncOp::create(b, loc, (kernel.getName() + kBlocksSuffix).str(),
                                    b.getFunctionType(argTypes, {}));
@@ -118,8 +128,18 @@ LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
 
   IRMapping mapping;
   Block &kernelBody = kernel.getBody().front();
-  for (unsigned i = 0; i < numBuffers; ++i)
-    mapping.map(kernelBody.getArgument(i), entry->getArgument(i));
+  for (unsigned i = 0; i < numBuffers; ++i) {
+    Value buffer = entry->getArgument(i);
+    if (MemRefType type = emptyBuffers[i]) {
+      SmallVector<int64_t> strides(type.getRank(), 1);
+      for (int64_t d = type.getRank() - 2; d >= 0; --d)
+        strides[d] = strides[d + 1] * type.getDimSize(d + 1);
+      buffer = memref::ReinterpretCastOp::create(b, loc, type, buffer,
+                                                 /*offset=*/0,
+                                                 type.getShape(), strides);
+    }
+    mapping.map(kernelBody.getArgument(i), buffer);
+  }
   // Workgroup and private memory of a one-thread block is this call's stack.
   SmallVector<BlockArgument> attributions(kernel.getWorkgroupAttributions());
   llvm::append_range(attributions, kernel.getPrivateAttributions());

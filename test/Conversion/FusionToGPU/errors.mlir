@@ -61,20 +61,6 @@ func.func @two_rows(%x: tensor<8x16xf32>) -> (tensor<8x1xf32>, tensor<8x16xf32>)
 
 // -----
 
-// Tests that integer arithmetic is reported, not miscompiled.
-
-func.func @integers(%x: tensor<8xi32>) -> tensor<8xi32> {
-  %r = rong.fusion kind = "loop" (%x) : (tensor<8xi32>) -> tensor<8xi32> {
-  ^bb0(%a: tensor<8xi32>):
-    // expected-error@+1 {{element type 'i32' is not supported by the GPU kernel strategies (f32, f16, bf16 and i1 are)}}
-    %s = rong.add %a, %a : tensor<8xi32>, tensor<8xi32>
-    rong.yield %s : tensor<8xi32>
-  }
-  return %r : tensor<8xi32>
-}
-
-// -----
-
 // Tests that a loop group must produce results of one shape.
 
 func.func @two_shapes(%x: tensor<4x8xf32>, %v: tensor<8xf32>) -> (tensor<4x8xf32>, tensor<8xf32>) {

@@ -1,21 +1,5 @@
 // RUN: rong-opt %s --split-input-file --rong-fusion-to-gpu=target=sm_90 --verify-diagnostics
 
-// Tests that integers may move through a loop group but arithmetic on them
-// is reported, naming the type.
-
-func.func @gathered_integers(%t: tensor<10xi64>, %i: tensor<4xi64>) -> tensor<4xi64> {
-  %r = rong.fusion kind = "loop" (%t, %i) : (tensor<10xi64>, tensor<4xi64>) -> tensor<4xi64> {
-  ^bb0(%a: tensor<10xi64>, %b: tensor<4xi64>):
-    %g = rong.gather %a, %b axis = 0 : tensor<10xi64>, tensor<4xi64>
-    // expected-error@+1 {{element type 'i64' is not supported by the GPU kernel strategies (f32, f16, bf16 and i1 are)}}
-    %s = rong.add %g, %g : tensor<4xi64>, tensor<4xi64>
-    rong.yield %s : tensor<4xi64>
-  }
-  return %r : tensor<4xi64>
-}
-
-// -----
-
 // Tests that an op without a strategy is named even when a dense constant
 // comes first in the body.
 

@@ -156,6 +156,20 @@ TEST(ArtifactTest, WriteFileMatchesSerialize) {
   EXPECT_EQ(readFile(path), *bytes);
 }
 
+TEST(ArtifactTest, EmptyConstantRoundTrips) {
+  // A tensor with a zero dimension has no bytes, so nothing to align.
+  ArtifactBuilder b("cpu");
+  b.addConstant("e", DType::I64, {3, 0, 5}, ByteSpan());
+  b.addOutput("y", DType::F32, {1});
+  Expected<std::vector<uint8_t>> bytes = b.serialize();
+  ASSERT_TRUE(bytes.ok()) << bytes.message();
+  Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
+  ASSERT_TRUE(a.ok()) << a.message();
+  EXPECT_EQ(a->buffers()[0].shape, (std::vector<int64_t>{3, 0, 5}));
+  EXPECT_EQ(a->buffers()[0].data.size, 0u);
+  EXPECT_EQ(a->buffers()[0].sizeBytes, 0u);
+}
+
 TEST(ArtifactTest, NewerMinorVersionIsAccepted) {
   ArtifactBuilder b("cpu");
   b.setFormatVersion(kFormatMajor, kFormatMinor + 7);
