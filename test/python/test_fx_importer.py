@@ -311,11 +311,6 @@ NOT_IN_KERNELS = "is not supported by the GPU kernel strategies"
     limitation("expand_after_reduction",
                lambda x: x.amax(-1, keepdim=True).expand(6, 10) * x,
                lambda: (torch.randn(6, 10),), "'rong.broadcast_to' " + NOT_IN_KERNELS),
-    limitation("argmax", lambda x: x.argmax(-1), lambda: (torch.randn(6, 10),),
-               "'rong.argmax' " + NOT_IN_KERNELS),
-    limitation("integer_arithmetic", lambda x, ids: (x >= 0).to(torch.int64) + ids * 2,
-               lambda: (torch.randn(6, 10), torch.randint(0, 4, (6, 10))),
-               "element type 'i64' " + NOT_IN_KERNELS),
     limitation("float16_matmul", lambda a, b: a @ b,
                lambda: (torch.randn(4, 8).half(), torch.randn(8, 4).half()),
                "matmul of 'f16' is not supported by the CPU backend"),
@@ -330,11 +325,19 @@ def test_known_compiler_limitation(fn, inputs, message, workdir):
     lambda x: torch.softmax(x, 0),
     lambda x: x.sum(-1) / 3,
     lambda x: x.mean(dim=(0, 2), keepdim=True) * x,
+    lambda x: x.argmax(-1),
 ], ids=["sum_over_leading_axis", "softmax_over_leading_axis",
-        "elementwise_after_reduction", "mean_over_outer_axes"])
+        "elementwise_after_reduction", "mean_over_outer_axes", "argmax"])
 def test_reductions_over_any_axes(fn, workdir):
     torch.manual_seed(0)
     check_exported(Lambda(fn), (torch.randn(6, 5, 10),), workdir, "reduction")
+
+
+def test_integer_arithmetic(workdir):
+    torch.manual_seed(0)
+    check_exported(Lambda(lambda x, ids: (x >= 0).to(torch.int64) + ids * 2),
+                   (torch.randn(6, 10), torch.randint(0, 4, (6, 10))), workdir,
+                   "integers")
 
 
 def test_weights_are_resources(workdir):
