@@ -9,6 +9,8 @@
 
 #include "DLPackTensors.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <optional>
 #include <string_view>
 
@@ -163,12 +165,10 @@ void HostTensor::finish() {
   // Strides of extent-1 axes are arbitrary in a compact tensor, and a tensor
   // without elements is compact whatever its strides.
   compact = true;
-  if (steps.empty())
+  if (steps.empty() || llvm::is_contained(dims, 0))
     return;
   int64_t expected = 1;
   for (size_t i = dims.size(); i-- > 0;) {
-    if (dims[i] == 0)
-      return;
     if (dims[i] != 1 && steps[i] != expected)
       compact = false;
     expected *= dims[i];
