@@ -132,3 +132,40 @@ def test_bf16_to_f32_is_exact(tmp_path):
         [("y", TensorProto.FLOAT, [x.size])])
     (got,) = compile_and_run(model, [x], [np.float32], tmp_path)
     np.testing.assert_array_equal(got, x.astype(np.float32))
+
+
+@pytest.mark.parametrize("dtype,onnx_type,rtol", [
+    (np.dtype(np.float16), TensorProto.FLOAT16, 2.0**-9),
+    (BF16, TensorProto.BFLOAT16, 2.0**-7),
+])
+def test_low_precision_matmul(dtype, onnx_type, rtol, tmp_path):
+    """BLAS has no f16/bf16 GEMM: the matmul runs in f32 between casts that
+    fuse into the kernels around it (one library call, no extra kernel for
+    the product's cast)."""
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((2, 7, 33)).astype(dtype)
+    b = rng.standard_normal((33, 12)).astype(dtype)
+    bias = rng.standard_normal((12,)).astype(dtype)
+    model = make_graph_model(
+        [helper.make_node("MatMul", ["a", "b"], ["p"]),
+         helper.make_node("Add", ["p", "bias"], ["y"])],
+        [("a", onnx_type, [2, 7, 33]), ("b", onnx_type, [33, 12]),
+         ("bias", onnx_type, [12])],
+        [("y", onnx_type, [2, 7, 12])])
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    plan = rong_tools.compile_model(path, artifact)
+    _, calls = rong_tools.plan_counts(plan)
+    assert calls == 1, plan
+    (got,) = rong_tools.run_artifact(artifact, [to_npy(x) for x in (a, b, bias)],
+                                     1)
+    got = from_npy(got, dtype)
+    assert got.dtype == dtype
+    # ONNX semantics: the product is rounded to `dtype`, then the sum. The
+    # tolerance is one rounding of `dtype` (and f32 summation order).
+    p = (a.astype(np.float32) @ b.astype(np.float32)).astype(dtype)
+    want = (p.astype(np.float32) + bias.astype(np.float32)).astype(dtype)
+    want = want.astype(np.float32)
+    np.testing.assert_allclose(got.astype(np.float32), want,
+                               rtol=rtol, atol=1e-2 * rtol)
