@@ -2,6 +2,7 @@
 
 #include "rong/Compiler/Pipelines.h"
 #include "rong/Conversion/Passes.h"
+#include "rong/Target/TargetDescriptor.h"
 #include "rong/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -25,6 +26,11 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   // Weights are transposed once, here, rather than by a kernel per run.
   func.addPass(createRongFoldConstantLayouts());
   func.addPass(createRongDecompose());
+  // The CPU's BLAS has no f16/bf16 GEMM and runs one batch shape per call;
+  // rewritten before fusion, the casts and broadcasts join other kernels.
+  if (const TargetDescriptor *target = lookupTarget(options.target);
+      target && target->kind == TargetKind::CPU)
+    func.addPass(createRongLegalizeLibraryContractions());
   func.addPass(createCanonicalizerPass());
   // The unfused baseline runs the graph as exported, one op per kernel.
   if (options.fuse)

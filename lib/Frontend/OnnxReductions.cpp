@@ -249,6 +249,36 @@ static Value fitToNormalized(NodeContext &ctx, size_t index, StringRef name,
       param, ctx.b().getDenseI64ArrayAttr(shapeAttr(normalized)));
 }
 
+/// Sets LayerNormalization's three outputs: `y`, and the Mean and
+/// InvStdDev of the normalised axes `[axis, rank)`, kept as size-1 dimensions
+/// and computed in the stash type (f32):
+///   mean = reduce_mean(x), invStdDev = rsqrt(reduce_mean((x - mean)^2) + eps)
+/// `y` stays one layer_norm op; the statistics are reductions of their own.
+static LogicalResult finishLayerNormStatistics(NodeContext &ctx, Value y,
+                                               int64_t axis, double epsilon) {
+  if (ctx.attrInt("stash_type", 1) != 1)
+    return ctx.fail("stash_type " + Twine(ctx.attrInt("stash_type", 1)) +
+                    " is not supported (only 1, float)");
+  Builder &b = ctx.b();
+  Value x = ctx.input(0);
+  Type f32 = b.getF32Type();
+  if (ctx.inputType(0).getElementType() != f32)
+    x = ctx.create<CastOp>(x, TypeAttr::get(f32));
+  SmallVector<int64_t> axes = llvm::to_vector(
+      llvm::seq<int64_t>(axis, ctx.inputType(0).getRank()));
+  auto mean = [&](Value v) {
+    return ctx.create<ReduceMeanOp>(v, b.getDenseI64ArrayAttr(axes),
+                                    b.getUnitAttr());
+  };
+  Value mu = mean(x);
+  Value centred = ctx.create<SubOp>(x, mu);
+  Value variance = mean(ctx.create<MulOp>(centred, centred));
+  Value invStdDev = ctx.create<RsqrtOp>(
+      ctx.create<AddOp>(variance, ctx.scalar(f32, epsilon)));
+  ctx.setResults({y, mu, invStdDev});
+  return success();
+}
+
 /// LayerNormalization (with bias) and RMSNormalization (without).
 template <typename OpTy>
 static LogicalResult convertTrailingNorm(NodeContext &ctx) {
@@ -281,8 +311,13 @@ static LogicalResult convertTrailingNorm(NodeContext &ctx) {
     result = ctx.create<OpTy>(ctx.input(0), scale, b.getI64IntegerAttr(axis),
                               b.getF64FloatAttr(*epsilon));
   }
-  // Only Y: LayerNormalization's Mean and InvStdDev stay unset, so the
-  // importer reports them as unsupported.
+  if constexpr (hasBias) {
+    const onnx::NodeProto &node = ctx.proto();
+    bool wantsStatistics = (node.output_size() > 1 && !node.output(1).empty()) ||
+                           (node.output_size() > 2 && !node.output(2).empty());
+    if (wantsStatistics)
+      return finishLayerNormStatistics(ctx, result, *dim, *epsilon);
+  }
   return finish(ctx, result);
 }
 

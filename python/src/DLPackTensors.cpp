@@ -9,7 +9,8 @@
 
 #include "DLPackTensors.h"
 
-#include <algorithm>
+#include "llvm/ADT/STLExtras.h"
+
 #include <optional>
 #include <string_view>
 
@@ -164,7 +165,7 @@ void HostTensor::finish() {
   // Strides of extent-1 axes are arbitrary in a compact tensor, and a tensor
   // without elements is compact whatever its strides.
   compact = true;
-  if (steps.empty() || std::find(dims.begin(), dims.end(), 0) != dims.end())
+  if (steps.empty() || llvm::is_contained(dims, 0))
     return;
   int64_t expected = 1;
   for (size_t i = dims.size(); i-- > 0;) {

@@ -28,6 +28,8 @@ import sys
 import tempfile
 
 import numpy as np
+import onnx
+import onnx.numpy_helper
 
 CRASH_MARKERS = ("Stack dump", "LLVM ERROR", "Assertion", "Segmentation",
                  "terminate called")
@@ -75,6 +77,18 @@ def short_reason(stderr):
     return first[:160]
 
 
+def as_array(x):
+    """A test input or output as NumPy: the float16/bfloat16 cast tests give
+    TensorProtos (bfloat16 comes back as ml_dtypes' bfloat16)."""
+    if isinstance(x, onnx.TensorProto):
+        return onnx.numpy_helper.to_array(x)
+    return np.asarray(x)
+
+
+def is_bfloat16(dtype):
+    return dtype.name == "bfloat16"
+
+
 def crashed(done):
     return done.returncode not in (0, 1) or any(
         m in done.stderr for m in CRASH_MARKERS)
@@ -98,7 +112,9 @@ def run_case(build, name, model, inputs, expected, rtol, atol):
         args = [rong_run, artifact]
         for i, x in enumerate(inputs):
             path = os.path.join(tmp, f"in{i}.npy")
-            np.save(path, np.asarray(x))
+            x = as_array(x)
+            # rong-run reads bfloat16 as its bit patterns.
+            np.save(path, x.view(np.uint16) if is_bfloat16(x.dtype) else x)
             args += ["--input", path]
         outs = [os.path.join(tmp, f"out{i}.npy") for i in range(len(expected))]
         for path in outs:
@@ -109,13 +125,19 @@ def run_case(build, name, model, inputs, expected, rtol, atol):
         if done.returncode != 0:
             return name, "run-error", short_reason(done.stderr)
         for i, (path, want) in enumerate(zip(outs, expected)):
-            want = np.asarray(want)
+            want = as_array(want)
             got = np.load(path)
+            if is_bfloat16(want.dtype) and got.dtype == np.uint16:
+                got = got.view(want.dtype)
             if got.shape != want.shape:
                 return name, "mismatch", f"output {i}: shape {got.shape}, expected {want.shape}"
             if got.dtype != want.dtype:
                 return name, "mismatch", f"output {i}: {got.dtype}, expected {want.dtype}"
-            if want.dtype.kind == "f":
+            if is_bfloat16(want.dtype):
+                ok = np.allclose(got.astype(np.float32),
+                                 want.astype(np.float32), rtol=rtol,
+                                 atol=atol, equal_nan=True)
+            elif want.dtype.kind == "f":
                 ok = np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
             else:
                 ok = np.array_equal(got, want)

@@ -125,4 +125,22 @@ def RongOutlineContractions
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongLegalizeLibraryContractions
+    : Pass<"rong-legalize-library-contractions", "func::FuncOp"> {
+  let summary = "rewrite contractions into forms the CPU's BLAS runs";
+  let description = [{
+    The CPU backend runs `rong.matmul` and `rong.conv2d` through BLAS, which
+    takes f32 and f64 only, and as one GEMM or one strided batch of GEMMs.
+    This pass rewrites the contractions it could not run into ones it can,
+    before fusion, so that what it adds fuses into neighbouring kernels:
+    - a contraction of f16 or bf16 operands casts them to f32, contracts in
+      f32 and casts the result back (the operand casts join their producers'
+      kernels, the result cast the epilogue);
+    - a matmul whose batch dimensions broadcast other than as one shared
+      matrix or equal batches (`[3,1] x [1,2]`, `[2,3] x [3]`) broadcasts
+      both operands to the common batch shape first.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 #endif // RONG_TRANSFORMS_PASSES_TD

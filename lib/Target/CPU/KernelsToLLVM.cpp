@@ -26,6 +26,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -180,10 +181,16 @@ LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
 /// Lowers `host` (func, scf, arith, math, memref, vector) to the LLVM dialect.
 LogicalResult lowerToLLVMDialect(ModuleOp host) {
   MLIRContext *ctx = host.getContext();
-  RewritePatternSet approximations(ctx);
-  populateMathPolynomialApproximationPatterns(approximations);
-  if (failed(applyPatternsGreedily(host, std::move(approximations))))
-    return host.emitError() << "math approximation did not converge";
+  RewritePatternSet expansions(ctx);
+  populateMathPolynomialApproximationPatterns(expansions);
+  // Kernels compute bf16 in f32 and truncate when they store. LLVM lowers
+  // that truncation to a call to `__truncsfbf2` on hosts without bf16
+  // conversion instructions, which the kernel shared object has nowhere to
+  // resolve from; the integer expansion (round to nearest even, NaN kept a
+  // quiet NaN) needs no runtime library and stays vectorised.
+  arith::populateExpandBFloat16Patterns(expansions);
+  if (failed(applyPatternsGreedily(host, std::move(expansions))))
+    return host.emitError() << "math and bf16 expansion did not converge";
 
   PassManager pm(ctx);
   pm.addPass(createCanonicalizerPass());

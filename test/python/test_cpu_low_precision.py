@@ -1,0 +1,171 @@
+"""bf16 and f16 on the CPU, numerically: small ONNX graphs compiled by rongc,
+run by rong-run and compared with NumPy computed in float32 and rounded to
+the output type (ml_dtypes' bfloat16 rounds to nearest even).
+
+Kernels load bf16 and f16, compute in f32 and round when they store. The
+f32 -> bf16 rounding is expanded to integer operations in the kernel (LLVM
+would otherwise call `__truncsfbf2`, which no kernel shared object links),
+so the casts are checked bit for bit: ties to even, infinities, NaN. rong-run
+reads and writes bf16 tensors as their uint16 bit patterns."""
+
+import ml_dtypes
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+import rong_tools
+
+BF16 = np.dtype(ml_dtypes.bfloat16)
+OPSET = 18
+
+
+def make_graph_model(nodes, inputs, outputs, initializers=()):
+    """`inputs` and `outputs` are (name, TensorProto type, shape)."""
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        list(initializers))
+    return helper.make_model(graph,
+                             opset_imports=[helper.make_opsetid("", OPSET)])
+
+
+def to_npy(x):
+    """What rong-run reads: bf16 as its bit patterns."""
+    return x.view(np.uint16) if x.dtype == BF16 else x
+
+
+def from_npy(x, dtype):
+    return x.view(BF16) if dtype == BF16 else x
+
+
+def compile_and_run(model, inputs, out_dtypes, tmp_path):
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    rong_tools.compile_model(path, artifact)
+    outs = rong_tools.run_artifact(artifact, [to_npy(x) for x in inputs],
+                                   len(out_dtypes))
+    return [from_npy(o, d) for o, d in zip(outs, out_dtypes)]
+
+
+def assert_close_bf16(got, want):
+    """One bf16 rounding apart at most (8 significant bits: 2^-7 relative)."""
+    assert got.dtype == BF16 and got.shape == want.shape
+    np.testing.assert_allclose(got.astype(np.float32), want.astype(np.float32),
+                               rtol=2.0**-7, atol=1e-6)
+
+
+def test_bf16_elementwise(tmp_path):
+    """exp(a * b + a) over a shape that is not a multiple of the vector
+    width."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((5, 37)).astype(BF16)
+    b = rng.standard_normal((5, 37)).astype(BF16)
+    model = make_graph_model(
+        [helper.make_node("Mul", ["a", "b"], ["m"]),
+         helper.make_node("Add", ["m", "a"], ["s"]),
+         helper.make_node("Exp", ["s"], ["y"])],
+        [("a", TensorProto.BFLOAT16, [5, 37]),
+         ("b", TensorProto.BFLOAT16, [5, 37])],
+        [("y", TensorProto.BFLOAT16, [5, 37])])
+    (got,) = compile_and_run(model, [a, b], [BF16], tmp_path)
+    af, bf = a.astype(np.float32), b.astype(np.float32)
+    assert_close_bf16(got, np.exp(af * bf + af).astype(BF16))
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_bf16_reduce_sum(axis, tmp_path):
+    """The sum accumulates in f32 and is rounded once."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((6, 53)).astype(BF16)
+    axes = onnx.numpy_helper.from_array(np.array([axis], np.int64), "axes")
+    out_shape = [53] if axis == 0 else [6]
+    model = make_graph_model(
+        [helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+        [("x", TensorProto.BFLOAT16, [6, 53])],
+        [("y", TensorProto.BFLOAT16, out_shape)], [axes])
+    (got,) = compile_and_run(model, [x], [BF16], tmp_path)
+    assert_close_bf16(got, x.astype(np.float32).sum(axis=axis).astype(BF16))
+
+
+def test_f32_to_bf16_rounds_to_nearest_even(tmp_path):
+    """Ties go to the even neighbour, halfway-plus rounds up, carries reach
+    the exponent, and infinities and NaN stay what they are."""
+    bits = np.array([
+        0x3F808000,  # tie, even below: 1.0
+        0x3F818000,  # tie, odd below: rounds up
+        0x3F808001,  # just above a tie: rounds up
+        0x3F807FFF,  # just below a tie: rounds down
+        0x3FFFFFFF,  # carries into the exponent: 2.0
+        0x7F7FFFFF,  # largest f32: rounds to inf
+        0x00000001,  # smallest denormal
+        0x80000000,  # -0
+        0x7F800000,  # inf
+        0xFF800000,  # -inf
+        0x7FC00000,  # quiet NaN
+        0x7F800001,  # signalling NaN
+        0x3EAAAAAB, 0xC2F6E979, 0x33D6BF95, 0x4B7FFFFF,
+    ], dtype=np.uint32)
+    x = np.resize(bits, 24).view(np.float32)
+    model = make_graph_model(
+        [helper.make_node("Cast", ["x"], ["y"], to=TensorProto.BFLOAT16)],
+        [("x", TensorProto.FLOAT, [24])],
+        [("y", TensorProto.BFLOAT16, [24])])
+    (got,) = compile_and_run(model, [x], [BF16], tmp_path)
+    with np.errstate(invalid="ignore"):
+        want = x.astype(BF16)
+    nan = np.isnan(want.astype(np.float32))
+    np.testing.assert_array_equal(np.isnan(got.astype(np.float32)), nan)
+    np.testing.assert_array_equal(got.view(np.uint16)[~nan],
+                                  want.view(np.uint16)[~nan])
+
+
+def test_bf16_to_f32_is_exact(tmp_path):
+    """Widening is a shift: every finite bf16 comes back exactly."""
+    x = np.arange(0, 0x7F80, 97, dtype=np.uint16).view(BF16)
+    x = np.concatenate([x, -x])
+    model = make_graph_model(
+        [helper.make_node("Cast", ["x"], ["y"], to=TensorProto.FLOAT)],
+        [("x", TensorProto.BFLOAT16, [x.size])],
+        [("y", TensorProto.FLOAT, [x.size])])
+    (got,) = compile_and_run(model, [x], [np.float32], tmp_path)
+    np.testing.assert_array_equal(got, x.astype(np.float32))
+
+
+@pytest.mark.parametrize("dtype,onnx_type,rtol", [
+    (np.dtype(np.float16), TensorProto.FLOAT16, 2.0**-9),
+    (BF16, TensorProto.BFLOAT16, 2.0**-7),
+])
+def test_low_precision_matmul(dtype, onnx_type, rtol, tmp_path):
+    """BLAS has no f16/bf16 GEMM: the matmul runs in f32 between casts that
+    fuse into the kernels around it (one library call, no extra kernel for
+    the product's cast)."""
+    rng = np.random.default_rng(2)
+    a = rng.standard_normal((2, 7, 33)).astype(dtype)
+    b = rng.standard_normal((33, 12)).astype(dtype)
+    bias = rng.standard_normal((12,)).astype(dtype)
+    model = make_graph_model(
+        [helper.make_node("MatMul", ["a", "b"], ["p"]),
+         helper.make_node("Add", ["p", "bias"], ["y"])],
+        [("a", onnx_type, [2, 7, 33]), ("b", onnx_type, [33, 12]),
+         ("bias", onnx_type, [12])],
+        [("y", onnx_type, [2, 7, 12])])
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    plan = rong_tools.compile_model(path, artifact)
+    _, calls = rong_tools.plan_counts(plan)
+    assert calls == 1, plan
+    (got,) = rong_tools.run_artifact(artifact, [to_npy(x) for x in (a, b, bias)],
+                                     1)
+    got = from_npy(got, dtype)
+    assert got.dtype == dtype
+    # ONNX semantics: the product is rounded to `dtype`, then the sum. The
+    # tolerance is one rounding of `dtype` (and f32 summation order).
+    p = (a.astype(np.float32) @ b.astype(np.float32)).astype(dtype)
+    want = (p.astype(np.float32) + bias.astype(np.float32)).astype(dtype)
+    want = want.astype(np.float32)
+    np.testing.assert_allclose(got.astype(np.float32), want,
+                               rtol=rtol, atol=1e-2 * rtol)
