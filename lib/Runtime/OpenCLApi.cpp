@@ -140,32 +140,35 @@ static std::string kernelAtLine(const std::string &source, long line) {
   return kernel;
 }
 
-/// The kernels that the error lines of a build log point into
-/// ("<source>:12:5: error: ...").
+/// The kernels that the error lines of a build log point into: the first
+/// ":<line>:" of each line that mentions an error ("<source>:12:5: error:
+/// ..." from clang, "error: <file>:12:5: ..." from PoCL).
 static std::vector<std::string> kernelsInLog(const std::string &source,
                                              const std::string &log) {
   std::vector<std::string> kernels;
-  size_t pos = 0;
-  while ((pos = log.find("error", pos)) != std::string::npos) {
-    size_t lineStart = log.rfind('\n', pos);
-    lineStart = lineStart == std::string::npos ? 0 : lineStart + 1;
-    std::string prefix = log.substr(lineStart, pos - lineStart);
-    // The first ":<digits>:" of the line is the line number.
-    for (size_t c = prefix.find(':'); c != std::string::npos;
-         c = prefix.find(':', c + 1)) {
+  size_t lineStart = 0;
+  while (lineStart < log.size()) {
+    size_t lineEnd = log.find('\n', lineStart);
+    if (lineEnd == std::string::npos)
+      lineEnd = log.size();
+    std::string text = log.substr(lineStart, lineEnd - lineStart);
+    lineStart = lineEnd + 1;
+    if (text.find("error") == std::string::npos)
+      continue;
+    for (size_t c = text.find(':'); c != std::string::npos;
+         c = text.find(':', c + 1)) {
       size_t d = c + 1;
-      while (d < prefix.size() && std::isdigit((unsigned char)prefix[d]))
+      while (d < text.size() && std::isdigit((unsigned char)text[d]))
         ++d;
-      if (d > c + 1 && d < prefix.size() && prefix[d] == ':') {
-        std::string kernel =
-            kernelAtLine(source, std::stol(prefix.substr(c + 1, d - c - 1)));
-        if (!kernel.empty() &&
-            std::find(kernels.begin(), kernels.end(), kernel) == kernels.end())
-          kernels.push_back(kernel);
-        break;
-      }
+      if (d == c + 1 || d >= text.size() || text[d] != ':' || d - c > 9)
+        continue;
+      std::string kernel =
+          kernelAtLine(source, std::stol(text.substr(c + 1, d - c - 1)));
+      if (!kernel.empty() &&
+          std::find(kernels.begin(), kernels.end(), kernel) == kernels.end())
+        kernels.push_back(kernel);
+      break;
     }
-    pos += 5;
   }
   return kernels;
 }
