@@ -19,8 +19,10 @@ APT_PACKAGES=(
   flatbuffers-compiler libflatbuffers-dev libopenblas-dev
 )
 # OpenCL: the ICD loader and headers, and PoCL, which runs OpenCL kernels on
-# the CPU so the GPU kernel strategies execute in CI without a GPU.
-APT_PACKAGES+=(ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo)
+# the CPU so the GPU kernel strategies execute in CI without a GPU; CLBlast
+# runs the OpenCL session's gemm and conv2d (the runtime opens it with dlopen).
+APT_PACKAGES+=(ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
+  libclblast-dev)
 # pybind11, the Python headers and the DLPack header for the Python module
 # rong._rong.
 APT_PACKAGES+=(pybind11-dev python3-dev libdlpack-dev)

@@ -11,11 +11,14 @@ PYTHON="${PYTHON:-python3}"
 "$ROOT/scripts/setup.sh"
 
 echo "== pytest (test/python)"
-rm -f "$RONG_BUILD_DIR/onnx-conformance.txt"
+rm -f "$RONG_BUILD_DIR/onnx-conformance.txt" \
+  "$RONG_BUILD_DIR/onnx-conformance-opencl.txt"
 "$PYTHON" -m pytest "$ROOT/test/python" -q
-if [ -f "$RONG_BUILD_DIR/onnx-conformance.txt" ]; then
-  echo "== $(head -1 "$RONG_BUILD_DIR/onnx-conformance.txt")"
-fi
+for summary in onnx-conformance.txt onnx-conformance-opencl.txt; do
+  if [ -f "$RONG_BUILD_DIR/$summary" ]; then
+    echo "== $(head -1 "$RONG_BUILD_DIR/$summary")"
+  fi
+done
 
 echo "== lit (test/)"
 cmake --build "$RONG_BUILD_DIR" --target check-rong

@@ -4,7 +4,9 @@
 //
 //   clean-up, fusion (rong-fusion-pipeline), rong-outline-contractions
 //     -> rong-fusion-to-gpu{target}: one kernel per group, in kernel IR
-//     -> the target's backend: kernel IR to code (CPU: LLVM, a shared object)
+//     -> the target's backend: kernel IR to code (CPU: LLVM, a shared
+//        object; OpenCL: the source backend's OpenCL C, built by the
+//        runtime on the device)
 //     -> the execution plan (ExecutionPlan.cpp) and the artifact.
 //
 //===----------------------------------------------------------------------===//
@@ -18,6 +20,7 @@
 #include "rong/IR/RongOps.h"
 #include "rong/Target/CPU/CPUBackend.h"
 #include "rong/Target/KernelLaunch.h"
+#include "rong/Target/Source/SourceBackend.h"
 #include "rong/Target/TargetDescriptor.h"
 #include "rong/Transforms/Passes.h"
 
@@ -51,6 +54,33 @@ std::string describeGroup(FusionOp fusion) {
   return text;
 }
 
+/// The backends that write artifacts a runtime executor runs.
+enum class Backend { CPU, OpenCL };
+
+FailureOr<Backend> chooseBackend(ModuleOp module,
+                                 const TargetDescriptor &target,
+                                 StringRef profile) {
+  if (profile.empty()) {
+    if (target.kind == TargetKind::CPU)
+      return Backend::CPU;
+    if (target.kind == TargetKind::OpenCL)
+      return Backend::OpenCL;
+    return module.emitError()
+           << "compiling to an artifact for target '" << target.name
+           << "' is not available yet; the artifact backends are: cpu, "
+              "opencl (and any GPU target with the opencl profile)";
+  }
+  if (profile != "opencl")
+    return module.emitError()
+           << "artifacts are written with the opencl profile only; profile '"
+           << profile << "' has no executor";
+  if (!target.isGPU())
+    return module.emitError() << "the opencl profile prints GPU kernel IR; "
+                                 "target '"
+                              << target.name << "' has none";
+  return Backend::OpenCL;
+}
+
 FailureOr<func::FuncOp> entryFunction(ModuleOp module) {
   func::FuncOp entry;
   for (auto func : module.getOps<func::FuncOp>()) {
@@ -77,10 +107,9 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   if (!target)
     return module.emitError() << "unknown target '" << options.target
                               << "'; known targets: " << listTargetNames();
-  if (target->kind != TargetKind::CPU)
-    return module.emitError()
-           << "compiling to an artifact for target '" << options.target
-           << "' is not available yet; the artifact backends are: cpu";
+  FailureOr<Backend> backend = chooseBackend(module, *target, options.profile);
+  if (failed(backend))
+    return failure();
   FailureOr<func::FuncOp> entry = entryFunction(module);
   if (failed(entry))
     return failure();
@@ -118,6 +147,7 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
     return failure();
 
   plan::CodeModule code;
+  code.target = options.target;
   for (auto gpuModule : module.getOps<gpu::GPUModuleOp>())
     for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
       if (!kernel.isKernel())
@@ -132,17 +162,33 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
       code.kernels.push_back(kernel.getName().str());
     }
 
+  plan::PlanBackend planBackend;
   SmallVector<plan::CodeModule> modules;
-  if (!code.kernels.empty()) {
-    FailureOr<OwningOpRef<ModuleOp>> host = cpu::lowerKernelsToLLVM(module);
-    if (failed(host))
-      return failure();
-    FailureOr<std::string> library = cpu::emitSharedObject(**host);
-    if (failed(library))
-      return failure();
-    code.images.push_back(
-        {::rong::runtime::ModuleFormat::ElfSharedObject, std::move(*library)});
-    modules.push_back(std::move(code));
+  if (*backend == Backend::CPU) {
+    planBackend = {"cpu", "CPU", "BLAS"};
+    if (!code.kernels.empty()) {
+      FailureOr<OwningOpRef<ModuleOp>> host = cpu::lowerKernelsToLLVM(module);
+      if (failed(host))
+        return failure();
+      FailureOr<std::string> library = cpu::emitSharedObject(**host);
+      if (failed(library))
+        return failure();
+      code.images.push_back({::rong::runtime::ModuleFormat::ElfSharedObject,
+                             std::move(*library)});
+      modules.push_back(std::move(code));
+    }
+  } else {
+    // One OpenCL C program holds every kernel; the runtime builds it once.
+    planBackend = {"opencl", "OpenCL", "CLBlast"};
+    if (!code.kernels.empty()) {
+      FailureOr<source::SourcePackage> package = source::emitSourcePackage(
+          module, *target, *source::lookupSourceProfile("opencl"));
+      if (failed(package))
+        return failure();
+      code.images.push_back(
+          {::rong::runtime::ModuleFormat::OpenclC, std::move(package->source)});
+      modules.push_back(std::move(code));
+    }
   }
-  return plan::buildArtifact(*entry, options, modules, kernels);
+  return plan::buildArtifact(*entry, options, planBackend, modules, kernels);
 }

@@ -145,13 +145,15 @@ int64_t product(ArrayRef<int64_t> dims) {
 }
 
 /// The library call for a matmul with NumPy semantics.
-FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op) {
+FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op,
+                                         const plan::PlanBackend &backend) {
   auto lhs = cast<RankedTensorType>(op.getLhs().getType());
   auto rhs = cast<RankedTensorType>(op.getRhs().getType());
   if (!lhs.getElementType().isF32() && !lhs.getElementType().isF64())
     return op.emitError() << "matmul of " << lhs.getElementType()
-                          << " is not supported by the CPU backend yet (f32 "
-                             "and f64 go to BLAS)";
+                          << " is not supported by the " << backend.name
+                          << " backend yet (f32 and f64 go to "
+                          << backend.blas << ")";
   ArrayRef<int64_t> ls = lhs.getShape(), rs = rhs.getShape();
   int64_t m = ls.size() >= 2 ? ls[ls.size() - 2] : 1;
   int64_t k = ls.back();
@@ -173,19 +175,22 @@ FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op) {
     call.intParams = {m, n, k, 0, 0, lbatch, m * k, k * n, m * n};
   } else {
     return op.emitError() << "matmul batch broadcasting of " << lhs << " and "
-                          << rhs << " is not supported by the CPU backend yet";
+                          << rhs << " is not supported by the " << backend.name
+                          << " backend yet";
   }
   call.floatParams = {1.0, 0.0};
   return call;
 }
 
 /// The library call for an NCHW convolution (without its buffers).
-FailureOr<rt::LibraryCallDesc> convCall(Conv2DOp op) {
+FailureOr<rt::LibraryCallDesc> convCall(Conv2DOp op,
+                                         const plan::PlanBackend &backend) {
   auto input = cast<RankedTensorType>(op.getInput().getType());
   auto weight = cast<RankedTensorType>(op.getWeight().getType());
   if (!input.getElementType().isF32())
     return op.emitError() << "conv2d of " << input.getElementType()
-                          << " is not supported by the CPU backend yet";
+                          << " is not supported by the " << backend.name
+                          << " backend yet";
   if (input.getRank() != 4 || weight.getRank() != 4 ||
       op.getStrides().size() != 2 || op.getPads().size() != 4 ||
       op.getDilations().size() != 2)
@@ -205,9 +210,10 @@ FailureOr<rt::LibraryCallDesc> convCall(Conv2DOp op) {
 class PlanBuilder {
 public:
   PlanBuilder(func::FuncOp host, const CompileOptions &options,
+              const plan::PlanBackend &backend,
               const llvm::StringMap<plan::KernelLaunchInfo> &kernels,
               const llvm::StringMap<uint32_t> &kernelIndex)
-      : host(host), options(options), kernels(kernels),
+      : host(host), options(options), backend(backend), kernels(kernels),
         kernelIndex(kernelIndex) {}
 
   LogicalResult build();
@@ -222,6 +228,7 @@ private:
 
   func::FuncOp host;
   const CompileOptions &options;
+  const plan::PlanBackend &backend;
   const llvm::StringMap<plan::KernelLaunchInfo> &kernels;
   const llvm::StringMap<uint32_t> &kernelIndex;
   std::vector<PlanBuffer> buffers;
@@ -398,7 +405,7 @@ LogicalResult PlanBuilder::build() {
       continue;
     }
     if (auto matmul = dyn_cast<MatMulOp>(op)) {
-      FailureOr<rt::LibraryCallDesc> call = gemmCall(matmul);
+      FailureOr<rt::LibraryCallDesc> call = gemmCall(matmul, backend);
       if (failed(call))
         return failure();
       FailureOr<uint32_t> a = lookup(op, matmul.getLhs());
@@ -421,7 +428,7 @@ LogicalResult PlanBuilder::build() {
       continue;
     }
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
-      FailureOr<rt::LibraryCallDesc> call = convCall(conv);
+      FailureOr<rt::LibraryCallDesc> call = convCall(conv, backend);
       if (failed(call))
         return failure();
       SmallVector<uint32_t> args;
@@ -506,7 +513,7 @@ void PlanBuilder::placeIntermediates() {
 
 FailureOr<CompileResult>
 PlanBuilder::write(ArrayRef<plan::CodeModule> modules) {
-  rt::ArtifactBuilder builder(options.target);
+  rt::ArtifactBuilder builder(backend.artifactTarget);
   builder.setProducer({"rong 0.1", options.sourceModel});
   builder.setArenaBytes(arenaBytes);
   // Inputs and outputs are appended to the graph's lists in the order they
@@ -535,7 +542,7 @@ PlanBuilder::write(ArrayRef<plan::CodeModule> modules) {
 
   for (auto [m, module] : llvm::enumerate(modules)) {
     rt::ModuleDesc desc;
-    desc.target = options.target;
+    desc.target = module.target;
     for (auto &[format, bytes] : module.images)
       desc.images.push_back({format, rt::ByteSpan::of(bytes)});
     uint32_t index = builder.addModule(desc);
@@ -568,14 +575,14 @@ PlanBuilder::write(ArrayRef<plan::CodeModule> modules) {
 
 FailureOr<CompileResult>
 plan::buildArtifact(func::FuncOp host, const CompileOptions &options,
-                    ArrayRef<CodeModule> modules,
+                    const PlanBackend &backend, ArrayRef<CodeModule> modules,
                     const llvm::StringMap<KernelLaunchInfo> &kernels) {
   llvm::StringMap<uint32_t> kernelIndex;
   uint32_t next = 0;
   for (const CodeModule &module : modules)
     for (const std::string &kernel : module.kernels)
       kernelIndex[kernel] = next++;
-  PlanBuilder builder(host, options, kernels, kernelIndex);
+  PlanBuilder builder(host, options, backend, kernels, kernelIndex);
   if (failed(builder.build()))
     return failure();
   builder.placeIntermediates();

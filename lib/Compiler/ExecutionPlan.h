@@ -21,8 +21,20 @@ namespace mlir::rong::plan {
 /// One module of code for the artifact: its images (formats of the same
 /// code) and the kernel symbols it defines.
 struct CodeModule {
+  /// The target descriptor the code was built for.
+  std::string target;
   std::vector<std::pair<::rong::runtime::ModuleFormat, std::string>> images;
   std::vector<std::string> kernels;
+};
+
+/// Who runs the plan.
+struct PlanBackend {
+  /// The artifact's `target` ("cpu", "opencl").
+  std::string artifactTarget;
+  /// For diagnostics: "CPU", "OpenCL".
+  std::string name;
+  /// What runs gemm and conv2d, for diagnostics: "BLAS", "CLBlast".
+  std::string blas;
 };
 
 /// What a kernel launch needs that the host function does not say.
@@ -38,7 +50,7 @@ struct KernelLaunchInfo {
 /// one of `modules` and described in `kernels`.
 FailureOr<CompileResult>
 buildArtifact(func::FuncOp host, const CompileOptions &options,
-              ArrayRef<CodeModule> modules,
+              const PlanBackend &backend, ArrayRef<CodeModule> modules,
               const llvm::StringMap<KernelLaunchInfo> &kernels);
 
 } // namespace mlir::rong::plan

@@ -10,7 +10,15 @@
 namespace rong::runtime {
 
 const char *deviceName(DeviceKind device) {
-  return device == DeviceKind::Cpu ? "cpu" : "cuda";
+  switch (device) {
+  case DeviceKind::Cpu:
+    return "cpu";
+  case DeviceKind::Cuda:
+    return "cuda";
+  case DeviceKind::OpenCL:
+    return "opencl";
+  }
+  return "unknown";
 }
 
 Session::~Session() = default;
@@ -46,8 +54,14 @@ Status Session::checkHostCopy(bool input, size_t index, size_t bytes) const {
 Expected<std::unique_ptr<Session>>
 createSession(std::shared_ptr<const Artifact> artifact, DeviceKind device,
               const SessionOptions &options) {
-  if (device == DeviceKind::Cuda)
+  switch (device) {
+  case DeviceKind::Cuda:
     return createCudaSession(std::move(artifact), options);
+  case DeviceKind::OpenCL:
+    return createOpenCLSession(std::move(artifact), options);
+  case DeviceKind::Cpu:
+    break;
+  }
   return createCpuSession(std::move(artifact), options);
 }
 

@@ -132,6 +132,10 @@ def models(scale="test"):
         "softmax": (Softmax(), (torch.randn(rows, width),)),
         "gelu": (TanhGELU(), (torch.randn(rows, width),)),
         "rmsnorm": (RMSNorm(width), (torch.randn(rows, width),)),
+        # Rows too long for one subgroup: GPU targets reduce each with a
+        # work-group, through shared memory and a barrier.
+        "layernorm_wide": (nn.LayerNorm(4096), (torch.randn(8, 4096),)),
+        "softmax_wide": (Softmax(), (torch.randn(8, 4096),)),
     }
 
 

@@ -13,8 +13,16 @@ bools. Outcomes:
                a shape Rong does not handle yet, ...)
   crashed      a tool died instead of reporting an error
 
+With `--target opencl` the models are compiled with `--target=opencl` and
+run with `rong-run --device opencl` (PoCL in CI) instead; each target has its
+own expected-failure list (TARGETS below). `--kernels-only` keeps the node
+tests whose graphs hold no op that becomes a library call (MatMul, Gemm,
+Conv, Attention, ...; see LIBRARY_OPS): the tests of the kernel strategies
+alone, which is what the OpenCL pytest runs.
+
 Usage: python3 test/python/onnx_conformance.py [--build DIR] [--jobs N]
-           [--write-expected FILE] [--filter SUBSTRING]
+           [--target cpu|opencl] [--kernels-only] [--write-expected FILE]
+           [--filter SUBSTRING]
 """
 
 import argparse
@@ -39,6 +47,43 @@ OPSET = re.compile(r"model uses ONNX opset (?P<opset>\d+)")
 
 HERE = pathlib.Path(__file__).resolve().parent
 EXPECTED_FILE = HERE / "onnx_conformance_expected_failures.txt"
+
+# Per target: rongc flags, the rong-run device and the expected-failure list.
+TARGETS = {
+    "cpu": {"rongc": ["--target=cpu"], "device": "cpu",
+            "expected": EXPECTED_FILE},
+    "opencl": {"rongc": ["--target=opencl"], "device": "opencl",
+               "expected": HERE / "onnx_conformance_opencl_expected_failures.txt"},
+}
+
+
+# ONNX ops that Rong runs as library calls (gemm, batched_gemm, conv2d) or
+# whose expansions contain such ops.
+LIBRARY_OPS = {"MatMul", "Gemm", "Conv", "ConvTranspose", "Attention",
+               "Einsum", "MatMulInteger", "ConvInteger", "QLinearMatMul",
+               "QLinearConv"}
+
+
+KERNELS_ONLY = "tests without library calls"
+
+
+def graph_ops(graph):
+    """Every op type in `graph` and its subgraphs."""
+    ops = set()
+    for node in graph.node:
+        ops.add(node.op_type)
+        for attribute in node.attribute:
+            if attribute.g and attribute.g.node:
+                ops |= graph_ops(attribute.g)
+            for subgraph in attribute.graphs:
+                ops |= graph_ops(subgraph)
+    return ops
+
+
+def kernels_only(name, model):
+    """The node tests of the kernel strategies alone: no op of the model is a
+    library call."""
+    return not graph_ops(model.graph) & LIBRARY_OPS
 
 
 def load_cases(name_filter=None):
@@ -94,7 +139,8 @@ def crashed(done):
         m in done.stderr for m in CRASH_MARKERS)
 
 
-def run_case(build, name, model, inputs, expected, rtol, atol):
+def run_case(build, target, name, model, inputs, expected, rtol, atol):
+    config = TARGETS[target]
     rongc = os.path.join(build, "bin", "rongc")
     rong_run = os.path.join(build, "bin", "rong-run")
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,13 +149,13 @@ def run_case(build, name, model, inputs, expected, rtol, atol):
         with open(model_path, "wb") as f:
             f.write(model.SerializeToString())
         done = subprocess.run([rongc, model_path, "-o", artifact,
-                               "--target=cpu"],
+                               *config["rongc"]],
                               capture_output=True, text=True, check=False)
         if crashed(done):
             return name, "crashed", "rongc: " + (done.stderr.strip().splitlines() or ["?"])[-1]
         if done.returncode != 0:
             return name, "not-compiled", short_reason(done.stderr)
-        args = [rong_run, artifact]
+        args = [rong_run, artifact, "--device", config["device"]]
         for i, x in enumerate(inputs):
             path = os.path.join(tmp, f"in{i}.npy")
             x = as_array(x)
@@ -148,20 +194,25 @@ def run_case(build, name, model, inputs, expected, rtol, atol):
     return name, "passed", ""
 
 
-def sweep(build, jobs=None, name_filter=None):
+def sweep(build, jobs=None, name_filter=None, target="cpu", select=None):
+    """{test name: (outcome, reason)}; `select(name, model)` may leave tests
+    out."""
     cases = load_cases(name_filter)
+    if select:
+        cases = [c for c in cases if select(c[0], c[1])]
     jobs = jobs or os.cpu_count() or 2
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for name, outcome, reason in pool.map(
-                lambda c: run_case(build, *c), cases):
+                lambda c: run_case(build, target, *c), cases):
             results[name] = (outcome, reason)
     return results
 
 
-def report(results):
+def report(results, target="cpu", selection=""):
     counts = collections.Counter(o for o, _ in results.values())
-    lines = [f"ONNX node tests run through rongc + rong-run (cpu): "
+    what = f"{target}, {selection}" if selection else target
+    lines = [f"ONNX node tests run through rongc + rong-run ({what}): "
              f"{counts['passed']} passed of {len(results)}"]
     for outcome in ("mismatch", "run-error", "not-compiled", "crashed"):
         lines.append(f"  {outcome}: {counts[outcome]}")
@@ -176,6 +227,7 @@ def report(results):
 
 def read_expected(path=EXPECTED_FILE):
     """{test name: reason} from the expected-failure list."""
+    path = pathlib.Path(path)
     expected = {}
     for line in path.read_text().splitlines():
         line = line.strip()
@@ -186,18 +238,21 @@ def read_expected(path=EXPECTED_FILE):
     return expected
 
 
-def write_expected(results, path):
+def write_expected(results, path, target="cpu"):
     failing = {n: (o, r) for n, (o, r) in results.items() if o != "passed"}
     by_outcome = collections.defaultdict(list)
     for name, (outcome, reason) in sorted(failing.items()):
         by_outcome[outcome].append(f"{name} {outcome}: {reason}")
+    test_file = ("test_onnx_conformance.py" if target == "cpu"
+                 else f"test_onnx_conformance_{target}.py")
+    flag = "" if target == "cpu" else f"--target {target} "
     text = ["# ONNX node tests that do not pass through rongc + rong-run on the",
-            "# cpu target, one per line: `<test> <outcome>: <reason>`.",
-            "# test/python/test_onnx_conformance.py fails when a test listed",
+            f"# {target} target, one per line: `<test> <outcome>: <reason>`.",
+            f"# test/python/{test_file} fails when a test listed",
             "# here passes (remove it) or one not listed fails (fix it or list",
             "# it with its reason). Regenerate with",
-            "#   python3 test/python/onnx_conformance.py --write-expected " +
-            "test/python/onnx_conformance_expected_failures.txt",
+            f"#   python3 test/python/onnx_conformance.py {flag}--write-expected " +
+            f"test/python/{pathlib.Path(TARGETS[target]['expected']).name}",
             f"# {sum(o == 'passed' for o, _ in results.values())} of "
             f"{len(results)} pass; {len(failing)} are listed.", ""]
     for outcome in ("mismatch", "run-error", "not-compiled", "crashed"):
@@ -214,12 +269,19 @@ def main():
         "RONG_BUILD_DIR", str(HERE.parents[1] / "build")))
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--filter", default=None)
+    parser.add_argument("--target", choices=sorted(TARGETS), default="cpu")
+    parser.add_argument("--kernels-only", action="store_true")
     parser.add_argument("--write-expected", default=None)
     args = parser.parse_args()
-    results = sweep(args.build, args.jobs, args.filter)
-    print(report(results))
+    if args.write_expected and (args.kernels_only or args.filter):
+        parser.error("--write-expected lists the failures of the whole sweep; "
+                     "leave out --kernels-only and --filter")
+    results = sweep(args.build, args.jobs, args.filter, args.target,
+                    kernels_only if args.kernels_only else None)
+    print(report(results, args.target,
+                 KERNELS_ONLY if args.kernels_only else ""))
     if args.write_expected:
-        write_expected(results, args.write_expected)
+        write_expected(results, args.write_expected, args.target)
     return 0
 
 

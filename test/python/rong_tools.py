@@ -28,11 +28,14 @@ class ToolError(RuntimeError):
 
 
 def compile_model(model: str, artifact: str, target: str = "cpu",
-                  fuse: bool = True) -> str:
+                  fuse: bool = True, profile: str = "") -> str:
     """Compiles `model` (.onnx or .mlir) to `artifact`; returns the plan
-    rongc prints."""
+    rongc prints. `profile="opencl"` prints the kernels of a GPU target as
+    OpenCL C."""
     args = [tool("rongc"), model, "-o", artifact, f"--target={target}",
             "--print-plan"]
+    if profile:
+        args.append(f"--profile={profile}")
     if not fuse:
         args.append("--no-fusion")
     done = subprocess.run(args, capture_output=True, text=True, check=False)
@@ -48,10 +51,12 @@ def plan_counts(plan: str) -> tuple[int, int]:
     return kernels, calls
 
 
-def run_artifact(artifact: str, inputs, num_outputs: int, threads: int = 0):
-    """Runs `artifact` on NumPy `inputs` with rong-run; returns the outputs."""
+def run_artifact(artifact: str, inputs, num_outputs: int, threads: int = 0,
+                 device: str = "cpu"):
+    """Runs `artifact` on NumPy `inputs` with rong-run on `device`; returns
+    the outputs."""
     with tempfile.TemporaryDirectory() as tmp:
-        args = [tool("rong-run"), artifact]
+        args = [tool("rong-run"), artifact, "--device", device]
         for i, x in enumerate(inputs):
             path = os.path.join(tmp, f"in{i}.npy")
             np.save(path, np.ascontiguousarray(x))
@@ -84,6 +89,29 @@ def benchmark_artifact(artifact: str, inputs, warmup: int = 5,
             if "median" in line:
                 return float(line.split("median")[1].split()[0].strip(":= "))
         raise ToolError(f"no median in rong-run output:\n{done.stdout}")
+
+
+def onnxruntime_reference(path, inputs):
+    """The outputs of ONNX model `path` on `inputs` from onnxruntime's CPU
+    provider, all graph optimisations on."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    session = ort.InferenceSession(path, options,
+                                   providers=["CPUExecutionProvider"])
+    feeds = {i.name: x for i, x in zip(session.get_inputs(), inputs)}
+    return session.run(None, feeds)
+
+
+def assert_close(got, want, what):
+    """Rong's outputs against a reference's, at tolerance(dtype)."""
+    assert len(got) == len(want), f"{what}: {len(got)} outputs, expected {len(want)}"
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert g.shape == w.shape, f"{what} output {i}: shape {g.shape} != {w.shape}"
+        rtol, atol = tolerance(w.dtype)
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol,
+                                   err_msg=f"{what} output {i}")
 
 
 def tolerance(dtype) -> tuple[float, float]:

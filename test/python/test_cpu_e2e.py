@@ -4,7 +4,6 @@ optimisations on) at float32 tolerances. The unfused build of each model
 (--no-fusion) must give the same numbers with more kernels."""
 
 import numpy as np
-import onnxruntime as ort
 import pytest
 
 import model_zoo
@@ -20,22 +19,8 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("e2e")
 
 
-def reference(path, inputs):
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(path, options,
-                                   providers=["CPUExecutionProvider"])
-    feeds = {i.name: x for i, x in zip(session.get_inputs(), inputs)}
-    return session.run(None, feeds)
-
-
-def assert_close(got, want, what):
-    assert len(got) == len(want), f"{what}: {len(got)} outputs, expected {len(want)}"
-    for i, (g, w) in enumerate(zip(got, want)):
-        assert g.shape == w.shape, f"{what} output {i}: shape {g.shape} != {w.shape}"
-        rtol, atol = rong_tools.tolerance(w.dtype)
-        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol,
-                                   err_msg=f"{what} output {i}")
+reference = rong_tools.onnxruntime_reference
+assert_close = rong_tools.assert_close
 
 
 @pytest.mark.parametrize("name", MODELS)

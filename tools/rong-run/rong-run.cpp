@@ -3,7 +3,7 @@
 // This file implements rong-run, the command-line front of the runtime:
 //
 //   rong-run model.rong --input x.npy [--input ...] [--output y.npy ...]
-//            [--device cpu|cuda] [--threads N]
+//            [--device cpu|cuda|opencl] [--threads N]
 //            [--benchmark [--warmup N] [--iterations N]] [--info]
 //
 // Inputs are matched to the model's graph inputs in order and must have the
@@ -28,7 +28,7 @@ namespace {
 const char kUsage[] =
     "usage: rong-run MODEL.rong --input X.npy [--input ...] [--output Y.npy "
     "...]\n"
-    "                [--device cpu|cuda] [--threads N]\n"
+    "                [--device cpu|cuda|opencl] [--threads N]\n"
     "                [--benchmark [--warmup N] [--iterations N]] [--info]\n";
 
 struct Options {
@@ -78,8 +78,11 @@ Expected<Options> parseOptions(int argc, char **argv) {
         o.device = DeviceKind::Cpu;
       else if (*v == "cuda")
         o.device = DeviceKind::Cuda;
+      else if (*v == "opencl")
+        o.device = DeviceKind::OpenCL;
       else
-        return Status::failure("unknown device '" + *v + "' (cpu or cuda)");
+        return Status::failure("unknown device '" + *v +
+                               "' (cpu, cuda or opencl)");
     } else if (arg == "--threads" || arg == "--warmup" ||
                arg == "--iterations") {
       Expected<std::string> v = value();

@@ -51,6 +51,13 @@ static cl::opt<EmitPhase> emitPhase(
 static cl::opt<std::string> targetName(
     "target", cl::desc("Target descriptor the compiler optimises for"),
     cl::init("cpu"));
+static cl::opt<std::string> profileName(
+    "profile",
+    cl::desc("With an artifact: print the kernels with this source profile "
+             "instead of the target's own backend; `opencl` runs kernel IR "
+             "built for any GPU target (e.g. --target=musa, warps of 128) on "
+             "OpenCL"),
+    cl::init(""));
 static cl::opt<bool> explainFusion(
     "explain-fusion",
     cl::desc("Print every fusion group and every rejected fusion to stderr"),
@@ -121,6 +128,7 @@ int main(int argc, char **argv) {
     }
     rong::CompileOptions options;
     options.target = targetName;
+    options.profile = profileName;
     options.fuse = !noFusion;
     options.explain = explainFusion;
     options.sourceModel = llvm::sys::path::filename(inputFilename).str();

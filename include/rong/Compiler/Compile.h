@@ -24,7 +24,9 @@ class DialectRegistry;
 namespace mlir::rong {
 
 struct CompileOptions {
-  /// Target descriptor name; only targets with a backend compile ("cpu").
+  /// Target descriptor name. Artifacts are written for `cpu` (a shared
+  /// object) and `opencl` (OpenCL C); any other GPU target compiles with
+  /// `profile` "opencl".
   std::string target = "cpu";
   /// Form fused groups; false gives one kernel per op (the unfused baseline).
   bool fuse = true;
@@ -35,6 +37,11 @@ struct CompileOptions {
   llvm::raw_ostream *explainStream = nullptr;
   /// Recorded in the artifact's producer table.
   std::string sourceModel;
+  /// Source profile the kernels are printed with; empty means the target's
+  /// own backend. "opencl" prints kernel IR built for any GPU target (its
+  /// subgroup width: 64 for `maca`, 128 for `musa`) as OpenCL C, which
+  /// exchanges shuffles through local memory and so runs any width.
+  std::string profile;
 };
 
 /// One step of the compiled plan, for people.

@@ -1,6 +1,7 @@
 //===- Session.h - Executing an artifact on a device ------------*- C++ -*-===//
 //
-// This file declares Session, the interface every executor (CPU, CUDA, ...)
+// This file declares Session, the interface every executor (CPU, CUDA,
+// OpenCL)
 // implements. A session loads an artifact's modules for its device, places
 // constants and the arena there once, and then runs the plan as many times as
 // asked, either on buffers it owns (setInput / run / getOutput) or on memory
@@ -20,9 +21,9 @@
 
 namespace rong::runtime {
 
-enum class DeviceKind { Cpu, Cuda };
+enum class DeviceKind { Cpu, Cuda, OpenCL };
 
-/// "cpu" or "cuda".
+/// "cpu", "cuda" or "opencl".
 const char *deviceName(DeviceKind device);
 
 struct SessionOptions {
@@ -33,6 +34,11 @@ struct SessionOptions {
   int cudaDevice = 0;
   /// CUDA: the driver library to dlopen.
   std::string cudaDriverLibrary = "libcuda.so.1";
+  /// OpenCL: the ICD loader to dlopen; the session runs on the first device
+  /// of the first platform that has one.
+  std::string openclLibrary = "libOpenCL.so.1";
+  /// OpenCL: CLBlast, dlopen'ed when the plan has gemm or conv2d calls.
+  std::string clblastLibrary = "libclblast.so.1";
 };
 
 class Session {
@@ -85,6 +91,15 @@ createCpuSession(std::shared_ptr<const Artifact> artifact,
 Expected<std::unique_ptr<Session>>
 createCudaSession(std::shared_ptr<const Artifact> artifact,
                   const SessionOptions &options = {});
+
+/// Creates a session on an OpenCL device: builds the artifact's OpenCL C
+/// modules and allocates device buffers. Fails with a message (never a
+/// crash) where no ICD loader, platform or device is present, or where a
+/// program does not build (the message names the kernel and holds the log).
+/// runWith takes host pointers, copied in and out; `stream` is ignored.
+Expected<std::unique_ptr<Session>>
+createOpenCLSession(std::shared_ptr<const Artifact> artifact,
+                    const SessionOptions &options = {});
 
 Expected<std::unique_ptr<Session>>
 createSession(std::shared_ptr<const Artifact> artifact, DeviceKind device,

@@ -4,10 +4,13 @@
   npytool.py fortran OUT.npy                        a Fortran-order f32 [2, 3]
   npytool.py check-add X Y Z                        z == x + y exactly
   npytool.py check-mlp X Y                          y == relu(x @ W + b)
+  npytool.py check-norm-gemm X G B W BIAS Y XC      y == gelu(layernorm(x) @ w
+                                                    + bias), xc == x
   npytool.py truncate FILE BYTES                    keep the first BYTES bytes
   npytool.py poke FILE OFFSET BYTE                  overwrite one byte
 """
 
+import math
 import sys
 
 import numpy as np
@@ -41,6 +44,17 @@ def main(argv):
         np.testing.assert_allclose(y, want, rtol=1e-5, atol=1e-5)
         assert (want > 0).any() and (want == 0).any(), "relu not exercised"
         print("mlp matches")
+    elif cmd == "check-norm-gemm":
+        x, g, b, w, bias, y, xc = (np.load(p).astype(np.float64)
+                                   for p in argv[2:9])
+        mean = x.mean(axis=-1, keepdims=True)
+        var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+        h = (x - mean) / np.sqrt(var + 1e-5) * g + b
+        z = h @ w + bias
+        want = 0.5 * z * (1 + np.vectorize(math.erf)(z / math.sqrt(2)))
+        np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-4)
+        np.testing.assert_array_equal(xc, x)
+        print("norm-gemm matches")
     elif cmd == "truncate":
         with open(argv[2], "rb") as f:
             data = f.read()
