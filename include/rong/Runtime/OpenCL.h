@@ -1,10 +1,12 @@
 //===- OpenCL.h - Building and running OpenCL C kernels ---------*- C++ -*-===//
 //
-// This file declares OpenCLDevice, the runtime's OpenCL executor: it opens
-// the ICD loader (libOpenCL.so.1) with dlopen, so the runtime builds and
-// starts on machines without OpenCL, builds a program from OpenCL C source
-// (what Rong's source backend prints for the `opencl` profile) and launches
-// its kernels on host buffers, which it copies to and from the device.
+// This file declares OpenCLDevice, which runs single OpenCL kernels (what
+// rong-cl-run needs): it opens the ICD loader (libOpenCL.so.1) with dlopen,
+// so the runtime builds and starts on machines without OpenCL, builds a
+// program from OpenCL C source (what Rong's source backend prints for the
+// `opencl` profile) and launches its kernels on host buffers, which it copies
+// to and from the device. Whole artifacts run in the OpenCL Session
+// (createOpenCLSession in Session.h).
 //
 //===----------------------------------------------------------------------===//
 
