@@ -14,43 +14,17 @@
 
 #include "AMDGPUTargetMachine.h"
 #include "rong/Target/AMDGPU/AMDGPUBackend.h"
+#include "rong/Target/LLVMOptimize.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Linker/Linker.h"
-#include "llvm/Passes/PassBuilder.h"
 
 using namespace mlir;
 using namespace mlir::rong;
 
-namespace {
-
-void optimize(llvm::Module &module, llvm::TargetMachine &machine,
-              unsigned optLevel) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder builder(&machine);
-  builder.registerModuleAnalyses(mam);
-  builder.registerCGSCCAnalyses(cgam);
-  builder.registerFunctionAnalyses(fam);
-  builder.registerLoopAnalyses(lam);
-  builder.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::OptimizationLevel level = optLevel >= 3   ? llvm::OptimizationLevel::O3
-                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
-                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
-                                                  : llvm::OptimizationLevel::O0;
-  llvm::ModulePassManager passes =
-      level == llvm::OptimizationLevel::O0
-          ? builder.buildO0DefaultPipeline(level)
-          : builder.buildPerModuleDefaultPipeline(level);
-  passes.run(module, mam);
-}
-
-} // namespace
 
 FailureOr<std::unique_ptr<llvm::Module>>
 rocm::translateToLLVMIR(ModuleOp container, llvm::LLVMContext &context,
@@ -84,6 +58,6 @@ rocm::translateToLLVMIR(ModuleOp container, llvm::LLVMContext &context,
   }
   linked->addModuleFlag(llvm::Module::Error, "amdhsa_code_object_version",
                         options.codeObjectVersion * 100);
-  optimize(*linked, *machine, options.optLevel);
+  optimizeLLVMModule(*linked, *machine, options.optLevel);
   return linked;
 }

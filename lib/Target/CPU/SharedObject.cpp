@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/LLVMOptimize.h"
 #include "rong/Target/Linker.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -20,7 +21,6 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -72,28 +72,6 @@ createHostMachine(const cpu::CPUOptions &options, std::string &error) {
   return machine;
 }
 
-void optimize(llvm::Module &module, llvm::TargetMachine &machine,
-              unsigned optLevel) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder builder(&machine);
-  builder.registerModuleAnalyses(mam);
-  builder.registerCGSCCAnalyses(cgam);
-  builder.registerFunctionAnalyses(fam);
-  builder.registerLoopAnalyses(lam);
-  builder.crossRegisterProxies(lam, fam, cgam, mam);
-  llvm::OptimizationLevel level = optLevel >= 3   ? llvm::OptimizationLevel::O3
-                                  : optLevel == 2 ? llvm::OptimizationLevel::O2
-                                  : optLevel == 1 ? llvm::OptimizationLevel::O1
-                                                  : llvm::OptimizationLevel::O0;
-  llvm::ModulePassManager passes =
-      level == llvm::OptimizationLevel::O0
-          ? builder.buildO0DefaultPipeline(level)
-          : builder.buildPerModuleDefaultPipeline(level);
-  passes.run(module, mam);
-}
 
 } // namespace
 
@@ -112,7 +90,7 @@ FailureOr<std::string> cpu::emitSharedObject(ModuleOp llvmModule,
     return llvmModule.emitError() << "CPU backend: translation to LLVM IR failed";
   module->setTargetTriple(machine->getTargetTriple());
   module->setDataLayout(machine->createDataLayout());
-  optimize(*module, *machine, options.optLevel);
+  optimizeLLVMModule(*module, *machine, options.optLevel);
 
   llvm::SmallString<128> object, library, messages;
   int fd = -1;
