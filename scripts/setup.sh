@@ -26,6 +26,10 @@ APT_PACKAGES+=(ocl-icd-opencl-dev opencl-c-headers pocl-opencl-icd clinfo
 # pybind11, the Python headers and the DLPack header for the Python module
 # rong._rong.
 APT_PACKAGES+=(pybind11-dev python3-dev libdlpack-dev)
+# ROCm's HIP runtime (5.2): the HIP session opens it with dlopen; with no AMD
+# GPU here, the tests check that every entry point resolves and that session
+# creation fails with a message.
+APT_PACKAGES+=(libamdhip64-5)
 # Any cmake >= 3.20 on PATH will do; Debian's is the fallback.
 command -v cmake >/dev/null 2>&1 || APT_PACKAGES+=(cmake)
 # module=pip requirement; the onnx package provides the ONNX schema (onnx.proto)

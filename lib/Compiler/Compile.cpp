@@ -5,9 +5,12 @@
 //   clean-up, fusion (rong-fusion-pipeline), rong-outline-contractions
 //     -> rong-fusion-to-gpu{target}: one kernel per group, in kernel IR
 //     -> the target's backend: kernel IR to code (CPU: LLVM, a shared
-//        object; OpenCL: the source backend's OpenCL C, built by the
-//        runtime on the device)
-//     -> the execution plan (ExecutionPlan.cpp) and the artifact.
+//        object; NVIDIA: PTX and its cubin from ptxas; AMD / Hygon: one HSA
+//        code object; OpenCL: the source backend's OpenCL C, built by the
+//        runtime on the device; source targets: vendor source text)
+//     -> the execution plan (ExecutionPlan.cpp) and the artifact; for source
+//        targets also a package (SourcePlan.cpp) that a vendor toolchain
+//        builds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +21,9 @@
 #include "rong/Compiler/Pipelines.h"
 #include "rong/Conversion/Passes.h"
 #include "rong/IR/RongOps.h"
+#include "rong/Target/AMDGPU/AMDGPUBackend.h"
 #include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/CUDA/CUDABackend.h"
 #include "rong/Target/KernelLaunch.h"
 #include "rong/Target/Source/SourceBackend.h"
 #include "rong/Target/TargetDescriptor.h"
@@ -33,6 +38,8 @@ using namespace mlir::rong;
 
 void mlir::rong::registerCompilerDependencies(DialectRegistry &registry) {
   cpu::registerCPUBackendDependencies(registry);
+  cuda::registerCUDABackendDependencies(registry);
+  rocm::registerAMDGPUBackendDependencies(registry);
 }
 
 namespace {
@@ -54,21 +61,25 @@ std::string describeGroup(FusionOp fusion) {
   return text;
 }
 
-/// The backends that write artifacts a runtime executor runs.
-enum class Backend { CPU, OpenCL };
+/// The backends that write artifacts.
+enum class Backend { CPU, OpenCL, CUDA, ROCm, Source };
 
 FailureOr<Backend> chooseBackend(ModuleOp module,
                                  const TargetDescriptor &target,
                                  StringRef profile) {
   if (profile.empty()) {
-    if (target.kind == TargetKind::CPU)
+    switch (target.kind) {
+    case TargetKind::CPU:
       return Backend::CPU;
-    if (target.kind == TargetKind::OpenCL)
+    case TargetKind::OpenCL:
       return Backend::OpenCL;
-    return module.emitError()
-           << "compiling to an artifact for target '" << target.name
-           << "' is not available yet; the artifact backends are: cpu, "
-              "opencl (and any GPU target with the opencl profile)";
+    case TargetKind::CUDA:
+      return Backend::CUDA;
+    case TargetKind::ROCm:
+      return Backend::ROCm;
+    case TargetKind::Source:
+      return Backend::Source;
+    }
   }
   if (profile != "opencl")
     return module.emitError()
@@ -105,8 +116,7 @@ FailureOr<CompileResult>
 mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   const TargetDescriptor *target = lookupTarget(options.target);
   if (!target)
-    return module.emitError() << "unknown target '" << options.target
-                              << "'; known targets: " << listTargetNames();
+    return module.emitError() << explainUnknownTarget(options.target);
   FailureOr<Backend> backend = chooseBackend(module, *target, options.profile);
   if (failed(backend))
     return failure();
@@ -164,7 +174,8 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
 
   plan::PlanBackend planBackend;
   SmallVector<plan::CodeModule> modules;
-  if (*backend == Backend::CPU) {
+  switch (*backend) {
+  case Backend::CPU:
     planBackend = {"cpu", "CPU", "BLAS"};
     if (!code.kernels.empty()) {
       FailureOr<OwningOpRef<ModuleOp>> host = cpu::lowerKernelsToLLVM(module);
@@ -177,7 +188,8 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
                              std::move(*library)});
       modules.push_back(std::move(code));
     }
-  } else {
+    break;
+  case Backend::OpenCL:
     // One OpenCL C program holds every kernel; the runtime builds it once.
     planBackend = {"opencl", "OpenCL", "CLBlast"};
     if (!code.kernels.empty()) {
@@ -189,6 +201,91 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
           {::rong::runtime::ModuleFormat::OpenclC, std::move(package->source)});
       modules.push_back(std::move(code));
     }
+    break;
+  case Backend::CUDA: {
+    // One module per kernel, each with its cubin and the PTX it came from,
+    // so a driver for a newer architecture can JIT the PTX.
+    planBackend = {target->name.str(), "CUDA", "cuBLAS"};
+    cuda::CUDAOptions cudaOptions;
+    cudaOptions.toolkitPath = options.cudaPath.empty()
+                                  ? cuda::defaultToolkitPath()
+                                  : options.cudaPath;
+    std::string ptxas = cudaOptions.toolkitPath + "/bin/ptxas";
+    for (auto gpuModule : module.getOps<gpu::GPUModuleOp>()) {
+      plan::CodeModule one;
+      one.target = target->arch.str();
+      for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>())
+        if (kernel.isKernel())
+          one.kernels.push_back(kernel.getName().str());
+      if (one.kernels.empty())
+        continue;
+      FailureOr<std::string> ptx =
+          cuda::emitPTX(gpuModule, *target, cudaOptions);
+      if (failed(ptx))
+        return failure();
+      std::string log;
+      FailureOr<std::string> cubin =
+          cuda::assemblePTX(*ptx, *target, ptxas, log);
+      if (failed(cubin))
+        return gpuModule.emitError()
+               << "ptxas (" << ptxas << ") failed on kernel '"
+               << one.kernels.front() << "': " << log;
+      one.images.push_back(
+          {::rong::runtime::ModuleFormat::Cubin, std::move(*cubin)});
+      one.images.push_back(
+          {::rong::runtime::ModuleFormat::Ptx, std::move(*ptx)});
+      modules.push_back(std::move(one));
+    }
+    break;
+  }
+  case Backend::ROCm: {
+    // One HSA code object holds every kernel.
+    planBackend = {target->name.str(), "ROCm", "hipBLAS"};
+    if (!code.kernels.empty()) {
+      rocm::AMDGPUOptions amdOptions;
+      amdOptions.codeObjectVersion = options.codeObjectVersion;
+      FailureOr<std::string> hsaco =
+          rocm::emitHSACO(module, *target, amdOptions);
+      if (failed(hsaco))
+        return failure();
+      code.target = target->arch.str();
+      code.images.push_back(
+          {::rong::runtime::ModuleFormat::Hsaco, std::move(*hsaco)});
+      modules.push_back(std::move(code));
+    }
+    break;
+  }
+  case Backend::Source: {
+    // The artifact keeps the plan and the weights with the kernels as
+    // source text; the package adds the vendor's build notes and the plan
+    // as JSON for a host program that is not Rong's runtime.
+    const source::SourceProfile *profile = source::profileForTarget(*target);
+    if (!profile)
+      return module.emitError() << "target '" << options.target
+                                << "' has no source profile";
+    planBackend = {spellTarget(*target), profile->name.str(),
+                   profile->blasLibrary.str()};
+    source::SourcePackage package;
+    if (!code.kernels.empty()) {
+      FailureOr<source::SourcePackage> printed =
+          source::emitSourcePackage(module, *target, *profile);
+      if (failed(printed))
+        return failure();
+      package = std::move(*printed);
+      code.target = spellTarget(*target);
+      code.images.push_back(
+          {::rong::runtime::ModuleFormat::CudaSource, package.source});
+      modules.push_back(std::move(code));
+    }
+    FailureOr<CompileResult> result =
+        plan::buildArtifact(*entry, options, planBackend, modules, kernels);
+    if (failed(result))
+      return failure();
+    if (failed(plan::addSourcePackage(module, *target, *profile,
+                                      std::move(package), *result)))
+      return failure();
+    return result;
+  }
   }
   return plan::buildArtifact(*entry, options, planBackend, modules, kernels);
 }

@@ -11,6 +11,7 @@
 #define RONG_LIB_COMPILER_EXECUTIONPLAN_H
 
 #include "rong/Compiler/Compile.h"
+#include "rong/Target/Source/SourceBackend.h"
 #include "rong/Runtime/Types.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -48,6 +49,14 @@ struct KernelLaunchInfo {
 
 /// Builds the artifact from `host`. Every kernel launched must be defined by
 /// one of `modules` and described in `kernels`.
+/// Completes `result` (built for a source target) with its package: the
+/// kernels file, launch.json (the kernel table of `package` plus the plan
+/// read back from the artifact), weights.bin, model.rong and BUILD.md.
+LogicalResult addSourcePackage(ModuleOp module, const TargetDescriptor &target,
+                               const source::SourceProfile &profile,
+                               source::SourcePackage package,
+                               CompileResult &result);
+
 FailureOr<CompileResult>
 buildArtifact(func::FuncOp host, const CompileOptions &options,
               const PlanBackend &backend, ArrayRef<CodeModule> modules,

@@ -17,8 +17,21 @@ const char *deviceName(DeviceKind device) {
     return "cuda";
   case DeviceKind::OpenCL:
     return "opencl";
+  case DeviceKind::Hip:
+    return "hip";
   }
   return "unknown";
+}
+
+DeviceKind defaultDevice(const Artifact &artifact) {
+  const std::string &t = artifact.target();
+  if (t == "opencl")
+    return DeviceKind::OpenCL;
+  if (t.rfind("sm_", 0) == 0)
+    return DeviceKind::Cuda;
+  if (t.rfind("gfx", 0) == 0)
+    return DeviceKind::Hip;
+  return DeviceKind::Cpu;
 }
 
 Session::~Session() = default;
@@ -54,11 +67,19 @@ Status Session::checkHostCopy(bool input, size_t index, size_t bytes) const {
 Expected<std::unique_ptr<Session>>
 createSession(std::shared_ptr<const Artifact> artifact, DeviceKind device,
               const SessionOptions &options) {
+  // Source targets carry kernels as text for a vendor toolchain.
+  if (artifact->target().rfind("source:", 0) == 0)
+    return Status::failure(
+        "the artifact is for target '" + artifact->target() +
+        "': its kernels are source text for the vendor's toolchain, which "
+        "no Rong executor runs; build them as the package's BUILD.md says");
   switch (device) {
   case DeviceKind::Cuda:
     return createCudaSession(std::move(artifact), options);
   case DeviceKind::OpenCL:
     return createOpenCLSession(std::move(artifact), options);
+  case DeviceKind::Hip:
+    return createHipSession(std::move(artifact), options);
   case DeviceKind::Cpu:
     break;
   }

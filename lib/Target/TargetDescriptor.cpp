@@ -35,13 +35,28 @@ static const TargetDescriptor kTargets[] = {
      5.0, true, true, false},
     // Portable source profiles. Their numbers are conservative defaults for
     // the vendor family; the vendor toolchain maps the source onto the chip.
+    // The first entry of a profile is its default (`source:cuda`); the others
+    // are chips picked with `source:<profile>:<arch>`, which changes the
+    // architecture the build command names and, where it differs, the warp.
     {"cuda", TargetKind::Source, "sm_90", 32, 1024, 48 * 1024, 132, 16, 3000.0,
      3.0, true, true, true},
+    {"cuda-sm80", TargetKind::Source, "sm_80", 32, 1024, 48 * 1024, 108, 16,
+     1555.0, 3.0, true, true, true},
     {"hip", TargetKind::Source, "gfx906", 64, 1024, 64 * 1024, 60, 16, 1024.0,
      5.0, true, false, false},
-    // Moore Threads MUSA mp_21/mp_22: warp 128.
+    // Hygon DCU K100 (gfx926, gfx928) and BW (gfx936): not in upstream LLVM,
+    // so Rong writes HIP source for Hygon's DTK to compile.
+    {"hip-gfx926", TargetKind::Source, "gfx926", 64, 1024, 64 * 1024, 120, 16,
+     896.0, 5.0, true, false, false},
+    {"hip-gfx928", TargetKind::Source, "gfx928", 64, 1024, 64 * 1024, 120, 16,
+     896.0, 5.0, true, true, false},
+    {"hip-gfx936", TargetKind::Source, "gfx936", 64, 1024, 64 * 1024, 80, 16,
+     1600.0, 5.0, true, true, false},
+    // Moore Threads MUSA mp_21 (S80/S3000) and mp_22 (S4000): warp 128.
     {"musa", TargetKind::Source, "mp_21", 128, 1024, 64 * 1024, 32, 16, 448.0,
      5.0, true, false, false},
+    {"musa-mp22", TargetKind::Source, "mp_22", 128, 1024, 64 * 1024, 48, 16,
+     768.0, 5.0, true, true, false},
     // Moore Threads mp_31: warp 32.
     {"musa-mp31", TargetKind::Source, "mp_31", 32, 1024, 64 * 1024, 32, 16,
      800.0, 5.0, true, true, false},
@@ -51,6 +66,8 @@ static const TargetDescriptor kTargets[] = {
     // Iluvatar CoreX: CUDA names, warp 64, no PTX.
     {"corex", TargetKind::Source, "ivcore11", 64, 1024, 64 * 1024, 64, 16,
      800.0, 5.0, true, false, false},
+    {"corex-ivcore20", TargetKind::Source, "ivcore20", 64, 1024, 64 * 1024,
+     64, 16, 800.0, 5.0, true, true, false},
     // OpenCL C; PoCL on the CPU in CI.
     {"opencl", TargetKind::OpenCL, "opencl", 32, 256, 32 * 1024, 2, 16, 20.0,
      20.0, false, false, false},
@@ -62,16 +79,59 @@ llvm::ArrayRef<TargetDescriptor> mlir::rong::getAllTargets() {
 
 const TargetDescriptor *mlir::rong::lookupTarget(llvm::StringRef name) {
   // "rocm:gfx906" names the same descriptor as "gfx906", provided the family
-  // matches; "cuda" alone stays the CUDA source profile.
-  auto [family, arch] = name.split(':');
-  bool qualified = !arch.empty();
+  // matches; "cuda" alone stays the CUDA source profile. "source:musa" is the
+  // profile's default chip and "source:musa:mp_22" a chip of that profile
+  // (the descriptor whose name is the profile, or starts with "profile-",
+  // and whose arch matches).
+  auto [family, rest] = name.split(':');
+  if (family == "source" && !rest.empty()) {
+    auto [profile, arch] = rest.split(':');
+    for (const TargetDescriptor &t : kTargets) {
+      if (t.kind != TargetKind::Source)
+        continue;
+      llvm::StringRef base = t.name.split('-').first;
+      if (base != profile)
+        continue;
+      if (arch.empty() ? t.name == profile : t.arch == arch)
+        return &t;
+    }
+    return nullptr;
+  }
+  bool qualified = !rest.empty();
   for (const TargetDescriptor &t : kTargets) {
     if (!qualified && t.name == name)
       return &t;
-    if (qualified && t.name == arch && stringifyTargetKind(t.kind) == family)
+    if (qualified && t.name == rest && stringifyTargetKind(t.kind) == family)
       return &t;
   }
   return nullptr;
+}
+
+std::string mlir::rong::explainUnknownTarget(llvm::StringRef name) {
+  std::string out = "unknown target '" + name.str() + "'";
+  auto [family, rest] = name.split(':');
+  auto [profile, arch] = rest.split(':');
+  std::string archs;
+  for (const TargetDescriptor &t : kTargets) {
+    bool match = family == "source"
+                     ? t.kind == TargetKind::Source &&
+                           t.name.split('-').first == profile
+                     : stringifyTargetKind(t.kind) == family;
+    if (match)
+      archs += (archs.empty() ? "" : ", ") + t.arch.str();
+  }
+  if (family == "rocm" && rest.starts_with("gfx92") ||
+      family == "rocm" && rest.starts_with("gfx93"))
+    out += " (" + rest.str() +
+           " is a Hygon DCU that upstream LLVM does not target; "
+           "`source:hip:" + rest.str() +
+           "` writes HIP source for Hygon's DTK to compile)";
+  else if (!archs.empty())
+    out += " (" +
+           (family == "source" ? "source:" + profile.str() : family.str()) +
+           " knows: " + archs + ")";
+  out += "; known targets: " + listTargetNames();
+  return out;
 }
 
 std::string mlir::rong::listTargetNames() {
@@ -79,9 +139,28 @@ std::string mlir::rong::listTargetNames() {
   for (const TargetDescriptor &t : kTargets) {
     if (!out.empty())
       out += ", ";
-    out += t.name.str();
+    out += spellTarget(t);
   }
   return out;
+}
+
+std::string mlir::rong::spellTarget(const TargetDescriptor &target) {
+  switch (target.kind) {
+  case TargetKind::CPU:
+  case TargetKind::OpenCL:
+  case TargetKind::CUDA:
+    return target.name.str();
+  case TargetKind::ROCm:
+    return "rocm:" + target.name.str();
+  case TargetKind::Source: {
+    llvm::StringRef profile = target.name.split('-').first;
+    // MACA names no chip architecture: "source:maca".
+    if (target.arch == profile)
+      return "source:" + profile.str();
+    return "source:" + profile.str() + ":" + target.arch.str();
+  }
+  }
+  return target.name.str();
 }
 
 llvm::StringRef mlir::rong::stringifyTargetKind(TargetKind kind) {

@@ -178,8 +178,7 @@ struct FormFusionsPass
     func::FuncOp func = getOperation();
     const TargetDescriptor *descriptor = lookupTarget(target);
     if (!descriptor) {
-      func.emitError() << "unknown target '" << target
-                       << "'; known targets: " << listTargetNames();
+      func.emitError() << explainUnknownTarget(target);
       return signalPassFailure();
     }
     if (func.getBody().empty())

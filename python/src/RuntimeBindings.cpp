@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 namespace py = pybind11;
 namespace rt = rong::runtime;
@@ -140,12 +141,13 @@ struct Bindings {
 
 class PySession {
 public:
-  PySession(const py::object &artifact, const std::string &device,
-            unsigned numThreads);
+  PySession(const py::object &artifact,
+            const std::optional<std::string> &device, unsigned numThreads);
 
   const std::vector<TensorSpec> &inputs() const { return inputSpecs; }
   const std::vector<TensorSpec> &outputs() const { return outputSpecs; }
   const std::string &target() const { return art->target(); }
+  const char *device() const { return rt::deviceName(session->device()); }
   uint64_t arenaBytes() const { return art->arenaBytes(); }
 
   py::list run(const py::object &inputs);
@@ -188,17 +190,33 @@ rt::Artifact loadArtifact(const py::object &artifact) {
   return loaded.take();
 }
 
-PySession::PySession(const py::object &artifact, const std::string &device,
+PySession::PySession(const py::object &artifact,
+                     const std::optional<std::string> &device,
                      unsigned numThreads) {
-  if (device != "cpu")
-    throw py::value_error("device '" + device +
-                          "' is not available from Python yet; the devices "
-                          "are: cpu");
   art = std::make_shared<const rt::Artifact>(loadArtifact(artifact));
+  rt::DeviceKind kind = rt::defaultDevice(*art);
+  if (device) {
+    if (*device == "cpu")
+      kind = rt::DeviceKind::Cpu;
+    else if (*device == "opencl")
+      kind = rt::DeviceKind::OpenCL;
+    else
+      throw py::value_error("device '" + *device +
+                            "' is not available from Python yet; the devices "
+                            "are: cpu, opencl");
+  }
+  // Both executors take host memory: CPU tensors bind directly, and the
+  // OpenCL session copies them to and from its device buffers.
+  if (kind != rt::DeviceKind::Cpu && kind != rt::DeviceKind::OpenCL)
+    throw py::value_error(std::string("the artifact is for target '") +
+                          art->target() + "', whose device (" +
+                          rt::deviceName(kind) +
+                          ") is not available from Python yet; the devices "
+                          "are: cpu, opencl");
   rt::SessionOptions options;
   options.numThreads = numThreads;
   rt::Expected<std::unique_ptr<rt::Session>> created =
-      rt::createCpuSession(art, options);
+      rt::createSession(art, kind, options);
   if (!created)
     throw ArtifactError(created.message());
   session = created.take();
@@ -380,15 +398,18 @@ void rong::python::populateRuntimeBindings(py::module_ &m) {
 
   py::class_<PySession>(m, "Session",
                         "An artifact loaded on a device, ready to run.")
-      .def(py::init<const py::object &, const std::string &, unsigned>(),
-           py::arg("artifact"), py::kw_only(), py::arg("device") = "cpu",
+      .def(py::init<const py::object &, const std::optional<std::string> &,
+                    unsigned>(),
+           py::arg("artifact"), py::kw_only(), py::arg("device") = py::none(),
            py::arg("num_threads") = 0,
-           "Loads `artifact` (its bytes, or the path of a .rong file). "
-           "num_threads=0 means $RONG_NUM_THREADS, else every core.")
+           "Loads `artifact` (its bytes, or the path of a .rong file) on "
+           "`device` ('cpu' or 'opencl'; None: the device the artifact was "
+           "compiled for). num_threads=0 means $RONG_NUM_THREADS, else every "
+           "core.")
       .def_property_readonly("inputs", &PySession::inputs)
       .def_property_readonly("outputs", &PySession::outputs)
       .def_property_readonly("target", &PySession::target)
-      .def_property_readonly("device", [](const PySession &) { return "cpu"; })
+      .def_property_readonly("device", &PySession::device)
       .def_property_readonly("arena_bytes", &PySession::arenaBytes)
       .def("run", &PySession::run, py::arg("inputs"),
            "Runs the plan on `inputs` (DLPack tensors, in graph order) and "

@@ -17,7 +17,7 @@
 // CHECK-NEXT: rejected: rong.reduce_max 'row_max' into group 3: a row of 32768 elements needs 131072 bytes on chip, but gfx906 has 65536 bytes per block
 // CHECK-NEXT: rejected: rong.mul 'scale_q' into group 1: it feeds the operands of rong.matmul 'qk'; Rong fuses epilogues, not prologues
 
-// BADTARGET: error: unknown target 'tpu'; known targets: cpu, sm_80, sm_90, gfx906, gfx90a, gfx942, cuda, hip, musa, musa-mp31, maca, corex, opencl
+// BADTARGET: error: unknown target 'tpu'; known targets: cpu, sm_80, sm_90, rocm:gfx906, rocm:gfx90a, rocm:gfx942, source:cuda:sm_90, source:cuda:sm_80, source:hip:gfx906, source:hip:gfx926, source:hip:gfx928, source:hip:gfx936, source:musa:mp_21, source:musa:mp_22, source:musa:mp_31, source:maca, source:corex:ivcore11, source:corex:ivcore20, opencl
 
 func.func @block(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>, %b: tensor<64xf32>,
                  %y: tensor<64x32768xf32>) -> (tensor<64x64xf32>, tensor<64x32768xf32>) {

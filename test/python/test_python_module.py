@@ -364,3 +364,36 @@ def test_build_tree_is_a_distribution():
     backends = importlib.metadata.entry_points(group="torch_dynamo_backends")
     assert [(e.name, e.value) for e in backends if e.name == "rong"] == [
         ("rong", "rong.dynamo:rong_backend")]
+
+
+# --- devices -----------------------------------------------------------------
+
+def test_opencl_artifact_runs_on_its_own_device(mlp_path):
+    """An artifact compiled for OpenCL opens on OpenCL (PoCL here) without
+    naming the device, takes host tensors like the CPU session and agrees
+    with onnxruntime."""
+    compiled = rong.compile_onnx(mlp_path, target="opencl")
+    session = rong.Session(compiled.artifact)
+    assert (session.target, session.device) == ("opencl", "opencl")
+    x = x_input()
+    (want,) = onnxruntime_run(mlp_path, [x])
+    np.testing.assert_allclose(session.run([x])[0], want, rtol=F32_RTOL, atol=F32_ATOL)
+    out = torch.full((4, 16), float("nan"))
+    session.run_into([torch.from_numpy(x)], [out])
+    np.testing.assert_allclose(out.numpy(), want, rtol=F32_RTOL, atol=F32_ATOL)
+    explicit = rong.Session(compiled.artifact, device="opencl")
+    assert explicit.device == "opencl"
+
+
+def test_devices_python_cannot_drive_are_refused(mlp):
+    with pytest.raises(ValueError, match=r"device 'cuda' is not available from "
+                                         r"Python yet; the devices are: cpu, opencl"):
+        rong.Session(mlp.artifact, device="cuda")
+
+
+def test_gpu_artifact_names_its_device(mlp_path):
+    compiled = rong.compile_onnx(mlp_path, target="rocm:gfx906")
+    with pytest.raises(ValueError, match=r"the artifact is for target 'gfx906', "
+                                         r"whose device \(hip\) is not available "
+                                         r"from Python yet"):
+        rong.Session(compiled.artifact)

@@ -3,8 +3,14 @@
 // This file implements rong-run, the command-line front of the runtime:
 //
 //   rong-run model.rong --input x.npy [--input ...] [--output y.npy ...]
-//            [--device cpu|cuda|opencl] [--threads N]
+//            [--device cpu|cuda|hip|opencl] [--threads N]
 //            [--benchmark [--warmup N] [--iterations N]] [--info]
+//            [--extract DIR]
+//
+// --info prints the artifact's buffers, modules and steps; --extract writes
+// each module image to DIR (module<i>.so, .ptx, .cubin, .hsaco, .cl, .cu) for
+// inspection with the vendor's tools. Either alone, without inputs, only
+// inspects. The device defaults to the one the artifact was compiled for.
 //
 // Inputs are matched to the model's graph inputs in order and must have the
 // exact element type and shape the model was compiled for; mismatches are
@@ -17,6 +23,8 @@
 #include "rong/Runtime/Session.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <optional>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -28,17 +36,20 @@ namespace {
 const char kUsage[] =
     "usage: rong-run MODEL.rong --input X.npy [--input ...] [--output Y.npy "
     "...]\n"
-    "                [--device cpu|cuda|opencl] [--threads N]\n"
-    "                [--benchmark [--warmup N] [--iterations N]] [--info]\n";
+    "                [--device cpu|cuda|hip|opencl] [--threads N]\n"
+    "                [--benchmark [--warmup N] [--iterations N]] [--info]\n"
+    "                [--extract DIR]\n";
 
 struct Options {
   std::string model;
   std::vector<std::string> inputs, outputs;
-  DeviceKind device = DeviceKind::Cpu;
+  /// Unset: the device the artifact was compiled for.
+  std::optional<DeviceKind> device;
   unsigned threads = 0;
   bool benchmark = false;
   long warmup = 10, iterations = 100;
   bool info = false;
+  std::string extractDir;
 };
 
 int fail(const std::string &message) {
@@ -80,9 +91,11 @@ Expected<Options> parseOptions(int argc, char **argv) {
         o.device = DeviceKind::Cuda;
       else if (*v == "opencl")
         o.device = DeviceKind::OpenCL;
+      else if (*v == "hip")
+        o.device = DeviceKind::Hip;
       else
         return Status::failure("unknown device '" + *v +
-                               "' (cpu, cuda or opencl)");
+                               "' (cpu, cuda, hip or opencl)");
     } else if (arg == "--threads" || arg == "--warmup" ||
                arg == "--iterations") {
       Expected<std::string> v = value();
@@ -99,6 +112,11 @@ Expected<Options> parseOptions(int argc, char **argv) {
       o.benchmark = true;
     } else if (arg == "--info") {
       o.info = true;
+    } else if (arg == "--extract") {
+      Expected<std::string> v = value();
+      if (!v)
+        return v.status();
+      o.extractDir = *v;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -138,11 +156,40 @@ void printInfo(const Artifact &a) {
                 dtypeName(b.dtype), formatShape(b.shape).c_str(),
                 roleName(b.role));
   }
+  for (size_t i = 0; i < a.modules().size(); ++i) {
+    const ModuleDesc &m = a.modules()[i];
+    std::string images;
+    for (const ModuleImageDesc &image : m.images)
+      images += (images.empty() ? "" : ", ") +
+                std::string(moduleFormatName(image.format)) + " (" +
+                std::to_string(image.data.size) + " bytes)";
+    std::printf("  module %zu (target '%s'): %s\n", i, m.target.c_str(),
+                images.c_str());
+  }
   for (size_t i = 0; i < a.steps().size(); ++i) {
     const StepDesc &s = a.steps()[i];
     std::printf("  %s%s%s\n", a.describeStep(i).c_str(),
                 s.debug.empty() ? "" : ": ", s.debug.c_str());
   }
+}
+
+/// Writes every module image of `a` into `dir` as module<i>.<ext>.
+Status extractModules(const Artifact &a, const std::string &dir) {
+  static const char *const extensions[] = {"so",    "ptx", "cubin",
+                                           "hsaco", "cl",  "cu"};
+  for (size_t i = 0; i < a.modules().size(); ++i)
+    for (const ModuleImageDesc &image : a.modules()[i].images) {
+      std::string path = dir + "/module" + std::to_string(i) + "." +
+                         extensions[static_cast<unsigned>(image.format)];
+      std::FILE *f = std::fopen(path.c_str(), "wb");
+      if (!f)
+        return Status::failure("cannot write " + path + ": " +
+                               std::strerror(errno));
+      size_t written = std::fwrite(image.data.data, 1, image.data.size, f);
+      if (std::fclose(f) != 0 || written != image.data.size)
+        return Status::failure("cannot write " + path);
+    }
+  return Status::success();
 }
 
 /// Reads input `i` and checks it against the model's buffer.
@@ -204,6 +251,12 @@ int main(int argc, char **argv) {
   const Artifact &a = *artifact;
   if (o.info)
     printInfo(a);
+  if (!o.extractDir.empty())
+    if (Status s = extractModules(a, o.extractDir); !s.ok())
+      return fail(s.message());
+  // Inspecting alone needs no inputs.
+  if ((o.info || !o.extractDir.empty()) && o.inputs.empty())
+    return 0;
 
   if (o.inputs.size() != a.inputs().size())
     return fail("the model takes " + std::to_string(a.inputs().size()) +
@@ -224,7 +277,8 @@ int main(int argc, char **argv) {
   SessionOptions sessionOptions;
   sessionOptions.numThreads = o.threads;
   Expected<std::unique_ptr<Session>> session =
-      createSession(artifact, o.device, sessionOptions);
+      createSession(artifact, o.device.value_or(defaultDevice(a)),
+                    sessionOptions);
   if (!session)
     return fail(session.message());
   Session &s = **session;

@@ -22,6 +22,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -49,8 +50,20 @@ static cl::opt<EmitPhase> emitPhase(
                           "a compiled artifact for rong-run and the runtime "
                           "(the default when -o names a .rong file)")));
 static cl::opt<std::string> targetName(
-    "target", cl::desc("Target descriptor the compiler optimises for"),
+    "target",
+    cl::desc("Target: cpu, sm_80, sm_90, rocm:gfx906|gfx90a|gfx942, opencl, "
+             "or source:<profile>[:<arch>] (cuda, hip, musa, maca, corex); "
+             "an unknown name lists them all"),
     cl::init("cpu"));
+static cl::opt<std::string> cudaPath(
+    "cuda-path",
+    cl::desc("NVIDIA targets: the CUDA toolkit (libdevice, ptxas)"),
+    cl::init(""));
+static cl::opt<unsigned> codeObjectVersion(
+    "code-object",
+    cl::desc("AMD / Hygon targets: HSA code object version, 4 (what Hygon's "
+             "DTK loads) or 5"),
+    cl::init(4));
 static cl::opt<std::string> profileName(
     "profile",
     cl::desc("With an artifact: print the kernels with this source profile "
@@ -89,9 +102,10 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "Rong compile driver\n");
 
-  if (!rong::lookupTarget(targetName)) {
-    llvm::errs() << "rongc: unknown target '" << targetName
-                 << "'; known targets: " << rong::listTargetNames() << "\n";
+  const rong::TargetDescriptor *target = rong::lookupTarget(targetName);
+  if (!target) {
+    llvm::errs() << "rongc: " << rong::explainUnknownTarget(targetName)
+                 << "\n";
     return 1;
   }
 
@@ -116,14 +130,34 @@ int main(int argc, char **argv) {
   if (!module)
     return 1;
 
+  // A source target writes a package directory; every other target, and a
+  // source target printed with the opencl profile, one artifact file.
+  bool sourcePackage =
+      target->kind == rong::TargetKind::Source && profileName.empty();
   EmitPhase phase = emitPhase;
   if (!emitPhase.getNumOccurrences() &&
-      StringRef(outputFilename).ends_with(".rong"))
+      (StringRef(outputFilename).ends_with(".rong") ||
+       (sourcePackage && outputFilename != "-")))
     phase = EmitPhase::Artifact;
 
   if (phase == EmitPhase::Artifact) {
     if (outputFilename == "-") {
-      llvm::errs() << "rongc: an artifact is binary; name a file with -o\n";
+      llvm::errs() << (sourcePackage
+                           ? "rongc: a source package is a directory; name "
+                             "it with -o\n"
+                           : "rongc: an artifact is binary; name a file "
+                             "with -o\n");
+      return 1;
+    }
+    if (sourcePackage && StringRef(outputFilename).ends_with(".rong")) {
+      llvm::errs() << "rongc: target '" << targetName
+                   << "' writes a source package, which is a directory; "
+                      "name one with -o (not a .rong file)\n";
+      return 1;
+    }
+    if (codeObjectVersion != 4 && codeObjectVersion != 5) {
+      llvm::errs() << "rongc: --code-object must be 4 or 5, not "
+                   << codeObjectVersion << "\n";
       return 1;
     }
     rong::CompileOptions options;
@@ -132,19 +166,43 @@ int main(int argc, char **argv) {
     options.fuse = !noFusion;
     options.explain = explainFusion;
     options.sourceModel = llvm::sys::path::filename(inputFilename).str();
+    options.cudaPath = cudaPath;
+    options.codeObjectVersion = codeObjectVersion;
     FailureOr<rong::CompileResult> result =
         rong::compileToArtifact(*module, options);
     if (failed(result))
       return 1;
-    std::string error;
-    auto output = openOutputFile(outputFilename, &error);
-    if (!output) {
-      llvm::errs() << "rongc: " << error << "\n";
-      return 1;
+    if (sourcePackage) {
+      if (std::error_code ec =
+              llvm::sys::fs::create_directories(outputFilename)) {
+        llvm::errs() << "rongc: cannot create directory '" << outputFilename
+                     << "': " << ec.message() << "\n";
+        return 1;
+      }
+      for (const auto &[name, contents] : result->packageFiles) {
+        SmallString<256> path(outputFilename);
+        llvm::sys::path::append(path, name);
+        std::string error;
+        auto file = openOutputFile(path, &error);
+        if (!file) {
+          llvm::errs() << "rongc: " << error << "\n";
+          return 1;
+        }
+        file->os() << contents;
+        file->keep();
+      }
+    } else {
+      std::string error;
+      auto output = openOutputFile(outputFilename, &error);
+      if (!output) {
+        llvm::errs() << "rongc: " << error << "\n";
+        return 1;
+      }
+      output->os().write(
+          reinterpret_cast<const char *>(result->artifact.data()),
+          result->artifact.size());
+      output->keep();
     }
-    output->os().write(reinterpret_cast<const char *>(result->artifact.data()),
-                       result->artifact.size());
-    output->keep();
     if (printPlan) {
       unsigned kernels = 0, calls = 0;
       for (const rong::PlanStepSummary &step : result->steps)

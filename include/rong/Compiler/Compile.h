@@ -24,9 +24,10 @@ class DialectRegistry;
 namespace mlir::rong {
 
 struct CompileOptions {
-  /// Target descriptor name. Artifacts are written for `cpu` (a shared
-  /// object) and `opencl` (OpenCL C); any other GPU target compiles with
-  /// `profile` "opencl".
+  /// Target, as `--target=` spells it: `cpu` (a shared object), `sm_80` /
+  /// `sm_90` (cubin and PTX), `rocm:gfx906|gfx90a|gfx942` (an HSA code
+  /// object), `opencl` (OpenCL C), or `source:<profile>[:<arch>]` (vendor
+  /// source text, with a package in CompileResult::packageFiles).
   std::string target = "cpu";
   /// Form fused groups; false gives one kernel per op (the unfused baseline).
   bool fuse = true;
@@ -42,6 +43,10 @@ struct CompileOptions {
   /// subgroup width: 64 for `maca`, 128 for `musa`) as OpenCL C, which
   /// exchanges shuffles through local memory and so runs any width.
   std::string profile;
+  /// NVIDIA: the CUDA toolkit (libdevice, ptxas); empty: the default.
+  std::string cudaPath;
+  /// AMD / Hygon: the HSA code object version, 4 (what DTK loads) or 5.
+  unsigned codeObjectVersion = 4;
 };
 
 /// One step of the compiled plan, for people.
@@ -58,6 +63,10 @@ struct CompileResult {
   std::vector<uint8_t> artifact;
   std::vector<PlanStepSummary> steps;
   uint64_t arenaBytes = 0;
+  /// Source targets: the package's files as (name, contents), in the order
+  /// they are listed in its BUILD.md: the kernels file, launch.json (the
+  /// kernels and the plan), weights.bin, model.rong and BUILD.md.
+  std::vector<std::pair<std::string, std::string>> packageFiles;
 };
 
 /// Registers what compileToArtifact needs in a context (backends' dialects

@@ -21,19 +21,26 @@
 
 namespace rong::runtime {
 
-enum class DeviceKind { Cpu, Cuda, OpenCL };
+enum class DeviceKind { Cpu, Cuda, OpenCL, Hip };
 
-/// "cpu", "cuda" or "opencl".
+/// "cpu", "cuda", "opencl" or "hip".
 const char *deviceName(DeviceKind device);
+
+/// The device an artifact was compiled for: `cpu`, `opencl`, CUDA for
+/// `sm_NN` targets, HIP for `gfxNNN` targets.
+DeviceKind defaultDevice(const Artifact &artifact);
 
 struct SessionOptions {
   /// CPU: worker threads per launch; 0 means $RONG_NUM_THREADS if set, else
   /// the hardware concurrency.
   unsigned numThreads = 0;
-  /// CUDA: device ordinal.
-  int cudaDevice = 0;
+  /// CUDA and HIP: device ordinal.
+  int gpuDevice = 0;
   /// CUDA: the driver library to dlopen.
   std::string cudaDriverLibrary = "libcuda.so.1";
+  /// HIP: the libraries to try, in order (ROCm 6, unversioned, ROCm 5).
+  std::vector<std::string> hipLibraries = {
+      "libamdhip64.so.6", "libamdhip64.so", "libamdhip64.so.5"};
   /// OpenCL: the ICD loader to dlopen; the session runs on the first device
   /// of the first platform that has one.
   std::string openclLibrary = "libOpenCL.so.1";
@@ -97,6 +104,14 @@ createCudaSession(std::shared_ptr<const Artifact> artifact,
 /// crash) where no ICD loader, platform or device is present, or where a
 /// program does not build (the message names the kernel and holds the log).
 /// runWith takes host pointers, copied in and out; `stream` is ignored.
+/// Creates a session on an AMD GPU or Hygon DCU through HIP's module API,
+/// loaded with dlopen: runs the artifact's HSA code objects (rongc
+/// --target=rocm:gfxNNN). Fails with a message (never a crash) where no
+/// ROCm runtime or no device is present.
+Expected<std::unique_ptr<Session>>
+createHipSession(std::shared_ptr<const Artifact> artifact,
+                 const SessionOptions &options = {});
+
 Expected<std::unique_ptr<Session>>
 createOpenCLSession(std::shared_ptr<const Artifact> artifact,
                     const SessionOptions &options = {});

@@ -68,6 +68,14 @@ const TargetDescriptor *lookupTarget(llvm::StringRef name);
 /// "cpu, sm_80, sm_90, ..." for diagnostics.
 std::string listTargetNames();
 
+/// The spelling `--target=` documents for a descriptor: "cpu", "sm_90",
+/// "rocm:gfx906", "source:musa:mp_22", "opencl".
+std::string spellTarget(const TargetDescriptor &target);
+
+/// "unknown target 'rocm:gfx936' (...hint...); known targets: ..." for
+/// diagnostics.
+std::string explainUnknownTarget(llvm::StringRef name);
+
 /// Name of a target kind ("cpu", "cuda", "rocm", "source", "opencl").
 llvm::StringRef stringifyTargetKind(TargetKind kind);
 

@@ -191,7 +191,7 @@ static std::string buildNotes(const SourceProfile &profile,
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "# Rong kernels for " << profile.vendor << "\n\n"
-     << "Profile `" << profile.name << "`, target `" << target.name
+     << "Profile `" << profile.name << "`, target `" << spellTarget(target)
      << "` (arch `" << target.arch << "`, warp width " << target.subgroupSize
      << "). Files: `" << profile.fileName
      << "` (kernels), `launch.json` (per kernel: symbol, grid, block, "

@@ -61,6 +61,8 @@ struct SourceProfile {
   llvm::StringLiteral verifiedInCI;
   /// The documentation page under docs/targets/.
   llvm::StringLiteral docsPage;
+  /// The vendor BLAS a host program calls for a plan's gemm steps.
+  llvm::StringLiteral blasLibrary;
 };
 
 /// The profile called `name`, or null.
