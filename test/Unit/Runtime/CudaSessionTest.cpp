@@ -19,19 +19,11 @@ using namespace rong::runtime::test;
 
 namespace {
 
-std::shared_ptr<const Artifact> emptyArtifact() {
-  ArtifactBuilder b("sm_90");
-  std::vector<uint8_t> bytes = b.serializeUnchecked();
-  Expected<Artifact> a = Artifact::fromBytes(bytes.data(), bytes.size());
-  EXPECT_TRUE(a.ok());
-  return std::make_shared<const Artifact>(a.take());
-}
-
 std::string cudaError(const std::string &driver) {
   SessionOptions options;
   options.cudaDriverLibrary = driver;
   Expected<std::unique_ptr<Session>> s =
-      createCudaSession(emptyArtifact(), options);
+      createCudaSession(emptyArtifact("sm_90"), options);
   EXPECT_FALSE(s.ok());
   return s.ok() ? "" : s.message();
 }
@@ -95,7 +87,7 @@ TEST(CudaSessionTest, DriverMissingEntryPoints) {
 TEST(CudaSessionTest, DefaultDriverFailsCleanlyOrWorks) {
   SessionOptions options;
   Expected<std::unique_ptr<Session>> s =
-      createCudaSession(emptyArtifact(), options);
+      createCudaSession(emptyArtifact("sm_90"), options);
   if (s.ok())
     GTEST_SKIP() << "a CUDA device is present; test/gpu covers execution";
   const std::string &m = s.message();

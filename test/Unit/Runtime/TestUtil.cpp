@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "TestUtil.h"
+#include "rong/Runtime/ArtifactBuilder.h"
 
 #include "gtest/gtest.h"
 
@@ -46,6 +47,14 @@ std::vector<uint8_t> compileSharedObject(const std::string &source) {
   if (rc != 0)
     return {};
   return readFile(so);
+}
+
+std::shared_ptr<const Artifact> emptyArtifact(const std::string &target) {
+  ArtifactBuilder b(target);
+  std::vector<uint8_t> bytes = b.serializeUnchecked();
+  Expected<Artifact> a = Artifact::fromBytes(bytes.data(), bytes.size());
+  EXPECT_TRUE(a.ok()) << a.message();
+  return std::make_shared<const Artifact>(a.take());
 }
 
 } // namespace rong::runtime::test

@@ -1,14 +1,17 @@
 //===- TestUtil.h - Helpers of the runtime unit tests -----------*- C++ -*-===//
 //
 // This file declares what several runtime tests share: compiling a C source
-// into a shared object at test time, and a scratch directory.
+// into a shared object at test time, a scratch directory, an empty artifact.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef RONG_TEST_UNIT_RUNTIME_TESTUTIL_H
 #define RONG_TEST_UNIT_RUNTIME_TESTUTIL_H
 
+#include "rong/Runtime/Artifact.h"
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +36,10 @@ std::vector<uint8_t> compileSharedObject(const std::string &source);
 
 /// The bytes of a file.
 std::vector<uint8_t> readFile(const std::string &path);
+
+/// An artifact for `target` with nothing in it: enough to open a session,
+/// which is how the driver tests reach device discovery.
+std::shared_ptr<const Artifact> emptyArtifact(const std::string &target);
 
 } // namespace rong::runtime::test
 
