@@ -54,6 +54,8 @@ struct PyCompileResult {
   py::list steps;
   uint64_t arenaBytes = 0;
   std::string explanation;
+  /// Source targets: file name -> bytes of the package.
+  py::dict package;
 };
 
 /// One compilation: its context, the source manager that holds the text it
@@ -133,6 +135,8 @@ PyCompileResult Compilation::compile(ModuleOp module,
     result.steps.append(py::make_tuple(step.kind, step.name, step.ops));
   result.arenaBytes = compiled->arenaBytes;
   result.explanation = std::move(explanation);
+  for (const auto &[name, contents] : compiled->packageFiles)
+    result.package[py::str(name)] = py::bytes(contents);
   return result;
 }
 
@@ -303,6 +307,11 @@ void ::rong::python::populateCompileBindings(py::module_ &m) {
       .def_readonly("explanation", &PyCompileResult::explanation,
                     "The fusion report when compiled with explain=True, "
                     "else empty.")
+      .def_readonly("package", &PyCompileResult::package,
+                    "For source targets (target='source:musa:mp_22', ...): "
+                    "the source package as {file name: bytes} (kernels "
+                    "file, launch.json, weights.bin, model.rong, BUILD.md); "
+                    "empty for other targets.")
       .def("__repr__", [](const PyCompileResult &r) {
         return "<rong CompileResult: " + std::to_string(py::len(r.steps)) +
                " steps, " + std::to_string(py::len(r.artifact)) +

@@ -397,3 +397,18 @@ def test_gpu_artifact_names_its_device(mlp_path):
                                          r"whose device \(hip\) is not available "
                                          r"from Python yet"):
         rong.Session(compiled.artifact)
+
+
+def test_source_target_returns_its_package(mlp_path):
+    compiled = rong.compile_onnx(mlp_path, target="source:musa:mp_22")
+    assert sorted(compiled.package) == ["BUILD.md", "kernels.mu", "launch.json",
+                                        "model.rong", "weights.bin"]
+    assert compiled.package["model.rong"] == compiled.artifact
+    assert b"mcc --offload-arch=mp_22" in compiled.package["BUILD.md"]
+    assert b"#define RONG_WARP_SIZE 128" in compiled.package["kernels.mu"]
+    # The MLP's weights (32x16 and 16 floats), each 64-byte aligned.
+    assert len(compiled.package["weights.bin"]) == 32 * 16 * 4 + 16 * 4
+    assert rong.compile_onnx(mlp_path).package == {}
+    with pytest.raises(rong.ArtifactError, match=r"source text for the vendor's "
+                                                 r"toolchain"):
+        rong.Session(compiled.artifact, device="cpu")
