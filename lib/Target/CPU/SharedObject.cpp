@@ -21,11 +21,8 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
-#include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -92,20 +89,9 @@ FailureOr<std::string> cpu::emitSharedObject(ModuleOp llvmModule,
   module->setDataLayout(machine->createDataLayout());
   optimizeLLVMModule(*module, *machine, options.optLevel);
 
-  llvm::SmallString<128> object, library, messages;
-  int fd = -1;
-  bool notCreated =
-      llvm::sys::fs::createTemporaryFile("rong-kernels", "o", fd, object) ||
-      llvm::sys::fs::createTemporaryFile("rong-kernels", "so", library) ||
-      llvm::sys::fs::createTemporaryFile("rong-lld", "log", messages);
-  // Whatever was created is removed on every path out.
-  llvm::FileRemover removeObject(object), removeLibrary(library),
-      removeMessages(messages);
-  if (notCreated)
-    return llvmModule.emitError()
-           << "CPU backend: cannot create temporary files";
+  llvm::SmallString<0> object;
   {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    llvm::raw_svector_ostream os(object);
     llvm::legacy::PassManager codegen;
     if (machine->addPassesToEmitFile(codegen, os, nullptr,
                                      llvm::CodeGenFileType::ObjectFile))
@@ -116,22 +102,13 @@ FailureOr<std::string> cpu::emitSharedObject(ModuleOp llvmModule,
 
   std::string linker =
       options.linkerPath.empty() ? defaultLinkerPath() : options.linkerPath;
-  SmallVector<StringRef> args{linker,         "-shared",   "--as-needed",
-                              "-O2",          "--gc-sections",
-                              object.str(), "-o",    library.str()};
-  std::optional<StringRef> redirects[] = {std::nullopt, messages.str(),
-                                          messages.str()};
-  int status = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, redirects,
-                                         0, 0, &error);
-  if (status != 0) {
-    std::string log;
-    if (auto text = llvm::MemoryBuffer::getFile(messages))
-      log = (*text)->getBuffer().str();
+  std::string log;
+  FailureOr<std::string> library = runFileTool(
+      linker, {"-shared", "--as-needed", "-O2", "--gc-sections", "{in}", "-o",
+               "{out}"},
+      object, "o", "so", log);
+  if (failed(library))
     return llvmModule.emitError() << "CPU backend: linking with '" << linker
-                                  << "' failed: " << error << log;
-  }
-  auto bytes = llvm::MemoryBuffer::getFile(library, /*IsText=*/false);
-  if (!bytes)
-    return llvmModule.emitError() << "CPU backend: the linker wrote no file";
-  return (*bytes)->getBuffer().str();
+                                  << "' failed: " << log;
+  return library;
 }
