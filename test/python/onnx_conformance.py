@@ -238,6 +238,26 @@ def read_expected(path=EXPECTED_FILE):
     return expected
 
 
+def check(results, expected, min_passed, where=""):
+    """Asserts that `results` match the expected-failure list exactly: no
+    crash, no failure the list does not name, no listed test that passes,
+    and at least `min_passed` passes. `where` (" on OpenCL") goes into the
+    messages."""
+    crashed = {n: r for n, (o, r) in results.items() if o == "crashed"}
+    assert not crashed, f"a tool crashed on {len(crashed)} node tests: {crashed}"
+    failing = {n: f"{o}: {r}" for n, (o, r) in results.items() if o != "passed"}
+    unexpected = {n: r for n, r in failing.items() if n not in expected}
+    fixed = sorted(n for n in expected if results.get(n, ("",))[0] == "passed")
+    assert not unexpected, (
+        f"{len(unexpected)} node tests fail{where} that are not in the "
+        f"expected-failure list: {unexpected}")
+    assert not fixed, (
+        f"{len(fixed)} node tests in the expected-failure list now pass{where}; "
+        f"remove them: {fixed}")
+    passed = sum(o == "passed" for o, _ in results.values())
+    assert passed >= min_passed, f"only {passed} node tests pass (< {min_passed})"
+
+
 def write_expected(results, path, target="cpu"):
     failing = {n: (o, r) for n, (o, r) in results.items() if o != "passed"}
     by_outcome = collections.defaultdict(list)

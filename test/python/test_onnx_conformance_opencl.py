@@ -28,16 +28,4 @@ def test_onnx_node_tests_match_expected_outputs_on_opencl(rong_build_dir):
     (rong_build_dir / "onnx-conformance-opencl.txt").write_text(report + "\n")
     expected = conformance.read_expected(
         conformance.TARGETS["opencl"]["expected"])
-    crashed = {n: r for n, (o, r) in results.items() if o == "crashed"}
-    assert not crashed, f"a tool crashed on {len(crashed)} node tests: {crashed}"
-    failing = {n: f"{o}: {r}" for n, (o, r) in results.items() if o != "passed"}
-    unexpected = {n: r for n, r in failing.items() if n not in expected}
-    fixed = sorted(n for n in expected if results.get(n, ("",))[0] == "passed")
-    assert not unexpected, (
-        f"{len(unexpected)} node tests fail on OpenCL that are not in the "
-        f"expected-failure list: {unexpected}")
-    assert not fixed, (
-        f"{len(fixed)} node tests in the OpenCL expected-failure list now "
-        f"pass; remove them: {fixed}")
-    passed = sum(o == "passed" for o, _ in results.values())
-    assert passed >= MIN_PASSED, f"only {passed} node tests pass (< {MIN_PASSED})"
+    conformance.check(results, expected, MIN_PASSED, where=" on OpenCL")
