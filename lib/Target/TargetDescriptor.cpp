@@ -120,8 +120,8 @@ std::string mlir::rong::explainUnknownTarget(llvm::StringRef name) {
     if (match)
       archs += (archs.empty() ? "" : ", ") + t.arch.str();
   }
-  if (family == "rocm" && rest.starts_with("gfx92") ||
-      family == "rocm" && rest.starts_with("gfx93"))
+  if (family == "rocm" &&
+      (rest.starts_with("gfx92") || rest.starts_with("gfx93")))
     out += " (" + rest.str() +
            " is a Hygon DCU that upstream LLVM does not target; "
            "`source:hip:" + rest.str() +
