@@ -201,6 +201,17 @@ def bench_kernel(driver, kdir, kernel, device, ns, flush, copy_gbps, gen):
 
     finish("rong", peers.time_fn(launch, device, ns.warmup, ns.iters, flush))
     entry["pct_copy"] = 100.0 * entry["rong_gbps"] / copy_gbps
+    # The copy of this case's own size, timed the same way (cold L2): the
+    # bandwidth a kernel moving these bytes can reach at best.
+    src = args[0]
+    dst = torch.empty_like(src)
+    stats = peers.time_fn(lambda: dst.copy_(src), device, ns.warmup, ns.iters,
+                          flush)
+    entry["copy_same_ms"] = stats["median_ms"]
+    entry["copy_same_gbps"] = 2 * src.numel() * src.element_size() / (
+        stats["median_ms"] * 1e-3) / 1e9
+    entry["pct_copy_same"] = 100.0 * entry["rong_gbps"] / entry["copy_same_gbps"]
+    del dst
     finish("eager", peers.time_fn(lambda: fn(*args), device, ns.warmup,
                                   ns.iters, flush))
     if not ns.no_compile:
@@ -237,6 +248,8 @@ COLUMNS = [
     ("rong ms", "rong_ms", "{:.4f}"),
     ("rong GB/s", "rong_gbps", "{:.0f}"),
     ("% copy", "pct_copy", "{:.1f}"),
+    ("same-size copy ms", "copy_same_ms", "{:.4f}"),
+    ("% same-size copy", "pct_copy_same", "{:.1f}"),
     ("eager ms", "eager_ms", "{:.4f}"),
     ("compile ms", "compile_ms", "{:.4f}"),
     ("compile/rong", "compile_over_rong", "{:.2f}"),
@@ -263,6 +276,8 @@ def markdown(results):
              "- device: %s" % results["env"].get("gpu_name", results["env"]),
              "- copy bandwidth: %.0f GB/s (dst.copy_(src), 1 GiB)"
              % results["copy"]["gbps"],
+             "- same-size copy: dst.copy_(src) of the case's input, timed "
+             "like the kernels (L2 flushed before each call)",
              "- kernels: %s (generator commit %s)"
              % (results["kernel_dir"], results["generator"].get("commit")),
              "- time: median of %d calls after %d warm-up calls, CUDA events, "

@@ -205,7 +205,8 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   case Backend::CUDA: {
     // One module per kernel, each with its cubin and the PTX it came from,
     // so a driver for a newer architecture can JIT the PTX.
-    planBackend = {target->name.str(), "CUDA", "cuBLAS"};
+    planBackend = {target->name.str(), "CUDA", "cuBLAS",
+                   /*lowPrecisionGemm=*/true};
     cuda::CUDAOptions cudaOptions;
     cudaOptions.toolkitPath = options.cudaPath.empty()
                                   ? cuda::defaultToolkitPath()

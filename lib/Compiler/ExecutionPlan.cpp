@@ -149,11 +149,16 @@ FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op,
                                          const plan::PlanBackend &backend) {
   auto lhs = cast<RankedTensorType>(op.getLhs().getType());
   auto rhs = cast<RankedTensorType>(op.getRhs().getType());
-  if (!lhs.getElementType().isF32() && !lhs.getElementType().isF64())
-    return op.emitError() << "matmul of " << lhs.getElementType()
+  Type element = lhs.getElementType();
+  bool lowPrecision = isa<Float16Type, BFloat16Type>(element);
+  if (!element.isF32() && !element.isF64() &&
+      !(lowPrecision && backend.lowPrecisionGemm))
+    return op.emitError() << "matmul of " << element
                           << " is not supported by the " << backend.name
-                          << " backend yet (f32 and f64 go to "
-                          << backend.blas << ")";
+                          << " backend yet ("
+                          << (backend.lowPrecisionGemm ? "f32, f64, f16 and bf16"
+                                                       : "f32 and f64")
+                          << " go to " << backend.blas << ")";
   ArrayRef<int64_t> ls = lhs.getShape(), rs = rhs.getShape();
   int64_t m = ls.size() >= 2 ? ls[ls.size() - 2] : 1;
   int64_t k = ls.back();

@@ -36,6 +36,9 @@ struct PlanBackend {
   std::string name;
   /// What runs gemm and conv2d, for diagnostics: "BLAS", "CLBlast".
   std::string blas;
+  /// The BLAS also runs f16 and bf16 GEMMs (accumulating in f32); otherwise
+  /// only f32 and f64 ones, and the CPU widens the others before fusion.
+  bool lowPrecisionGemm = false;
 };
 
 /// What a kernel launch needs that the host function does not say.

@@ -67,6 +67,19 @@ void *DynamicLibrary::symbol(const char *name) const {
   return dlsym(handle, name);
 }
 
+void *DynamicLibrary::firstSymbol(const char *alternatives) const {
+  const char *start = alternatives;
+  while (true) {
+    const char *bar = std::strchr(start, '|');
+    std::string one = bar ? std::string(start, bar) : std::string(start);
+    if (void *p = symbol(one.c_str()))
+      return p;
+    if (!bar)
+      return nullptr;
+    start = bar + 1;
+  }
+}
+
 Expected<DynamicLibrary> DynamicLibrary::open(const std::string &name) {
   void *h = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!h)

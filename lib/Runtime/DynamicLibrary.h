@@ -40,6 +40,9 @@ public:
 
   /// The address of `name`, or null.
   void *symbol(const char *name) const;
+  /// The address of the first of `alternatives` ("cuMemAlloc_v2|cuMemAlloc":
+  /// names separated by '|') the library exports, or null.
+  void *firstSymbol(const char *alternatives) const;
 
 private:
   DynamicLibrary(void *handle, int fd) : handle(handle), fd(fd) {}

@@ -42,6 +42,7 @@ const DriverTable &cudaDriverTable() {
       "cuMemFree_v2",
       "cuMemcpyHtoD_v2",
       "cuMemcpyDtoH_v2",
+      "cuMemcpyDtoDAsync_v2|cuMemcpyDtoDAsync",
       "cuLaunchKernel",
       "cuStreamCreate",
       "cuStreamDestroy_v2|cuStreamDestroy",
@@ -84,6 +85,7 @@ const DriverTable &hipDriverTable() {
       "hipFree",
       "hipMemcpyHtoD",
       "hipMemcpyDtoH",
+      "hipMemcpyDtoDAsync",
       "hipModuleLaunchKernel",
       "hipStreamCreateWithFlags",
       "hipStreamDestroy",
@@ -117,17 +119,9 @@ GpuDriver::load(const DriverTable &table,
       field = nullptr;
       if (!*names)
         return;
-      const char *start = names;
-      while (true) {
-        const char *bar = std::strchr(start, '|');
-        std::string one = bar ? std::string(start, bar) : std::string(start);
-        if (void *p = d->library.symbol(one.c_str())) {
-          field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(p);
-          return;
-        }
-        if (!bar)
-          break;
-        start = bar + 1;
+      if (void *p = d->library.firstSymbol(names)) {
+        field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(p);
+        return;
       }
       const char *bar = std::strchr(names, '|');
       missing += std::string(missing.empty() ? "" : ", ") +
@@ -152,6 +146,7 @@ GpuDriver::load(const DriverTable &table,
     resolve(d->memFree, table.memFree);
     resolve(d->memcpyHtoD, table.memcpyHtoD);
     resolve(d->memcpyDtoH, table.memcpyDtoH);
+    resolve(d->memcpyDtoDAsync, table.memcpyDtoDAsync);
     resolve(d->launchKernel, table.launchKernel);
     resolve(d->streamCreate, table.streamCreate);
     resolve(d->streamDestroy, table.streamDestroy);

@@ -72,7 +72,8 @@ struct DriverTable {
       *deviceGetAttribute, *deviceGetName, *primaryCtxRetain,
       *primaryCtxRelease, *ctxPushCurrent, *ctxPopCurrent, *setDevice,
       *moduleLoadDataEx, *moduleUnload, *moduleGetFunction, *funcSetAttribute,
-      *memAlloc, *memFree, *memcpyHtoD, *memcpyDtoH, *launchKernel,
+      *memAlloc, *memFree, *memcpyHtoD, *memcpyDtoH, *memcpyDtoDAsync,
+      *launchKernel,
       *streamCreate, *streamDestroy, *streamSynchronize, *eventCreate,
       *eventDestroy, *eventRecord, *eventSynchronize, *eventElapsedTime,
       *getErrorString, *getErrorName;
@@ -108,6 +109,8 @@ struct GpuDriver {
   Result (*memFree)(DevicePtr pointer);
   Result (*memcpyHtoD)(DevicePtr dst, const void *src, size_t bytes);
   Result (*memcpyDtoH)(void *dst, DevicePtr src, size_t bytes);
+  Result (*memcpyDtoDAsync)(DevicePtr dst, DevicePtr src, size_t bytes,
+                            Stream stream);
   Result (*launchKernel)(Function function, unsigned gridX, unsigned gridY,
                          unsigned gridZ, unsigned blockX, unsigned blockY,
                          unsigned blockZ, unsigned sharedBytes, Stream stream,

@@ -7,12 +7,14 @@
 // picks for each module the image the device can run (CUDA: a cubin for its
 // architecture, else the PTX, which the driver compiles; HIP: the HSA code
 // object), resolves the kernels, uploads the constants and allocates the
-// arena. A run then only enqueues launches. The GPU kernel ABI is the bare
+// arena. A run then only enqueues launches, GEMMs (the vendor BLAS, GpuBlas.h)
+// and device-to-device copies. The GPU kernel ABI is the bare
 // pointer convention: kernel parameter i is the device address of the
 // launch's i-th argument buffer.
 //
 //===----------------------------------------------------------------------===//
 
+#include "GpuBlas.h"
 #include "GpuDriver.h"
 #include "rong/Runtime/Session.h"
 
@@ -61,16 +63,21 @@ std::optional<SmArch> parseSmArch(const std::string &target) {
 }
 
 struct GpuStep {
+  enum class Kind { Launch, Gemm, Copy } kind = Kind::Launch;
   Function fn = nullptr;
   Dim3 grid, block;
   unsigned sharedBytes = 0;
+  GemmCall gemm;
+  CopyCall copy;
 };
 
 class GpuSession : public Session {
 public:
   GpuSession(std::shared_ptr<const Artifact> artifact,
-             std::shared_ptr<GpuDriver> driver, DeviceKind kind)
-      : Session(std::move(artifact)), drv(std::move(driver)), kind(kind) {}
+             std::shared_ptr<GpuDriver> driver, DeviceKind kind,
+             std::vector<std::string> blasLibraries)
+      : Session(std::move(artifact)), drv(std::move(driver)), kind(kind),
+        blasLibraries(std::move(blasLibraries)) {}
   ~GpuSession() override;
 
   Status init(int ordinal);
@@ -111,11 +118,16 @@ private:
   const char *api() const { return drv->table().apiName; }
 
   Status loadModule(uint32_t index);
+  Status addLaunch(size_t index, std::map<Function, unsigned> &sharedNeeds,
+                   int sharedLimit);
+  Status addLibraryCall(size_t index);
   Expected<DevicePtr> allocate(uint64_t bytes, const std::string &what);
   Status enqueue(const std::vector<DevicePtr> &pointers, Stream stream);
 
   std::shared_ptr<GpuDriver> drv;
   DeviceKind kind;
+  std::vector<std::string> blasLibraries;
+  std::unique_ptr<GpuBlas> blas; // created when the plan has a GEMM
   int ordinal = 0;
   bool bound = false; // the device (and on CUDA its context) is held
   Device dev = 0;
@@ -139,6 +151,7 @@ GpuSession::~GpuSession() {
     ContextScope scope(*this);
     if (ownStream)
       drv->streamSynchronize(ownStream);
+    blas.reset();
     for (DevicePtr p : allocations)
       drv->memFree(p);
     for (auto &[index, module] : modules)
@@ -235,6 +248,75 @@ Status GpuSession::loadModule(uint32_t index) {
   return Status::success();
 }
 
+Status GpuSession::addLaunch(size_t i,
+                             std::map<Function, unsigned> &sharedNeeds,
+                             int sharedLimit) {
+  const Artifact &a = *art;
+  const LaunchDesc &l = a.steps()[i].launch;
+  const KernelDesc &k = a.kernels()[l.kernel];
+  if (Status st = loadModule(k.module); !st.ok())
+    return Status::failure(a.describeStep(i) + ": " + st.message());
+  GpuStep step;
+  if (Status st = drv->check(drv->moduleGetFunction(&step.fn, modules[k.module],
+                                                    k.symbol.c_str()),
+                             a.describeStep(i) + ": cannot find kernel '" +
+                                 k.symbol + "'");
+      !st.ok())
+    return st;
+  if (l.dynamicSharedBytes > static_cast<unsigned>(sharedLimit))
+    return Status::failure(a.describeStep(i) + ": needs " +
+                           std::to_string(l.dynamicSharedBytes) +
+                           " bytes of dynamic shared memory, but " +
+                           deviceDescription + " allows " +
+                           std::to_string(sharedLimit));
+  step.grid = l.grid;
+  step.block = l.block;
+  step.sharedBytes = l.dynamicSharedBytes;
+  unsigned &need = sharedNeeds[step.fn];
+  need = std::max(need, step.sharedBytes);
+  steps.push_back(step);
+  return Status::success();
+}
+
+Status GpuSession::addLibraryCall(size_t i) {
+  const Artifact &a = *art;
+  const std::string &function = a.steps()[i].call.function;
+  GpuStep step;
+  if (function == "copy") {
+    Expected<CopyCall> copy = decodeCopy(a, i);
+    if (!copy)
+      return copy.status();
+    step.kind = GpuStep::Kind::Copy;
+    step.copy = *copy;
+    steps.push_back(step);
+    return Status::success();
+  }
+  if (!isGemm(function))
+    return Status::failure(a.describeStep(i) + ": library function '" +
+                           function + "' is not supported on " + api() +
+                           " devices yet");
+  Expected<GemmCall> gemm = decodeGemm(a, i);
+  if (!gemm)
+    return gemm.status();
+  if (!isCuda())
+    return Status::failure(a.describeStep(i) + ": " + function +
+                           " needs a BLAS, and " + api() +
+                           " sessions have none yet (hipBLAS is not wired)");
+  if (!blas) {
+    Expected<std::unique_ptr<GpuBlas>> loaded =
+        GpuBlas::create(cublasTable(), blasLibraries);
+    if (!loaded)
+      return Status::failure(a.describeStep(i) + ": " + loaded.message());
+    blas = loaded.take();
+  }
+  if (Status st = blas->supports(*gemm); !st.ok())
+    return Status::failure(a.describeStep(i) + ": " + st.message());
+  step.kind = GpuStep::Kind::Gemm;
+  step.gemm = *gemm;
+  steps.push_back(step);
+  return Status::success();
+}
+
 Status GpuSession::init(int deviceOrdinal) {
   const GpuDriver &d = *drv;
   std::string apiName = api();
@@ -292,35 +374,11 @@ Status GpuSession::init(int deviceOrdinal) {
   const Artifact &a = *art;
   std::map<Function, unsigned> sharedNeeds;
   for (size_t i = 0; i < a.steps().size(); ++i) {
-    const StepDesc &s = a.steps()[i];
-    if (s.kind == StepDesc::Kind::LibraryCall)
-      return Status::failure(a.describeStep(i) + ": library function '" +
-                             s.call.function +
-                             "' is not supported on " + apiName +
-                             " devices yet");
-    const LaunchDesc &l = s.launch;
-    const KernelDesc &k = a.kernels()[l.kernel];
-    if (Status st = loadModule(k.module); !st.ok())
-      return Status::failure(a.describeStep(i) + ": " + st.message());
-    GpuStep step;
-    if (Status st = d.check(d.moduleGetFunction(&step.fn, modules[k.module],
-                                                  k.symbol.c_str()),
-                            a.describeStep(i) + ": cannot find kernel '" +
-                                k.symbol + "'");
-        !st.ok())
+    Status st = a.steps()[i].kind == StepDesc::Kind::LibraryCall
+                    ? addLibraryCall(i)
+                    : addLaunch(i, sharedNeeds, sharedLimit);
+    if (!st.ok())
       return st;
-    if (l.dynamicSharedBytes > static_cast<unsigned>(sharedLimit))
-      return Status::failure(a.describeStep(i) + ": needs " +
-                             std::to_string(l.dynamicSharedBytes) +
-                             " bytes of dynamic shared memory, but " +
-                             deviceDescription + " allows " +
-                             std::to_string(sharedLimit));
-    step.grid = l.grid;
-    step.block = l.block;
-    step.sharedBytes = l.dynamicSharedBytes;
-    unsigned &need = sharedNeeds[step.fn];
-    need = std::max(need, step.sharedBytes);
-    steps.push_back(step);
   }
   // Above 48 KiB of dynamic shared memory a kernel must opt in.
   for (auto &[fn, bytes] : sharedNeeds)
@@ -382,20 +440,39 @@ Status GpuSession::enqueue(const std::vector<DevicePtr> &pointers,
   std::vector<void *> params;
   for (size_t i = 0; i < steps.size(); ++i) {
     const GpuStep &step = steps[i];
-    const std::vector<uint32_t> &args = art->steps()[i].args();
-    values.resize(args.size());
-    params.resize(args.size());
-    for (size_t j = 0; j < args.size(); ++j) {
-      values[j] = pointers[args[j]];
-      params[j] = &values[j];
+    Status status = Status::success();
+    switch (step.kind) {
+    case GpuStep::Kind::Gemm: {
+      const GemmCall &g = step.gemm;
+      status = blas->gemm(g, pointers[g.a], pointers[g.b], pointers[g.c],
+                          stream);
+      break;
     }
-    Result r =
-        drv->launchKernel(step.fn, step.grid[0], step.grid[1], step.grid[2],
+    case GpuStep::Kind::Copy:
+      status = drv->check(
+          drv->memcpyDtoDAsync(pointers[step.copy.dst],
+                               pointers[step.copy.src], step.copy.bytes,
+                               stream),
+          "the copy failed");
+      break;
+    case GpuStep::Kind::Launch: {
+      const std::vector<uint32_t> &args = art->steps()[i].args();
+      values.resize(args.size());
+      params.resize(args.size());
+      for (size_t j = 0; j < args.size(); ++j) {
+        values[j] = pointers[args[j]];
+        params[j] = &values[j];
+      }
+      status = drv->check(
+          drv->launchKernel(step.fn, step.grid[0], step.grid[1], step.grid[2],
                             step.block[0], step.block[1], step.block[2],
-                            step.sharedBytes, stream, params.data(), nullptr);
-    if (Status s = drv->check(r, art->describeStep(i) + ": launch failed");
-        !s.ok())
-      return s;
+                            step.sharedBytes, stream, params.data(), nullptr),
+          "launch failed");
+      break;
+    }
+    }
+    if (!status.ok())
+      return Status::failure(art->describeStep(i) + ": " + status.message());
   }
   return Status::success();
 }
@@ -482,13 +559,15 @@ Expected<std::unique_ptr<Session>>
 createDriverSession(std::shared_ptr<const Artifact> artifact,
                     const DriverTable &table,
                     const std::vector<std::string> &libraries, int ordinal,
-                    DeviceKind kind) {
+                    DeviceKind kind,
+                    const std::vector<std::string> &blasLibraries) {
   Expected<std::shared_ptr<GpuDriver>> driver =
       GpuDriver::load(table, libraries);
   if (!driver)
     return driver.status();
   auto session =
-      std::make_unique<GpuSession>(std::move(artifact), driver.take(), kind);
+      std::make_unique<GpuSession>(std::move(artifact), driver.take(), kind,
+                                   blasLibraries);
   if (Status s = session->init(ordinal); !s.ok())
     return s;
   return std::unique_ptr<Session>(std::move(session));
@@ -501,7 +580,7 @@ createCudaSession(std::shared_ptr<const Artifact> artifact,
                   const SessionOptions &options) {
   return createDriverSession(std::move(artifact), cudaDriverTable(),
                              {options.cudaDriverLibrary}, options.gpuDevice,
-                             DeviceKind::Cuda);
+                             DeviceKind::Cuda, options.cublasLibraries);
 }
 
 Expected<std::unique_ptr<Session>>
@@ -509,7 +588,7 @@ createHipSession(std::shared_ptr<const Artifact> artifact,
                  const SessionOptions &options) {
   return createDriverSession(std::move(artifact), hipDriverTable(),
                              options.hipLibraries, options.gpuDevice,
-                             DeviceKind::Hip);
+                             DeviceKind::Hip, {});
 }
 
 } // namespace rong::runtime

@@ -36,6 +36,23 @@ std::optional<double> splatValue(Value value) {
   return dense.getSplatValue<APFloat>().convertToDouble();
 }
 
+/// How far a constant of `type`'s element type may be from the value a
+/// pattern names: exporters write the constants in the model's precision, so
+/// bf16's 0.044677734 is GELU's 0.044715 (relative, two units of rounding).
+double constantTolerance(Type type) {
+  Type element = getElementTypeOrSelf(type);
+  if (element.isBF16())
+    return 2.0 / 256;
+  if (element.isF16())
+    return 2.0 / 2048;
+  return 1e-6;
+}
+
+bool closeTo(double value, double expected, Type type) {
+  return std::fabs(value - expected) <=
+         constantTolerance(type) * std::fabs(expected);
+}
+
 bool isSplat(Value value, double expected, double relTol = 1e-6) {
   std::optional<double> v = splatValue(value);
   return v && std::fabs(*v - expected) <= relTol * std::fabs(expected);
@@ -183,7 +200,8 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
     SmallVector<Value> factors, rest;
     mulFactors(root.getResult(), factors, /*root=*/true);
     double c = splitConstants(factors, rest);
-    if (rest.size() != 2 || std::fabs(c - 0.5) > 1e-6)
+    Type type = root.getType();
+    if (rest.size() != 2 || !closeTo(c, 0.5, type))
       return failure();
     for (int i = 0; i < 2; ++i) {
       Value x = rest[i];
@@ -193,7 +211,7 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
       double scale;
       if (auto erf = inner.getDefiningOp<ErfOp>()) {
         if (!matchScaled(erf.getInput(), x, scale) ||
-            std::fabs(scale - 1.0 / std::sqrt(2.0)) > 1e-6)
+            !closeTo(scale, 1.0 / std::sqrt(2.0), type))
           continue;
         rewriter.replaceOpWithNewOp<GeluOp>(root, x, GeluApproximation::none);
         return success();
@@ -203,7 +221,7 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
         SmallVector<Value> tf, trest;
         mulFactors(tanh.getInput(), tf, /*root=*/true);
         double k = splitConstants(tf, trest);
-        if (trest.size() != 1 || std::fabs(k - std::sqrt(2.0 / M_PI)) > 1e-6)
+        if (trest.size() != 1 || !closeTo(k, std::sqrt(2.0 / M_PI), type))
           continue;
         auto add = trest[0].getDefiningOp<AddOp>();
         if (!add)
@@ -214,7 +232,7 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
         SmallVector<Value> cf, crest;
         mulFactors(cubic, cf, /*root=*/true);
         double a = splitConstants(cf, crest);
-        if (crest.size() != 1 || std::fabs(a - 0.044715) > 1e-7 ||
+        if (crest.size() != 1 || !closeTo(a, 0.044715, type) ||
             !matchCube(crest[0], x))
           continue;
         rewriter.replaceOpWithNewOp<GeluOp>(root, x, GeluApproximation::tanh);
@@ -225,7 +243,8 @@ struct RecognizeGelu : OpRewritePattern<MulOp> {
   }
 };
 
-/// x * rsqrt(mean(x*x) + eps), x / sqrt(mean(x^2) + eps) -> rms_norm(x, 1).
+/// x * rsqrt(mean(x*x) + eps), x * reciprocal(sqrt(...)) (how ONNX spells
+/// rsqrt), x / sqrt(mean(x^2) + eps) -> rms_norm(x, 1).
 /// A trailing scale stays a multiply, which fuses into the same group.
 struct RecognizeRMSNorm : OpRewritePattern<ReduceMeanOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -265,9 +284,15 @@ struct RecognizeRMSNorm : OpRewritePattern<ReduceMeanOp> {
       if (mul && (mul.getLhs() == x || mul.getRhs() == x))
         root = mul;
     } else if (auto sqrt = dyn_cast<SqrtOp>(user); sqrt && sqrt->hasOneUse()) {
-      auto div = dyn_cast<DivOp>(*sqrt->user_begin());
-      if (div && div.getLhs() == x)
+      Operation *next = *sqrt->user_begin();
+      if (auto div = dyn_cast<DivOp>(next); div && div.getLhs() == x)
         root = div;
+      auto reciprocal = dyn_cast<ReciprocalOp>(next);
+      if (reciprocal && reciprocal->hasOneUse()) {
+        auto mul = dyn_cast<MulOp>(*reciprocal->user_begin());
+        if (mul && (mul.getLhs() == x || mul.getRhs() == x))
+          root = mul;
+      }
     }
     if (!root || root->getResult(0).getType() != type)
       return failure();

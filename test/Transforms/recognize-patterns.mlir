@@ -116,3 +116,69 @@ func.func @rms_norm(%x: tensor<8x64xf32>, %g: tensor<64xf32>) -> tensor<8x64xf32
   %y = rong.mul %n, %g : tensor<8x64xf32>, tensor<64xf32>
   return %y : tensor<8x64xf32>
 }
+
+// -----
+
+// RMSNorm as the ONNX exporter writes rsqrt: reciprocal(sqrt(.)), in bf16.
+// CHECK-LABEL: func.func @rms_norm_reciprocal_sqrt
+// CHECK: %[[N:.*]] = rong.rms_norm %arg0, %{{.*}} axis = 1
+// CHECK: rong.mul %[[N]], %arg1
+// CHECK-NOT: rong.reciprocal
+func.func @rms_norm_reciprocal_sqrt(%x: tensor<8x64xbf16>, %g: tensor<64xbf16>) -> tensor<8x64xbf16> {
+  %two = rong.constant dense<2.0> : tensor<bf16>
+  %eps = rong.constant dense<1.0e-6> : tensor<bf16>
+  %sq = rong.pow %x, %two : tensor<8x64xbf16>, tensor<bf16>
+  %m = rong.reduce_mean %sq axes = [-1] keepdims : tensor<8x64xbf16>
+  %a = rong.add %m, %eps : tensor<8x1xbf16>, tensor<bf16>
+  %s = rong.sqrt %a : tensor<8x1xbf16>
+  %r = rong.reciprocal %s : tensor<8x1xbf16>
+  %n = rong.mul %x, %r : tensor<8x64xbf16>, tensor<8x1xbf16>
+  %y = rong.mul %n, %g : tensor<8x64xbf16>, tensor<64xbf16>
+  return %y : tensor<8x64xbf16>
+}
+
+// -----
+
+// GELU (tanh) with its constants rounded to bf16 (0.044715 -> 0.0446777,
+// sqrt(2/pi) -> 0.796875), as a bf16 model exports them.
+// CHECK-LABEL: func.func @gelu_tanh_bf16
+// CHECK: rong.gelu %arg0 approximate = tanh : tensor<16xbf16>
+// CHECK-NOT: rong.tanh
+func.func @gelu_tanh_bf16(%x: tensor<16xbf16>) -> tensor<16xbf16> {
+  %half = rong.constant dense<0.5> : tensor<bf16>
+  %one = rong.constant dense<1.0> : tensor<bf16>
+  %a = rong.constant dense<0.044715> : tensor<bf16>
+  %k = rong.constant dense<0.797884583> : tensor<bf16>
+  %three = rong.constant dense<3.0> : tensor<bf16>
+  %c = rong.pow %x, %three : tensor<16xbf16>, tensor<bf16>
+  %ac = rong.mul %c, %a : tensor<16xbf16>, tensor<bf16>
+  %s = rong.add %x, %ac : tensor<16xbf16>, tensor<16xbf16>
+  %ks = rong.mul %s, %k : tensor<16xbf16>, tensor<bf16>
+  %t = rong.tanh %ks : tensor<16xbf16>
+  %p = rong.add %t, %one : tensor<16xbf16>, tensor<bf16>
+  %h = rong.mul %x, %half : tensor<16xbf16>, tensor<bf16>
+  %y = rong.mul %h, %p : tensor<16xbf16>, tensor<16xbf16>
+  return %y : tensor<16xbf16>
+}
+
+// -----
+
+// The same constants in f32 are 0.1% off: not GELU.
+// CHECK-LABEL: func.func @gelu_tanh_f32_rounded
+// CHECK-NOT: rong.gelu
+func.func @gelu_tanh_f32_rounded(%x: tensor<16xf32>) -> tensor<16xf32> {
+  %half = rong.constant dense<0.5> : tensor<f32>
+  %one = rong.constant dense<1.0> : tensor<f32>
+  %a = rong.constant dense<0.0446777344> : tensor<f32>
+  %k = rong.constant dense<0.796875> : tensor<f32>
+  %three = rong.constant dense<3.0> : tensor<f32>
+  %c = rong.pow %x, %three : tensor<16xf32>, tensor<f32>
+  %ac = rong.mul %c, %a : tensor<16xf32>, tensor<f32>
+  %s = rong.add %x, %ac : tensor<16xf32>, tensor<16xf32>
+  %ks = rong.mul %s, %k : tensor<16xf32>, tensor<f32>
+  %t = rong.tanh %ks : tensor<16xf32>
+  %p = rong.add %t, %one : tensor<16xf32>, tensor<f32>
+  %h = rong.mul %x, %half : tensor<16xf32>, tensor<f32>
+  %y = rong.mul %h, %p : tensor<16xf32>, tensor<16xf32>
+  return %y : tensor<16xf32>
+}

@@ -5,12 +5,14 @@
 //   rong-run model.rong --input x.npy [--input ...] [--output y.npy ...]
 //            [--device cpu|cuda|hip|opencl] [--threads N]
 //            [--benchmark [--warmup N] [--iterations N]] [--info]
-//            [--extract DIR]
+//            [--extract DIR] [--blas-library PATH]
 //
 // --info prints the artifact's buffers, modules and steps; --extract writes
 // each module image to DIR (module<i>.so, .ptx, .cubin, .hsaco, .cl, .cu) for
 // inspection with the vendor's tools. Either alone, without inputs, only
 // inspects. The device defaults to the one the artifact was compiled for.
+// --blas-library names the vendor BLAS a GPU plan's GEMMs load (default:
+// libcublas.so.13, .so.12, .so, found on the library path).
 //
 // Inputs are matched to the model's graph inputs in order and must have the
 // exact element type and shape the model was compiled for; mismatches are
@@ -28,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sys/stat.h>
 
 using namespace rong::runtime;
 
@@ -38,7 +41,7 @@ const char kUsage[] =
     "...]\n"
     "                [--device cpu|cuda|hip|opencl] [--threads N]\n"
     "                [--benchmark [--warmup N] [--iterations N]] [--info]\n"
-    "                [--extract DIR]\n";
+    "                [--extract DIR] [--blas-library PATH]\n";
 
 struct Options {
   std::string model;
@@ -50,6 +53,7 @@ struct Options {
   long warmup = 10, iterations = 100;
   bool info = false;
   std::string extractDir;
+  std::string blasLibrary;
 };
 
 int fail(const std::string &message) {
@@ -117,6 +121,11 @@ Expected<Options> parseOptions(int argc, char **argv) {
       if (!v)
         return v.status();
       o.extractDir = *v;
+    } else if (arg == "--blas-library") {
+      Expected<std::string> v = value();
+      if (!v)
+        return v.status();
+      o.blasLibrary = *v;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       std::exit(0);
@@ -173,8 +182,12 @@ void printInfo(const Artifact &a) {
   }
 }
 
-/// Writes every module image of `a` into `dir` as module<i>.<ext>.
+/// Writes every module image of `a` into `dir` (created if missing; its
+/// parent must exist) as module<i>.<ext>.
 Status extractModules(const Artifact &a, const std::string &dir) {
+  if (::mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    return Status::failure("cannot create " + dir + ": " +
+                           std::strerror(errno));
   static const char *const extensions[] = {"so",    "ptx", "cubin",
                                            "hsaco", "cl",  "cu"};
   for (size_t i = 0; i < a.modules().size(); ++i)
@@ -276,6 +289,8 @@ int main(int argc, char **argv) {
 
   SessionOptions sessionOptions;
   sessionOptions.numThreads = o.threads;
+  if (!o.blasLibrary.empty())
+    sessionOptions.cublasLibraries = {o.blasLibrary};
   Expected<std::unique_ptr<Session>> session =
       createSession(artifact, o.device.value_or(defaultDevice(a)),
                     sessionOptions);

@@ -38,6 +38,10 @@ struct SessionOptions {
   int gpuDevice = 0;
   /// CUDA: the driver library to dlopen.
   std::string cudaDriverLibrary = "libcuda.so.1";
+  /// CUDA: the cuBLAS libraries to try, in order, for gemm and batched_gemm
+  /// steps (loaded only when the plan has them).
+  std::vector<std::string> cublasLibraries = {
+      "libcublas.so.13", "libcublas.so.12", "libcublas.so"};
   /// HIP: the libraries to try, in order (ROCm 6, unversioned, ROCm 5).
   std::vector<std::string> hipLibraries = {
       "libamdhip64.so.6", "libamdhip64.so", "libamdhip64.so.5"};

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -330,6 +331,33 @@ struct IntegerEmitter {
   }
 };
 
+/// The exponent of a pow when it is a constant small positive integer
+/// (looking through widening and broadcasts): pow(x, 2) as x * x costs one
+/// multiply, where the generic powf costs a log, an exp and their guards.
+std::optional<unsigned> smallIntegerExponent(Value exponent) {
+  while (Operation *def = exponent.getDefiningOp()) {
+    if (isa<arith::ExtFOp, vector::BroadcastOp>(def)) {
+      exponent = def->getOperand(0);
+      continue;
+    }
+    break;
+  }
+  Attribute attr;
+  if (!matchPattern(exponent, m_Constant(&attr)))
+    return std::nullopt;
+  std::optional<APFloat> value;
+  if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+    value = splat.getSplatValue<APFloat>();
+  else if (auto scalar = dyn_cast<FloatAttr>(attr))
+    value = scalar.getValue();
+  if (!value)
+    return std::nullopt;
+  double d = value->convertToDouble();
+  if (d >= 1 && d <= 4 && d == std::floor(d))
+    return static_cast<unsigned>(d);
+  return std::nullopt;
+}
+
 } // namespace
 
 Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
@@ -363,6 +391,12 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
         return arith::DivFOp::create(b, loc, lhs(), rhs());
       })
       .Case([&](PowOp) -> Value {
+        if (std::optional<unsigned> n = smallIntegerExponent(rhs())) {
+          Value x = lhs(), result = x;
+          for (unsigned i = 1; i < *n; ++i)
+            result = e.mul(result, x);
+          return result;
+        }
         return math::PowFOp::create(b, loc, lhs(), rhs());
       })
       .Case([&](MaxOp) -> Value {

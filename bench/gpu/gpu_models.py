@@ -1,0 +1,65 @@
+"""The PyTorch models Rong's whole-model GPU checks compile and run: built
+the same way where Rong compiles them (make_models.py) and on the GPU machine
+(run_models.py), which needs no ONNX file to rebuild them.
+
+Weights are drawn from a generator seeded right before they are drawn, so
+they depend only on the parameters' order and shapes, not on how many random
+numbers a PyTorch version's constructors consume. `fingerprint` summarises
+them so both machines can check they built the same model.
+"""
+
+import sys
+import os
+
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "test", "python"))
+import model_zoo  # noqa: E402
+
+ROWS, WIDTH = 16384, 1024
+
+
+def specs():
+    """name -> (constructor, input shape)."""
+    return {
+        # BERT-base encoder layer, batch 8 x sequence 512 (4096 tokens).
+        "bert_layer": (lambda: nn.TransformerEncoderLayer(
+            d_model=768, nhead=12, dim_feedforward=3072, batch_first=True,
+            activation="gelu"), (8, 512, 768)),
+        "mlp": (lambda: nn.Sequential(nn.Linear(256, 512), nn.ReLU(),
+                                      nn.Linear(512, 64)), (4096, 256)),
+        "layernorm": (lambda: nn.LayerNorm(WIDTH), (ROWS, WIDTH)),
+        "softmax": (model_zoo.Softmax, (ROWS, WIDTH)),
+        "gelu": (model_zoo.TanhGELU, (ROWS, WIDTH)),
+        "rmsnorm": (lambda: model_zoo.RMSNorm(WIDTH), (ROWS, WIDTH)),
+    }
+
+
+def build(name, dtype):
+    """The model `name` in `dtype` (eval mode, seeded weights)."""
+    make, _ = specs()[name]
+    torch.manual_seed(0)
+    module = make()
+    torch.manual_seed(0)
+    model_zoo.randomize(module)
+    return module.to(dtype).eval()
+
+
+def make_input(name, dtype):
+    """The input of model `name`: float32 normal draws (seed 1, CPU
+    generator), cast to `dtype`."""
+    _, shape = specs()[name]
+    generator = torch.Generator().manual_seed(1)
+    return torch.randn(*shape, generator=generator).to(dtype)
+
+
+def fingerprint(module):
+    """Sum and sum of squares over every parameter, in float64."""
+    total = squares = 0.0
+    for param in module.parameters():
+        p = param.detach().double()
+        total += float(p.sum())
+        squares += float((p * p).sum())
+    return [total, squares]
