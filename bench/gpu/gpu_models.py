@@ -21,6 +21,17 @@ import model_zoo  # noqa: E402
 ROWS, WIDTH = 16384, 1024
 
 
+class SelfAttention(nn.Module):
+    """BERT-base self-attention alone (the encoder layer's first half)."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(768, 12, batch_first=True)
+
+    def forward(self, x):
+        return self.attn(x, x, x, need_weights=False)[0]
+
+
 def specs():
     """name -> (constructor, input shape)."""
     return {
@@ -28,6 +39,12 @@ def specs():
         "bert_layer": (lambda: nn.TransformerEncoderLayer(
             d_model=768, nhead=12, dim_feedforward=3072, batch_first=True,
             activation="gelu"), (8, 512, 768)),
+        # Its parts, to tell where a difference comes from.
+        "attention": (SelfAttention, (8, 512, 768)),
+        "ffn": (lambda: nn.Sequential(nn.Linear(768, 3072), nn.GELU(),
+                                      nn.Linear(3072, 768)), (8, 512, 768)),
+        "layernorm768": (lambda: nn.LayerNorm(768), (4096, 768)),
+        "softmax512": (model_zoo.Softmax, (8 * 12 * 512, 512)),
         "mlp": (lambda: nn.Sequential(nn.Linear(256, 512), nn.ReLU(),
                                       nn.Linear(512, 64)), (4096, 256)),
         "layernorm": (lambda: nn.LayerNorm(WIDTH), (ROWS, WIDTH)),

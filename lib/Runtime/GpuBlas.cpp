@@ -95,16 +95,16 @@ Status GpuBlas::check(StatusCode code, const std::string &what) const {
                                      std::to_string(code)));
 }
 
-Status GpuBlas::supports(const GemmCall &call) const {
+Status GpuBlas::supports(const BlasTable &table, const GemmCall &call) {
   if (call.dtype != DType::F32 && call.dtype != DType::F16 &&
       call.dtype != DType::BF16 && call.dtype != DType::F64)
-    return Status::failure(std::string(tbl->apiName) + " has no " +
+    return Status::failure(std::string(table.apiName) + " has no " +
                            dtypeName(call.dtype) + " GEMM");
   for (int64_t v : {call.m, call.n, call.k, call.batch, call.lda(), call.ldb(),
                     call.ldc()})
     if (v > INT_MAX)
       return Status::failure("a dimension of " + std::to_string(v) +
-                             " exceeds " + tbl->apiName + "'s 32-bit sizes");
+                             " exceeds " + table.apiName + "'s 32-bit sizes");
   return Status::success();
 }
 

@@ -51,7 +51,7 @@ public:
 
   /// Why `call` cannot run through this BLAS (an element type it has no
   /// routine for, a dimension past its 32-bit integers), or success.
-  Status supports(const GemmCall &call) const;
+  static Status supports(const BlasTable &table, const GemmCall &call);
   /// Enqueues `call` on `stream`; `a`, `b`, `c` are the device addresses of
   /// its row-major operands.
   Status gemm(const GemmCall &call, DevicePtr a, DevicePtr b, DevicePtr c,

@@ -309,7 +309,7 @@ Status GpuSession::addLibraryCall(size_t i) {
       return Status::failure(a.describeStep(i) + ": " + loaded.message());
     blas = loaded.take();
   }
-  if (Status st = blas->supports(*gemm); !st.ok())
+  if (Status st = GpuBlas::supports(blas->table(), *gemm); !st.ok())
     return Status::failure(a.describeStep(i) + ": " + st.message());
   step.kind = GpuStep::Kind::Gemm;
   step.gemm = *gemm;
