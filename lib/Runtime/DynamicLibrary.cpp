@@ -87,6 +87,22 @@ Expected<DynamicLibrary> DynamicLibrary::open(const std::string &name) {
   return DynamicLibrary(h, -1);
 }
 
+Expected<DynamicLibrary>
+DynamicLibrary::openFirst(const std::vector<std::string> &names,
+                          const std::string &what, std::string &opened) {
+  std::string tried, list;
+  for (const std::string &name : names) {
+    Expected<DynamicLibrary> lib = open(name);
+    if (lib) {
+      opened = name;
+      return lib;
+    }
+    tried += (tried.empty() ? "" : "; ") + lib.message();
+    list += (list.empty() ? "" : ", ") + name;
+  }
+  return Status::failure("cannot load " + what + " (" + list + "): " + tried);
+}
+
 Expected<DynamicLibrary> DynamicLibrary::openImage(ByteSpan image,
                                                    const std::string &what) {
   std::string path;

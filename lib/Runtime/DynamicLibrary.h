@@ -14,6 +14,7 @@
 #include "rong/Runtime/Types.h"
 
 #include <string>
+#include <vector>
 
 namespace rong::runtime {
 
@@ -21,6 +22,11 @@ class DynamicLibrary {
 public:
   /// dlopen()s a library by name or path.
   static Expected<DynamicLibrary> open(const std::string &name);
+  /// dlopen()s the first of `names` that opens and stores its name in
+  /// `opened`. Fails with "cannot load <what> (<names>): <each dlerror>".
+  static Expected<DynamicLibrary> openFirst(const std::vector<std::string> &names,
+                                            const std::string &what,
+                                            std::string &opened);
   /// Loads an ELF shared object held in memory: through an anonymous memfd,
   /// or a temporary file unlinked right after dlopen where memfd_create is
   /// unavailable. `what` names the image in errors. The memfd stays open

@@ -41,43 +41,35 @@ const BlasTable &cublasTable() {
 Expected<std::unique_ptr<GpuBlas>>
 GpuBlas::create(const BlasTable &table,
                 const std::vector<std::string> &libraries) {
-  std::string tried;
-  for (const std::string &name : libraries) {
-    Expected<DynamicLibrary> lib = DynamicLibrary::open(name);
-    if (!lib) {
-      tried += std::string(tried.empty() ? "" : "; ") + lib.message();
-      continue;
-    }
-    std::unique_ptr<GpuBlas> blas(new GpuBlas(table, lib.take()));
-    std::string missing;
-    auto resolve = [&](auto &field, const char *names) {
-      field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(
-          blas->library.firstSymbol(names));
-      if (!field)
-        missing += std::string(missing.empty() ? "" : ", ") + names;
-    };
-    resolve(blas->createFn, table.create);
-    resolve(blas->destroyFn, table.destroy);
-    resolve(blas->setStreamFn, table.setStream);
-    resolve(blas->gemmFn, table.gemmStridedBatchedEx);
-    resolve(blas->statusStringFn, table.statusString);
-    if (!missing.empty())
-      return Status::failure(std::string(table.apiName) + " (" + name +
-                             ") lacks entry points: " + missing);
-    Handle handle = nullptr;
-    if (Status s = blas->check(blas->createFn(&handle),
-                               "cannot create a " + std::string(table.apiName) +
-                                   " handle");
-        !s.ok())
-      return s;
-    blas->handle = handle;
-    return blas;
-  }
-  std::string names;
-  for (const std::string &name : libraries)
-    names += (names.empty() ? "" : ", ") + name;
-  return Status::failure("cannot load " + std::string(table.apiName) + " (" +
-                         names + "): " + tried + "; " + table.installHint);
+  std::string name;
+  Expected<DynamicLibrary> lib =
+      DynamicLibrary::openFirst(libraries, table.apiName, name);
+  if (!lib)
+    return Status::failure(lib.message() + "; " + table.installHint);
+  std::unique_ptr<GpuBlas> blas(new GpuBlas(table, lib.take()));
+  std::string missing;
+  auto resolve = [&](auto &field, const char *names) {
+    field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(
+        blas->library.firstSymbol(names));
+    if (!field)
+      missing += std::string(missing.empty() ? "" : ", ") + names;
+  };
+  resolve(blas->createFn, table.create);
+  resolve(blas->destroyFn, table.destroy);
+  resolve(blas->setStreamFn, table.setStream);
+  resolve(blas->gemmFn, table.gemmStridedBatchedEx);
+  resolve(blas->statusStringFn, table.statusString);
+  if (!missing.empty())
+    return Status::failure(std::string(table.apiName) + " (" + name +
+                           ") lacks entry points: " + missing);
+  Handle handle = nullptr;
+  if (Status s = blas->check(blas->createFn(&handle),
+                             "cannot create a " + std::string(table.apiName) +
+                                 " handle");
+      !s.ok())
+    return s;
+  blas->handle = handle;
+  return blas;
 }
 
 GpuBlas::~GpuBlas() {

@@ -104,73 +104,64 @@ const DriverTable &hipDriverTable() {
 Expected<std::shared_ptr<GpuDriver>>
 GpuDriver::load(const DriverTable &table,
                 const std::vector<std::string> &libraries) {
-  std::string tried;
-  for (const std::string &name : libraries) {
-    Expected<DynamicLibrary> lib = DynamicLibrary::open(name);
-    if (!lib) {
-      tried += std::string(tried.empty() ? "" : "; ") + lib.message();
-      continue;
+  std::string name;
+  Expected<DynamicLibrary> lib = DynamicLibrary::openFirst(
+      libraries, "the " + std::string(table.apiName) + " driver", name);
+  if (!lib)
+    return Status::failure(lib.message() + "; " + table.installHint);
+  std::shared_ptr<GpuDriver> d(new GpuDriver(table, lib.take()));
+  std::string missing;
+  // Resolves `field` from the first alternative of `names` the library
+  // exports; an empty `names` leaves the field null.
+  auto resolve = [&](auto &field, const char *names) {
+    field = nullptr;
+    if (!*names)
+      return;
+    if (void *p = d->library.firstSymbol(names)) {
+      field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(p);
+      return;
     }
-    std::shared_ptr<GpuDriver> d(new GpuDriver(table, lib.take()));
-    std::string missing;
-    // Resolves `field` from the first alternative of `names` the library
-    // exports; an empty `names` leaves the field null.
-    auto resolve = [&](auto &field, const char *names) {
-      field = nullptr;
-      if (!*names)
-        return;
-      if (void *p = d->library.firstSymbol(names)) {
-        field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(p);
-        return;
-      }
-      const char *bar = std::strchr(names, '|');
-      missing += std::string(missing.empty() ? "" : ", ") +
-                 (bar ? std::string(names, bar) : std::string(names));
-    };
-    resolve(d->init, table.init);
-    resolve(d->driverGetVersion, table.driverGetVersion);
-    resolve(d->deviceGetCount, table.deviceGetCount);
-    resolve(d->deviceGet, table.deviceGet);
-    resolve(d->deviceGetAttribute, table.deviceGetAttribute);
-    resolve(d->deviceGetName, table.deviceGetName);
-    resolve(d->primaryCtxRetain, table.primaryCtxRetain);
-    resolve(d->primaryCtxRelease, table.primaryCtxRelease);
-    resolve(d->ctxPushCurrent, table.ctxPushCurrent);
-    resolve(d->ctxPopCurrent, table.ctxPopCurrent);
-    resolve(d->setDevice, table.setDevice);
-    resolve(d->moduleLoadDataEx, table.moduleLoadDataEx);
-    resolve(d->moduleUnload, table.moduleUnload);
-    resolve(d->moduleGetFunction, table.moduleGetFunction);
-    resolve(d->funcSetAttribute, table.funcSetAttribute);
-    resolve(d->memAlloc, table.memAlloc);
-    resolve(d->memFree, table.memFree);
-    resolve(d->memcpyHtoD, table.memcpyHtoD);
-    resolve(d->memcpyDtoH, table.memcpyDtoH);
-    resolve(d->memcpyDtoDAsync, table.memcpyDtoDAsync);
-    resolve(d->launchKernel, table.launchKernel);
-    resolve(d->streamCreate, table.streamCreate);
-    resolve(d->streamDestroy, table.streamDestroy);
-    resolve(d->streamSynchronize, table.streamSynchronize);
-    resolve(d->eventCreate, table.eventCreate);
-    resolve(d->eventDestroy, table.eventDestroy);
-    resolve(d->eventRecord, table.eventRecord);
-    resolve(d->eventSynchronize, table.eventSynchronize);
-    resolve(d->eventElapsedTime, table.eventElapsedTime);
-    resolve(d->getErrorString, table.getErrorString);
-    resolve(d->getErrorName, table.getErrorName);
-    if (!missing.empty())
-      return Status::failure("the " + std::string(table.apiName) +
-                             " driver (" + name +
-                             ") lacks entry points: " + missing +
-                             "; it is too old for this runtime");
-    return d;
-  }
-  std::string names;
-  for (const std::string &name : libraries)
-    names += (names.empty() ? "" : ", ") + name;
-  return Status::failure("cannot load the " + std::string(table.apiName) +
-                         " driver (" + names + "): " + tried + "; " +
-                         table.installHint);
+    const char *bar = std::strchr(names, '|');
+    missing += std::string(missing.empty() ? "" : ", ") +
+               (bar ? std::string(names, bar) : std::string(names));
+  };
+  resolve(d->init, table.init);
+  resolve(d->driverGetVersion, table.driverGetVersion);
+  resolve(d->deviceGetCount, table.deviceGetCount);
+  resolve(d->deviceGet, table.deviceGet);
+  resolve(d->deviceGetAttribute, table.deviceGetAttribute);
+  resolve(d->deviceGetName, table.deviceGetName);
+  resolve(d->primaryCtxRetain, table.primaryCtxRetain);
+  resolve(d->primaryCtxRelease, table.primaryCtxRelease);
+  resolve(d->ctxPushCurrent, table.ctxPushCurrent);
+  resolve(d->ctxPopCurrent, table.ctxPopCurrent);
+  resolve(d->setDevice, table.setDevice);
+  resolve(d->moduleLoadDataEx, table.moduleLoadDataEx);
+  resolve(d->moduleUnload, table.moduleUnload);
+  resolve(d->moduleGetFunction, table.moduleGetFunction);
+  resolve(d->funcSetAttribute, table.funcSetAttribute);
+  resolve(d->memAlloc, table.memAlloc);
+  resolve(d->memFree, table.memFree);
+  resolve(d->memcpyHtoD, table.memcpyHtoD);
+  resolve(d->memcpyDtoH, table.memcpyDtoH);
+  resolve(d->memcpyDtoDAsync, table.memcpyDtoDAsync);
+  resolve(d->launchKernel, table.launchKernel);
+  resolve(d->streamCreate, table.streamCreate);
+  resolve(d->streamDestroy, table.streamDestroy);
+  resolve(d->streamSynchronize, table.streamSynchronize);
+  resolve(d->eventCreate, table.eventCreate);
+  resolve(d->eventDestroy, table.eventDestroy);
+  resolve(d->eventRecord, table.eventRecord);
+  resolve(d->eventSynchronize, table.eventSynchronize);
+  resolve(d->eventElapsedTime, table.eventElapsedTime);
+  resolve(d->getErrorString, table.getErrorString);
+  resolve(d->getErrorName, table.getErrorName);
+  if (!missing.empty())
+    return Status::failure("the " + std::string(table.apiName) +
+                           " driver (" + name +
+                           ") lacks entry points: " + missing +
+                           "; it is too old for this runtime");
+  return d;
 }
 
 std::string GpuDriver::errorString(Result error) const {
