@@ -72,7 +72,7 @@ struct RowEmitter {
   /// when the row is re-read in every pass: one online pass then computes
   /// both, and the row is read twice instead of three times.
   void findOnlineSoftmax() {
-    if (plan.inRegisters)
+    if (!plan.onlineSoftmax)
       return;
     for (const RowReduction &max : a.reductions) {
       if (max.kind != ReduceKind::Max)

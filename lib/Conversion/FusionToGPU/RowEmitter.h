@@ -23,6 +23,12 @@ struct RowPlan {
   int64_t rowsPerBlock = 1;
   int64_t chunksPerThread = 1;
   bool inRegisters = true;
+  /// Compute a softmax's max and sum of exp(x - max) in one online pass
+  /// (rescaling the sum when the max grows) instead of two passes. It saves
+  /// one read of the row at the price of a second exp per element: worth it
+  /// where the row is re-read from device memory, not where it is re-read
+  /// from a cache that holds it (the CPU).
+  bool onlineSoftmax = false;
 };
 
 /// Where one row's kernel body reads and writes.

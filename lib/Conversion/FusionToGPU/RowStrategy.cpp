@@ -90,6 +90,16 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
   plan.chunksPerThread = llvm::divideCeil(chunks, plan.threadsPerRow);
   plan.inRegisters =
       plan.chunksPerThread * width <= kMaxRegisterElements;
+  // A GPU re-reads a row that is not in registers from device memory (or
+  // shared memory it first had to fill), so one online pass for a softmax's
+  // max and sum saves a read. A CPU core re-reads it from its cache while the
+  // row fits there, and the online pass's second exp per element costs more
+  // than the read.
+  int64_t rowBytes = a.rowWidth * static_cast<int64_t>(maxBytes);
+  plan.onlineSoftmax =
+      !plan.inRegisters &&
+      (target.isGPU() ||
+       rowBytes > static_cast<int64_t>(target.onChipBytesPerBlock));
   return plan;
 }
 
