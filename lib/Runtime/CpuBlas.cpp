@@ -15,6 +15,8 @@
 #include <cblas.h>
 #endif
 
+#include <climits>
+
 namespace rong::runtime {
 
 Status checkCpuGemm(const GemmCall &gemm, const std::string &what) {
@@ -29,6 +31,11 @@ Status checkCpuGemm(const GemmCall &gemm, const std::string &what) {
                            ": gemm on the CPU supports f32 and f64, "
                            "not " +
                            std::string(dtypeName(gemm.dtype)));
+  for (int64_t ld : {gemm.lda(), gemm.ldb(), gemm.ldc()})
+    if (ld > INT_MAX)
+      return Status::failure(what + ": a leading dimension of " +
+                             std::to_string(ld) +
+                             " exceeds CBLAS's 32-bit sizes");
   return Status::success();
 #endif
 }
@@ -44,19 +51,21 @@ void runCpuGemm(const GemmCall &g, const void *a, const void *b, void *c) {
   int ldc = int(std::max<int64_t>(1, g.ldc()));
   if (m == 0 || n == 0)
     return;
-  for (int64_t i = 0; i < g.batch; ++i) {
-    if (g.dtype == DType::F32) {
-      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, float(g.alpha),
-                  static_cast<const float *>(a) + i * g.strideA, lda,
-                  static_cast<const float *>(b) + i * g.strideB, ldb,
-                  float(g.beta), static_cast<float *>(c) + i * g.strideC, ldc);
-    } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, g.alpha,
-                  static_cast<const double *>(a) + i * g.strideA, lda,
-                  static_cast<const double *>(b) + i * g.strideB, ldb, g.beta,
-                  static_cast<double *>(c) + i * g.strideC, ldc);
+  for (int64_t o = 0; o < g.outerBatch; ++o)
+    for (int64_t i = 0; i < g.batch; ++i) {
+      if (g.dtype == DType::F32) {
+        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, float(g.alpha),
+                    static_cast<const float *>(a) + g.elementA(o, i), lda,
+                    static_cast<const float *>(b) + g.elementB(o, i), ldb,
+                    float(g.beta), static_cast<float *>(c) + g.elementC(o, i),
+                    ldc);
+      } else {
+        cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, g.alpha,
+                    static_cast<const double *>(a) + g.elementA(o, i), lda,
+                    static_cast<const double *>(b) + g.elementB(o, i), ldb,
+                    g.beta, static_cast<double *>(c) + g.elementC(o, i), ldc);
+      }
     }
-  }
 #else
   (void)g, (void)a, (void)b, (void)c;
 #endif

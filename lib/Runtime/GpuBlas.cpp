@@ -115,16 +115,25 @@ Status GpuBlas::gemm(const GemmCall &call, DevicePtr a, DevicePtr b,
   if (Status s = check(setStreamFn(handle, stream), "cannot set the stream");
       !s.ok())
     return s;
-  return check(
-      gemmFn(handle, call.transB ? tbl->opT : tbl->opN,
-             call.transA ? tbl->opT : tbl->opN, int(call.n), int(call.m),
-             int(call.k), alpha, reinterpret_cast<const void *>(b), type,
-             int(call.ldb()), call.strideB, reinterpret_cast<const void *>(a),
-             type, int(call.lda()), call.strideA, beta,
-             reinterpret_cast<void *>(c), type, int(call.ldc()), call.strideC,
-             int(call.batch), f64 ? tbl->computeF64 : tbl->computeF32,
-             tbl->algoDefault),
-      "the GEMM failed");
+  size_t element = dtypeSize(call.dtype);
+  for (int64_t o = 0; o < call.outerBatch; ++o) {
+    auto at = [&](DevicePtr base, int64_t elements) {
+      return reinterpret_cast<const void *>(base + elements * element);
+    };
+    if (Status s = check(
+            gemmFn(handle, call.transB ? tbl->opT : tbl->opN,
+                   call.transA ? tbl->opT : tbl->opN, int(call.n), int(call.m),
+                   int(call.k), alpha, at(b, call.elementB(o, 0)), type,
+                   int(call.ldb()), call.strideB, at(a, call.elementA(o, 0)),
+                   type, int(call.lda()), call.strideA, beta,
+                   const_cast<void *>(at(c, call.elementC(o, 0))), type,
+                   int(call.ldc()), call.strideC, int(call.batch),
+                   f64 ? tbl->computeF64 : tbl->computeF32, tbl->algoDefault),
+            "the GEMM failed");
+        !s.ok())
+      return s;
+  }
+  return Status::success();
 }
 
 } // namespace rong::runtime::gpu

@@ -8,20 +8,50 @@
 
 #include "LibraryCalls.h"
 
+#include <algorithm>
+
 namespace rong::runtime {
 
 bool isGemm(const std::string &function) {
-  return function == "gemm" || function == "batched_gemm";
+  return function == "gemm" || function == "batched_gemm" ||
+         function == "strided_gemm";
 }
+
+namespace {
+
+/// True when no two elements addressed by `dims` (extent, stride) coincide:
+/// sorted by stride, each stride must step over everything the smaller ones
+/// reach. Exact for the layouts views produce (mixed radices, interleaved
+/// heads included).
+bool injective(std::vector<std::pair<int64_t, int64_t>> dims) {
+  std::sort(dims.begin(), dims.end(),
+            [](auto &x, auto &y) { return x.second < y.second; });
+  __int128 reach = 0;
+  for (auto [extent, stride] : dims) {
+    if (extent <= 1)
+      continue;
+    if (stride <= reach)
+      return false;
+    reach += __int128(extent - 1) * stride;
+  }
+  return true;
+}
+
+} // namespace
 
 Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
   const LibraryCallDesc &call = artifact.steps()[index].call;
   std::string what = artifact.describeStep(index);
   bool batched = call.function == "batched_gemm";
-  size_t wantInts = batched ? 9 : 5;
+  bool strided = call.function == "strided_gemm";
+  size_t wantInts = strided ? 19 : batched ? 9 : 5;
   const char *intNames =
-      batched ? "[M, N, K, transA, transB, batch, strideA, strideB, strideC]"
-              : "[M, N, K, transA, transB]";
+      strided ? "[M, N, K, transA, transB, lda, ldb, ldc, offsetA, offsetB, "
+                "offsetC, batch, strideA, strideB, strideC, outerBatch, "
+                "outerStrideA, outerStrideB, outerStrideC]"
+      : batched
+          ? "[M, N, K, transA, transB, batch, strideA, strideB, strideC]"
+          : "[M, N, K, transA, transB]";
   if (call.intParams.size() != wantInts)
     return Status::failure(what + ": needs " + std::to_string(wantInts) +
                            " integer parameters " + intNames + ", has " +
@@ -59,40 +89,80 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
     g.strideA = p[6];
     g.strideB = p[7];
     g.strideC = p[8];
-    if (g.batch < 1 || g.batch > kMaxDim || g.strideA < 0 || g.strideB < 0 ||
-        g.strideC < 0)
-      return Status::failure(what + ": batch must lie in [1, 2^31) and "
-                                    "strides must not be negative");
-    if (g.batch > 1 && g.strideC < g.m * g.n)
-      return Status::failure(what + ": strideC " + std::to_string(g.strideC) +
-                             " makes the batch's results overlap (M * N = " +
-                             std::to_string(g.m * g.n) + ")");
   }
+  if (strided) {
+    g.ldA = p[5], g.ldB = p[6], g.ldC = p[7];
+    g.offsetA = p[8], g.offsetB = p[9], g.offsetC = p[10];
+    g.batch = p[11];
+    g.strideA = p[12], g.strideB = p[13], g.strideC = p[14];
+    g.outerBatch = p[15];
+    g.outerStrideA = p[16], g.outerStrideB = p[17], g.outerStrideC = p[18];
+    for (size_t i = 5; i < p.size(); ++i)
+      if (p[i] < 0 || p[i] > (int64_t(1) << 40))
+        return Status::failure(what + ": integer parameter " +
+                               std::to_string(i) + " is " +
+                               std::to_string(p[i]) +
+                               ", must lie in [0, 2^40]");
+    if (g.outerBatch < 1 || g.outerBatch > kMaxDim)
+      return Status::failure(what + ": outerBatch must lie in [1, 2^31)");
+  }
+  if (g.batch < 1 || g.batch > kMaxDim || g.strideA < 0 || g.strideB < 0 ||
+      g.strideC < 0)
+    return Status::failure(what + ": batch must lie in [1, 2^31) and "
+                                  "strides must not be negative");
+  if (batched && g.batch > 1 && g.strideC < g.m * g.n)
+    return Status::failure(what + ": strideC " + std::to_string(g.strideC) +
+                           " makes the batch's results overlap (M * N = " +
+                           std::to_string(g.m * g.n) + ")");
   g.alpha = call.floatParams[0];
   g.beta = call.floatParams[1];
   g.a = call.args[0];
   g.b = call.args[1];
   g.c = call.args[2];
 
-  const BufferDesc &c = artifact.buffers()[g.c];
-  g.dtype = c.dtype;
+  // The stored matrices: A is M x K (K x M transposed), B is K x N (N x K).
   struct Operand {
     const char *name;
     uint32_t buffer;
-    __int128 elements;
-    int64_t stride;
-  } operands[] = {{"A", g.a, __int128(g.m) * g.k, g.strideA},
-                  {"B", g.b, __int128(g.k) * g.n, g.strideB},
-                  {"C", g.c, __int128(g.m) * g.n, g.strideC}};
+    int64_t rows, cols, ld, offset, stride, outerStride;
+  } operands[] = {
+      {"A", g.a, g.transA ? g.k : g.m, g.transA ? g.m : g.k, g.lda(),
+       g.offsetA, g.strideA, g.outerStrideA},
+      {"B", g.b, g.transB ? g.n : g.k, g.transB ? g.k : g.n, g.ldb(),
+       g.offsetB, g.strideB, g.outerStrideB},
+      {"C", g.c, g.m, g.n, g.ldc(), g.offsetC, g.strideC, g.outerStrideC}};
+  for (const Operand &o : operands)
+    if (strided && o.ld < std::max<int64_t>(1, o.cols))
+      return Status::failure(what + ": the leading dimension of " + o.name +
+                             " is " + std::to_string(o.ld) +
+                             ", less than its " + std::to_string(o.cols) +
+                             " columns");
+  if (strided && !injective({{g.n, 1},
+                             {g.m, g.ldc()},
+                             {g.batch, g.strideC},
+                             {g.outerBatch, g.outerStrideC}}))
+    return Status::failure(what + ": C's strides (ldc " +
+                           std::to_string(g.ldc()) + ", batch " +
+                           std::to_string(g.strideC) + ", outer " +
+                           std::to_string(g.outerStrideC) +
+                           ") make two results share an element");
+
+  const BufferDesc &c = artifact.buffers()[g.c];
+  g.dtype = c.dtype;
   for (const Operand &o : operands) {
     const BufferDesc &b = artifact.buffers()[o.buffer];
     if (b.dtype != g.dtype)
       return Status::failure(
           what + ": " + o.name + " (" + artifact.describeBuffer(o.buffer) +
           ") is " + dtypeName(b.dtype) + " but C is " + dtypeName(g.dtype));
+    if (o.rows == 0 || o.cols == 0)
+      continue;
     // Dimensions come from a file: compute the extent in 128 bits so a huge
     // value is reported instead of wrapping around.
-    __int128 needed = __int128(g.batch - 1) * o.stride + o.elements;
+    __int128 needed = __int128(o.offset) +
+                      __int128(g.outerBatch - 1) * o.outerStride +
+                      __int128(g.batch - 1) * o.stride +
+                      __int128(o.rows - 1) * o.ld + o.cols;
     __int128 have = b.sizeBytes / dtypeSize(b.dtype);
     if (needed > have)
       return Status::failure(

@@ -1,8 +1,9 @@
 //===- LibraryCalls.h - Parameters of library-call steps --------*- C++ -*-===//
 //
 // This file declares the decoded form of the library calls an artifact may
-// contain ("gemm", "batched_gemm"). Decoding and its checks are shared by
-// every executor; only the call into the vendor library differs.
+// contain ("gemm", "batched_gemm", "strided_gemm", "conv2d", "copy").
+// Decoding and its checks are shared by every executor; only the call into
+// the vendor library differs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,28 +14,50 @@
 
 namespace rong::runtime {
 
-/// C = alpha * op(A) * op(B) + beta * C over `batch` row-major, densely
-/// packed matrices; op(A) is M x K, op(B) is K x N, C is M x N. See
-/// docs/runtime.md for the parameter layout.
+/// C = alpha * op(A) * op(B) + beta * C over a batch of row-major matrices;
+/// op(A) is M x K, op(B) is K x N, C is M x N. "gemm" and "batched_gemm"
+/// describe densely packed matrices; "strided_gemm" gives every operand a
+/// leading dimension, an offset and two levels of batch strides, so a
+/// transposed or sliced view of a buffer (attention's head split and merge)
+/// is read or written in place. See docs/runtime.md for the parameter layout.
 struct GemmCall {
   int64_t m = 0, n = 0, k = 0;
   bool transA = false, transB = false;
   int64_t batch = 1;
   /// Elements between consecutive matrices of a batch; 0 repeats one matrix.
   int64_t strideA = 0, strideB = 0, strideC = 0;
+  /// An outer batch level around `batch` (strided_gemm only).
+  int64_t outerBatch = 1;
+  int64_t outerStrideA = 0, outerStrideB = 0, outerStrideC = 0;
+  /// Elements from the start of each buffer to its first matrix.
+  int64_t offsetA = 0, offsetB = 0, offsetC = 0;
+  /// Leading dimensions; 0 means densely packed.
+  int64_t ldA = 0, ldB = 0, ldC = 0;
   double alpha = 1, beta = 0;
   /// Buffer indices of A, B and C.
   uint32_t a = 0, b = 0, c = 0;
   DType dtype = DType::F32;
 
-  int64_t lda() const { return transA ? m : k; }
-  int64_t ldb() const { return transB ? k : n; }
-  int64_t ldc() const { return n; }
+  int64_t lda() const { return ldA ? ldA : (transA ? m : k); }
+  int64_t ldb() const { return ldB ? ldB : (transB ? k : n); }
+  int64_t ldc() const { return ldC ? ldC : n; }
+  /// The element offsets of A, B and C for matrix `inner` of outer batch
+  /// `outer`.
+  int64_t elementA(int64_t outer, int64_t inner) const {
+    return offsetA + outer * outerStrideA + inner * strideA;
+  }
+  int64_t elementB(int64_t outer, int64_t inner) const {
+    return offsetB + outer * outerStrideB + inner * strideB;
+  }
+  int64_t elementC(int64_t outer, int64_t inner) const {
+    return offsetC + outer * outerStrideC + inner * strideC;
+  }
 };
 
-/// Decodes and checks the "gemm" or "batched_gemm" call of step `index`:
-/// parameter counts, dimensions, one element type for A, B and C, and that
-/// every matrix of the batch lies inside its buffer.
+/// Decodes and checks the "gemm", "batched_gemm" or "strided_gemm" call of
+/// step `index`: parameter counts, dimensions, leading dimensions, one element
+/// type for A, B and C, that every matrix of the batch lies inside its buffer
+/// and that no two elements of C coincide.
 Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index);
 
 /// True for the functions decodeGemm understands.

@@ -206,15 +206,20 @@ Status OpenCLLibraryCalls::stridedGemm(const GemmCall &g, cl_handle a,
                                     "not supported on OpenCL");
     size_t element = dtypeSize(g.dtype);
     const unsigned char zero = 0;
+    // Densely packed rows are filled in one go, strided ones row by row.
+    bool dense = g.ldc() == g.n;
+    int64_t rows = dense ? 1 : g.m;
+    int64_t span = dense ? g.m * g.n : g.n;
     for (int64_t i = 0; i < g.batch; ++i)
-      if (Status s = OpenCLApi::check(
-              cl.EnqueueFillBuffer(ctx.queue(), c, &zero, 1,
-                                   (offsetC + i * g.strideC) * element,
-                                   size_t(g.m * g.n) * element, 0, nullptr,
-                                   nullptr),
-              what + ": clEnqueueFillBuffer");
-          !s.ok())
-        return s;
+      for (int64_t r = 0; r < rows; ++r)
+        if (Status s = OpenCLApi::check(
+                cl.EnqueueFillBuffer(
+                    ctx.queue(), c, &zero, 1,
+                    (offsetC + i * g.strideC + r * g.ldc()) * element,
+                    size_t(span) * element, 0, nullptr, nullptr),
+                what + ": clEnqueueFillBuffer");
+            !s.ok())
+          return s;
     return Status::success();
   }
   int ta = g.transA ? kTransposeYes : kTransposeNo;
@@ -252,7 +257,12 @@ Status OpenCLLibraryCalls::stridedGemm(const GemmCall &g, cl_handle a,
 
 Status OpenCLLibraryCalls::gemm(const GemmCall &g, cl_handle a, cl_handle b,
                                 cl_handle c) const {
-  return stridedGemm(g, a, 0, b, 0, c, 0, "gemm");
+  for (int64_t o = 0; o < g.outerBatch; ++o)
+    if (Status s = stridedGemm(g, a, g.elementA(o, 0), b, g.elementB(o, 0), c,
+                               g.elementC(o, 0), "gemm");
+        !s.ok())
+      return s;
+  return Status::success();
 }
 
 Status OpenCLLibraryCalls::launch1D(cl_handle kernel, size_t items,

@@ -1,8 +1,9 @@
 //===- GemmTest.cpp - gemm library calls on the CPU -----------------------===//
 //
-// Tests gemm and batched_gemm steps against a naive reference, over every
-// transposition, with alpha and beta, and with a broadcast operand; and the
-// messages for malformed parameters.
+// Tests gemm, batched_gemm and strided_gemm steps against a naive reference,
+// over every transposition, with alpha and beta, with a broadcast operand and
+// with attention's head-split views; and the messages for malformed
+// parameters.
 //
 //===----------------------------------------------------------------------===//
 
@@ -132,6 +133,67 @@ std::string creationError(const LibraryCallDesc &call) {
   return s.ok() ? "" : s.message();
 }
 
+/// strided_gemm as attention uses it: Q and K^T are head-split views of one
+/// packed [batch, seq, 3 * heads * dim] projection (offsets, two batch
+/// levels, a transposed operand), and the product is written head-merged
+/// into [batch, seq, heads * dim] (an interleaved C).
+TEST(StridedGemmTest, AttentionViewsMatchNaiveReference) {
+  const int64_t batch = 2, seq = 5, heads = 3, dim = 4;
+  const int64_t width = 3 * heads * dim;
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  std::vector<float> qkv(batch * seq * width);
+  for (float &x : qkv)
+    x = dist(rng);
+
+  // scores-like product Q K^T would be seq x seq; here P = Q * K^T-view
+  // reads K as B with transB, then C[b, s, h, t] for t < seq is written
+  // with ldc = heads * seq.
+  ArtifactBuilder builder("cpu");
+  uint32_t ai = builder.addInput("qkv", DType::F32, {batch, seq, width});
+  uint32_t ci = builder.addOutput("c", DType::F32, {batch, seq, heads, seq});
+  LibraryCallDesc call;
+  call.function = "strided_gemm";
+  // M = seq, N = seq, K = dim; A = Q view (offset 0), B = K view read
+  // transposed (offset heads * dim); inner batch = heads, outer = batch.
+  call.intParams = {seq,           seq,
+                    dim,           0,
+                    1,             width,
+                    width,         heads * seq,
+                    0,             heads * dim,
+                    0,             heads,
+                    dim,           dim,
+                    seq,           batch,
+                    seq * width,   seq * width,
+                    seq * heads * seq};
+  call.floatParams = {1.0, 0.0};
+  call.args = {ai, ai, ci};
+  builder.addLibraryCall(call);
+  Expected<std::vector<uint8_t>> bytes = builder.serialize();
+  ASSERT_TRUE(bytes.ok()) << bytes.message();
+  Expected<Artifact> artifact =
+      Artifact::fromBytes(bytes->data(), bytes->size());
+  ASSERT_TRUE(artifact.ok()) << artifact.message();
+  Expected<std::unique_ptr<Session>> s =
+      createCpuSession(std::make_shared<const Artifact>(artifact.take()));
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::vector<float> out(batch * seq * heads * seq, -99.0f);
+  ASSERT_TRUE((*s)->runWith({qkv.data()}, {out.data()}).ok());
+
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t h = 0; h < heads; ++h)
+      for (int64_t i = 0; i < seq; ++i)
+        for (int64_t j = 0; j < seq; ++j) {
+          double acc = 0;
+          for (int64_t d = 0; d < dim; ++d)
+            acc += double(qkv[(b * seq + i) * width + h * dim + d]) *
+                   qkv[(b * seq + j) * width + heads * dim + h * dim + d];
+          float got = out[((b * seq + i) * heads + h) * seq + j];
+          ASSERT_NEAR(got, acc, 1e-5 * (1 + std::fabs(acc)))
+              << "b " << b << " h " << h << " i " << i << " j " << j;
+        }
+}
+
 TEST(GemmErrorTest, ParameterCount) {
   EXPECT_EQ(creationError({"gemm", {2, 2, 2}, {1, 0}, {0, 1, 2}}),
             "step 0 (library call 'gemm'): needs 5 integer parameters [M, N, "
@@ -149,6 +211,38 @@ TEST(GemmErrorTest, OperandTooSmall) {
   EXPECT_EQ(creationError({"gemm", {2, 3, 2, 0, 0}, {1, 0}, {0, 1, 2}}),
             "step 0 (library call 'gemm'): B (buffer 1 ('b')) holds 4 "
             "elements, but the call reads 6");
+}
+
+TEST(GemmErrorTest, StridedLeadingDimensionAndOverlap) {
+  // A is 2 x 2 but claims a leading dimension of 1.
+  EXPECT_EQ(creationError({"strided_gemm",
+                           {2, 2, 2, 0, 0, 1, 2, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0,
+                            0, 0},
+                           {1, 0},
+                           {0, 1, 2}}),
+            "step 0 (library call 'strided_gemm'): the leading dimension of "
+            "A is 1, less than its 2 columns");
+  // Two matrices of C written to the same place.
+  EXPECT_EQ(creationError({"strided_gemm",
+                           {1, 2, 2, 0, 0, 2, 2, 2, 0, 0, 0, 2, 0, 0, 1, 1, 0,
+                            0, 0},
+                           {1, 0},
+                           {0, 1, 2}}),
+            "step 0 (library call 'strided_gemm'): C's strides (ldc 2, batch "
+            "1, outer 0) make two results share an element");
+  EXPECT_EQ(creationError({"strided_gemm", {2, 2, 2, 0, 0}, {1, 0}, {0, 1, 2}}),
+            "step 0 (library call 'strided_gemm'): needs 19 integer "
+            "parameters [M, N, K, transA, transB, lda, ldb, ldc, offsetA, "
+            "offsetB, offsetC, batch, strideA, strideB, strideC, outerBatch, "
+            "outerStrideA, outerStrideB, outerStrideC], has 5");
+  // An offset that runs past the end of B.
+  EXPECT_EQ(creationError({"strided_gemm",
+                           {2, 2, 2, 0, 0, 2, 2, 2, 0, 1, 0, 1, 0, 0, 0, 1, 0,
+                            0, 0},
+                           {1, 0},
+                           {0, 1, 2}}),
+            "step 0 (library call 'strided_gemm'): B (buffer 1 ('b')) holds "
+            "4 elements, but the call reads 5");
 }
 
 TEST(GemmErrorTest, BadTransposeFlag) {
