@@ -133,6 +133,7 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   fusionOptions.explain = options.explain;
   fusionOptions.explainStream = options.explainStream;
   fusionOptions.fuse = options.fuse;
+  fusionOptions.foldLayouts = options.foldLayouts;
   buildFusionPipeline(fusion, fusionOptions);
   fusion.nest<func::FuncOp>().addPass(createRongOutlineContractions());
   if (failed(fusion.run(module)))

@@ -6,11 +6,15 @@
 //   function arguments      -> input buffers (in argument order)
 //   rong.constant           -> constant buffers holding the bytes
 //   rong.reshape            -> the operand's buffer (a view: same bytes)
+//   rong.transpose, select  -> the operand's buffer as a strided view, read
+//                              in place by a library call (or written in
+//                              place by the matmul it reorders)
 //   to_buffer / to_tensor   -> the buffer of the value they bridge
 //   memref.alloc            -> a new intermediate, or the output buffer of
 //                              the function result it becomes
 //   gpu.launch_func         -> a launch step on its operands' buffers
-//   rong.matmul             -> a gemm / batched_gemm library call
+//   rong.matmul             -> a gemm / batched_gemm library call, or a
+//                              strided_gemm on strided views
 //
 // Intermediates are then placed in one arena: each lives from the first step
 // that touches it to the last, and buffers whose lifetimes do not overlap
@@ -22,6 +26,7 @@
 
 #include "rong/IR/RongOps.h"
 #include "rong/Runtime/ArtifactBuilder.h"
+#include "rong/Transforms/StridedView.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -144,12 +149,10 @@ int64_t product(ArrayRef<int64_t> dims) {
   return p;
 }
 
-/// The library call for a matmul with NumPy semantics.
-FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op,
-                                         const plan::PlanBackend &backend) {
-  auto lhs = cast<RankedTensorType>(op.getLhs().getType());
-  auto rhs = cast<RankedTensorType>(op.getRhs().getType());
-  Type element = lhs.getElementType();
+/// Fails with a message naming the backend when its BLAS has no GEMM for
+/// `op`'s element type.
+LogicalResult checkGemmType(MatMulOp op, const plan::PlanBackend &backend) {
+  Type element = getElementTypeOrSelf(op.getLhs().getType());
   bool lowPrecision = isa<Float16Type, BFloat16Type>(element);
   if (!element.isF32() && !element.isF64() &&
       !(lowPrecision && backend.lowPrecisionGemm))
@@ -159,6 +162,17 @@ FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op,
                           << (backend.lowPrecisionGemm ? "f32, f64, f16 and bf16"
                                                        : "f32 and f64")
                           << " go to " << backend.blas << ")";
+  return success();
+}
+
+/// The library call for a matmul with NumPy semantics on densely packed
+/// operands.
+FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op,
+                                         const plan::PlanBackend &backend) {
+  if (failed(checkGemmType(op, backend)))
+    return failure();
+  auto lhs = cast<RankedTensorType>(op.getLhs().getType());
+  auto rhs = cast<RankedTensorType>(op.getRhs().getType());
   ArrayRef<int64_t> ls = lhs.getShape(), rs = rhs.getShape();
   int64_t m = ls.size() >= 2 ? ls[ls.size() - 2] : 1;
   int64_t k = ls.back();
@@ -184,6 +198,37 @@ FailureOr<rt::LibraryCallDesc> gemmCall(MatMulOp op,
                           << " backend yet";
   }
   call.floatParams = {1.0, 0.0};
+  return call;
+}
+
+/// The library call for a GEMM layout: "gemm" or "batched_gemm" when the
+/// operands are densely packed, "strided_gemm" otherwise.
+rt::LibraryCallDesc layoutCall(const GemmLayout &g) {
+  rt::LibraryCallDesc call;
+  call.floatParams = {1.0, 0.0};
+  if (g.isDense() && g.batch.empty()) {
+    call.function = "gemm";
+    call.intParams = {g.m, g.n, g.k, g.transA, g.transB};
+    return call;
+  }
+  if (g.isDense()) {
+    const GemmLayout::Level &l = g.batch.front();
+    call.function = "batched_gemm";
+    call.intParams = {g.m,     g.n,       g.k,       g.transA, g.transB,
+                      l.extent, l.strideA, l.strideB, l.strideC};
+    return call;
+  }
+  GemmLayout::Level inner{1, 0, 0, 0}, outer{1, 0, 0, 0};
+  if (!g.batch.empty())
+    inner = g.batch.back();
+  if (g.batch.size() == 2)
+    outer = g.batch.front();
+  call.function = "strided_gemm";
+  call.intParams = {g.m,          g.n,          g.k,          g.transA,
+                    g.transB,     g.lda,        g.ldb,        g.ldc,
+                    g.offsetA,    g.offsetB,    g.offsetC,    inner.extent,
+                    inner.strideA, inner.strideB, inner.strideC, outer.extent,
+                    outer.strideA, outer.strideB, outer.strideC};
   return call;
 }
 
@@ -240,6 +285,25 @@ private:
   std::vector<PlanStep> steps;
   std::vector<uint32_t> inputs, outputs;
   DenseMap<Value, uint32_t> bufferOf;
+  /// Values that are strided views of their buffer (layout ops folded into
+  /// a library call's operands); absent means densely packed.
+  DenseMap<Value, StridedView> viewOf;
+  /// The view of `value` in its buffer.
+  StridedView viewFor(Value value) const {
+    auto it = viewOf.find(value);
+    if (it != viewOf.end())
+      return it->second;
+    return StridedView::contiguous(
+        cast<ShapedType>(value.getType()).getShape());
+  }
+  bool isStrided(Value value) const {
+    auto it = viewOf.find(value);
+    return it != viewOf.end() && !it->second.isContiguous();
+  }
+  LogicalResult planMatmul(MatMulOp matmul,
+                           function_ref<FailureOr<uint32_t>(Operation *, Value,
+                                                            StringRef)>
+                               bufferForResult);
   /// Storage values that are function results: output buffer index.
   DenseMap<Value, uint32_t> outputStorage;
   /// Results copied into their output buffer after the last step.
@@ -335,7 +399,10 @@ LogicalResult PlanBuilder::build() {
     if (isa<arith::ConstantOp>(op))
       continue;
     if (auto constant = dyn_cast<ConstantOp>(op)) {
-      if (constant->use_empty())
+      // Unused, or only the index of selects that are views.
+      if (llvm::all_of(constant->getUsers(), [](Operation *user) {
+            return isa<GatherOp>(user) && isLayoutOp(user);
+          }))
         continue;
       FailureOr<std::vector<uint8_t>> bytes = constantBytes(constant);
       if (failed(bytes))
@@ -354,11 +421,26 @@ LogicalResult PlanBuilder::build() {
       bufferOf[constant.getResult()] = *index;
       continue;
     }
-    if (auto reshape = dyn_cast<ReshapeOp>(op)) {
-      FailureOr<uint32_t> index = lookup(op, reshape.getInput());
+    if (isLayoutOp(op)) {
+      // Reshapes are views; transposes and selects are strided views that
+      // only a library call reads (or writes: then the result already has
+      // its buffer).
+      Value result = op->getResult(0);
+      if (bufferOf.count(result))
+        continue;
+      FailureOr<uint32_t> index = lookup(op, op->getOperand(0));
       if (failed(index))
         return failure();
-      bufferOf[reshape.getResult()] = *index;
+      bufferOf[result] = *index;
+      if (!isa<ReshapeOp>(op) || viewOf.count(op->getOperand(0))) {
+        std::optional<StridedView> view =
+            applyLayoutOp(op, viewFor(op->getOperand(0)));
+        if (!view)
+          return op->emitError()
+                 << "the execution plan cannot read this strided view in "
+                    "place";
+        viewOf[result] = *view;
+      }
       continue;
     }
     if (auto toBuffer = dyn_cast<bufferization::ToBufferOp>(op)) {
@@ -400,6 +482,10 @@ LogicalResult PlanBuilder::build() {
       step.launchDesc.dynamicSharedBytes =
           static_cast<uint32_t>(info->second.dynamicSharedBytes);
       for (Value operand : launch.getKernelOperands()) {
+        if (isStrided(operand))
+          return op->emitError()
+                 << "kernel '" << symbol
+                 << "' reads a strided view; only library calls read views";
         FailureOr<uint32_t> buffer = lookup(op, operand);
         if (failed(buffer))
           return failure();
@@ -410,26 +496,8 @@ LogicalResult PlanBuilder::build() {
       continue;
     }
     if (auto matmul = dyn_cast<MatMulOp>(op)) {
-      FailureOr<rt::LibraryCallDesc> call = gemmCall(matmul, backend);
-      if (failed(call))
+      if (failed(planMatmul(matmul, bufferForResult)))
         return failure();
-      FailureOr<uint32_t> a = lookup(op, matmul.getLhs());
-      FailureOr<uint32_t> b = lookup(op, matmul.getRhs());
-      if (failed(a) || failed(b))
-        return failure();
-      FailureOr<uint32_t> c = bufferForResult(
-          op, matmul.getResult(), "t" + std::to_string(buffers.size()));
-      if (failed(c))
-        return failure();
-      bufferOf[matmul.getResult()] = *c;
-      PlanStep step;
-      step.launch = false;
-      step.call = std::move(*call);
-      step.call.args = {*a, *b, *c};
-      std::string name = locationName(op->getLoc());
-      step.debug = "contraction: rong.matmul" +
-                   (name.empty() ? std::string() : " '" + name + "'");
-      (void)addStep(std::move(step));
       continue;
     }
     if (auto conv = dyn_cast<Conv2DOp>(op)) {
@@ -438,6 +506,8 @@ LogicalResult PlanBuilder::build() {
         return failure();
       SmallVector<uint32_t> args;
       for (Value operand : conv->getOperands()) {
+        if (isStrided(operand))
+          return op->emitError() << "conv2d reads a strided view";
         FailureOr<uint32_t> buffer = lookup(op, operand);
         if (failed(buffer))
           return failure();
@@ -464,6 +534,8 @@ LogicalResult PlanBuilder::build() {
                               "the execution plan";
   }
   for (auto [value, output] : copiedResults) {
+    if (isStrided(value))
+      return ret->emitError() << "a graph result is a strided view";
     FailureOr<uint32_t> source = lookup(ret, value);
     if (failed(source))
       return failure();
@@ -475,6 +547,87 @@ LogicalResult PlanBuilder::build() {
     (void)addStep(std::move(step));
   }
   return success();
+}
+
+LogicalResult PlanBuilder::planMatmul(
+    MatMulOp matmul,
+    function_ref<FailureOr<uint32_t>(Operation *, Value, StringRef)>
+        bufferForResult) {
+  Operation *op = matmul;
+  // A product that only layout ops reorder (reshapes and transposes, each
+  // read once) is written in place into the buffer of the last transpose.
+  SmallVector<Operation *> chain;
+  for (Value v = matmul.getResult(); v.hasOneUse();) {
+    Operation *user = *v.getUsers().begin();
+    if (!isa<ReshapeOp, TransposeOp>(user))
+      break;
+    chain.push_back(user);
+    v = user->getResult(0);
+  }
+  while (!chain.empty() && isa<ReshapeOp>(chain.back()))
+    chain.pop_back();
+
+  bool strided = isStrided(matmul.getLhs()) || isStrided(matmul.getRhs()) ||
+                 !chain.empty();
+  FailureOr<uint32_t> a = lookup(op, matmul.getLhs());
+  FailureOr<uint32_t> b = lookup(op, matmul.getRhs());
+  if (failed(a) || failed(b))
+    return failure();
+  PlanStep step;
+  step.launch = false;
+  std::string name = locationName(op->getLoc());
+  step.debug = "contraction: rong.matmul" +
+               (name.empty() ? std::string() : " '" + name + "'");
+  if (!strided) {
+    FailureOr<rt::LibraryCallDesc> call = gemmCall(matmul, backend);
+    if (failed(call))
+      return failure();
+    FailureOr<uint32_t> c = bufferForResult(
+        op, matmul.getResult(), "t" + std::to_string(buffers.size()));
+    if (failed(c))
+      return failure();
+    bufferOf[matmul.getResult()] = *c;
+    step.call = std::move(*call);
+    step.call.args = {*a, *b, *c};
+    return addStep(std::move(step));
+  }
+
+  if (failed(checkGemmType(matmul, backend)))
+    return failure();
+  // The product's view inside the chain's final buffer.
+  Value stored = chain.empty() ? Value(matmul.getResult())
+                               : chain.back()->getResult(0);
+  std::optional<StridedView> viewC = StridedView::contiguous(
+      cast<ShapedType>(stored.getType()).getShape());
+  for (Operation *layout : llvm::reverse(chain))
+    if (viewC)
+      viewC = invertLayoutOp(layout, *viewC);
+  std::optional<GemmLayout> layout;
+  if (viewC)
+    layout = computeGemmLayout(viewFor(matmul.getLhs()),
+                               viewFor(matmul.getRhs()), *viewC);
+  if (!layout)
+    return op->emitError() << "no library call reads and writes the strided "
+                              "operands of this matmul in place";
+  FailureOr<uint32_t> c =
+      bufferForResult(op, stored, "t" + std::to_string(buffers.size()));
+  if (failed(c))
+    return failure();
+  // The chain's values live in that buffer; the chain itself moves nothing.
+  bufferOf[matmul.getResult()] = *c;
+  viewOf[matmul.getResult()] = *viewC;
+  StridedView current = *viewC;
+  for (Operation *layoutOp : chain) {
+    current = *applyLayoutOp(layoutOp, current);
+    bufferOf[layoutOp->getResult(0)] = *c;
+    viewOf[layoutOp->getResult(0)] = current;
+  }
+  step.call = layoutCall(*layout);
+  step.call.args = layout->swapped ? std::vector<uint32_t>{*b, *a, *c}
+                                   : std::vector<uint32_t>{*a, *b, *c};
+  if (step.call.function == "strided_gemm")
+    step.debug += " (strided operands)";
+  return addStep(std::move(step));
 }
 
 void PlanBuilder::placeIntermediates() {

@@ -52,6 +52,17 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
     func.addPass(createRongFormFusions(fusion, *options.explainStream));
   else
     func.addPass(createRongFormFusions(fusion));
+  // Contractions are library calls on every target: layout chains around
+  // them become strided operands instead of kernels.
+  if (options.fuse && options.foldLayouts) {
+    RongFoldLayoutsIntoContractionsOptions layouts;
+    layouts.explain = options.explain;
+    if (options.explainStream)
+      func.addPass(createRongFoldLayoutsIntoContractions(
+          layouts, *options.explainStream));
+    else
+      func.addPass(createRongFoldLayoutsIntoContractions(layouts));
+  }
 }
 
 namespace {

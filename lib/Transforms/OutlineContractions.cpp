@@ -9,9 +9,12 @@
 
 #include "rong/IR/RongOps.h"
 #include "rong/Transforms/Passes.h"
+#include "rong/Transforms/StridedView.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
+
+#include <functional>
 
 namespace mlir::rong {
 #define GEN_PASS_DEF_RONGOUTLINECONTRACTIONS
@@ -30,23 +33,39 @@ LogicalResult outline(FusionOp fusion, Operation *contraction) {
   Block &body = fusion.getBodyBlock();
   OpBuilder b(fusion);
   IRMapping mapping;
-  for (Value operand : contraction->getOperands()) {
+  // Operands are group inputs, constants, or layout ops on those (strided
+  // views rong-fold-layouts-into-contractions put there), which move out
+  // with the contraction.
+  std::function<LogicalResult(Value)> moveOut =
+      [&](Value operand) -> LogicalResult {
+    if (mapping.contains(operand))
+      return success();
     if (auto arg = dyn_cast<BlockArgument>(operand);
         arg && arg.getOwner() == &body) {
       mapping.map(operand, fusion.getInputs()[arg.getArgNumber()]);
-      continue;
+      return success();
     }
     Operation *def = operand.getDefiningOp();
     if (def && isa<ConstantOp>(def)) {
       mapping.map(operand, b.clone(*def)->getResult(0));
-      continue;
+      return success();
+    }
+    if (def && isLayoutOp(def)) {
+      for (Value v : def->getOperands())
+        if (failed(moveOut(v)))
+          return failure();
+      b.clone(*def, mapping);
+      return success();
     }
     return contraction->emitError()
            << "cannot move '" << contraction->getName()
            << "' out of its fusion group: operand #"
            << cast<OpResult>(operand).getResultNumber()
            << " is computed inside the group";
-  }
+  };
+  for (Value operand : contraction->getOperands())
+    if (failed(moveOut(operand)))
+      return failure();
   Operation *outside = b.clone(*contraction, mapping);
   Value result = outside->getResult(0);
 
@@ -55,6 +74,11 @@ LogicalResult outline(FusionOp fusion, Operation *contraction) {
   BlockArgument arg = body.addArgument(result.getType(), contraction->getLoc());
   contraction->getResult(0).replaceAllUsesWith(arg);
   contraction->erase();
+
+  // Layout ops only the contraction read are dead.
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+    if (isLayoutOp(&op) && op.use_empty())
+      op.erase();
 
   // Inputs only the contraction read are no longer the group's.
   for (int i = static_cast<int>(body.getNumArguments()) - 1; i >= 0; --i) {
@@ -68,13 +92,21 @@ LogicalResult outline(FusionOp fusion, Operation *contraction) {
     if (isa<ConstantOp>(op) && op.use_empty())
       op.erase();
 
-  // A group that yields only the contraction's result is gone.
+  // A group left with nothing but layout ops on the product (a strided
+  // result: the library call writes it in place) becomes those ops, outside;
+  // a group that yields only the product is gone.
   auto yield = cast<YieldOp>(body.getTerminator());
-  if (llvm::all_of(yield.getOperands(),
-                   [&](Value v) { return v == arg; }) &&
-      &body.front() == yield.getOperation()) {
-    for (Value r : fusion.getResults())
-      r.replaceAllUsesWith(result);
+  bool layoutOnly = llvm::all_of(body.without_terminator(), [](Operation &op) {
+    return isLayoutOp(&op) || isa<ConstantOp>(op);
+  });
+  if (layoutOnly && body.getNumArguments() == 1) {
+    IRMapping outer;
+    outer.map(arg, result);
+    OpBuilder after(fusion);
+    for (Operation &op : body.without_terminator())
+      after.clone(op, outer);
+    for (auto [r, v] : llvm::zip(fusion.getResults(), yield.getOperands()))
+      r.replaceAllUsesWith(outer.lookupOrDefault(v));
     fusion.erase();
   }
   return success();

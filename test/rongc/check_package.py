@@ -46,7 +46,8 @@ for step in plan["steps"]:
                 name, spec, buffers[a])
     else:
         calls += 1
-        assert step["function"] in ("gemm", "batched_gemm", "conv2d", "copy")
+        assert step["function"] in ("gemm", "batched_gemm", "strided_gemm",
+                                    "conv2d", "copy")
 
 end = 0
 for b in buffers:

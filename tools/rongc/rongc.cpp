@@ -75,6 +75,13 @@ static cl::opt<bool> explainFusion(
     "explain-fusion",
     cl::desc("Print every fusion group and every rejected fusion to stderr"),
     cl::init(false));
+static cl::opt<bool> foldLayouts(
+    "fold-layouts",
+    cl::desc("Read transposed and sliced matmul operands in place through "
+             "strided library calls instead of copying them with a kernel "
+             "(default on; =false keeps the copies)"),
+    cl::init(true));
+
 static cl::opt<bool> noFusion(
     "no-fusion",
     cl::desc("Compile every op as a kernel of its own (the unfused baseline)"),
@@ -164,6 +171,7 @@ int main(int argc, char **argv) {
     options.target = targetName;
     options.profile = profileName;
     options.fuse = !noFusion;
+    options.foldLayouts = foldLayouts;
     options.explain = explainFusion;
     options.sourceModel = llvm::sys::path::filename(inputFilename).str();
     options.cudaPath = cudaPath;
@@ -228,6 +236,7 @@ int main(int argc, char **argv) {
       fusion.target = targetName;
       fusion.explain = explainFusion;
       fusion.fuse = !noFusion;
+      fusion.foldLayouts = foldLayouts;
       rong::buildFusionPipeline(pm, fusion);
     }
     if (failed(pm.run(*module)))

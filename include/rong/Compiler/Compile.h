@@ -31,6 +31,8 @@ struct CompileOptions {
   std::string target = "cpu";
   /// Form fused groups; false gives one kernel per op (the unfused baseline).
   bool fuse = true;
+  /// Fold layout ops around matmuls into strided library-call operands.
+  bool foldLayouts = true;
   /// Print the fusion report (every group, every rejection) to
   /// `explainStream`.
   bool explain = false;

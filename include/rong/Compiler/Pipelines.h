@@ -26,6 +26,10 @@ struct FusionPipelineOptions {
   /// (softmax, norms) are expanded into their primitive ops, and every op is
   /// a group of its own. This is the unfused baseline of the benchmarks.
   bool fuse = true;
+  /// Fold layout ops around matmuls into the library call's strided
+  /// operands (rong-fold-layouts-into-contractions). Off keeps them as loop
+  /// kernels, which tests of the loop strategy use.
+  bool foldLayouts = true;
 };
 
 /// Graph clean-up on the imported graph: canonicalisation and CSE.

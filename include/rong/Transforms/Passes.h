@@ -23,6 +23,12 @@ std::unique_ptr<Pass>
 createRongFormFusions(const RongFormFusionsOptions &options,
                       llvm::raw_ostream &report);
 
+/// rong-fold-layouts-into-contractions printing its `explain` lines to
+/// `report` instead of stderr.
+std::unique_ptr<Pass> createRongFoldLayoutsIntoContractions(
+    const RongFoldLayoutsIntoContractionsOptions &options,
+    llvm::raw_ostream &report);
+
 } // namespace mlir::rong
 
 #endif // RONG_TRANSFORMS_PASSES_H

@@ -96,6 +96,26 @@ def RongFormFusions : Pass<"rong-form-fusions", "func::FuncOp"> {
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongFoldLayoutsIntoContractions
+    : Pass<"rong-fold-layouts-into-contractions", "func::FuncOp"> {
+  let summary = "read and write transposed matmul operands in place";
+  let description = [{
+    A chain of layout ops (`rong.reshape`, `rong.transpose`, `rong.gather` of
+    one constant index) that feeds a matmul's group, or that only reorders a
+    matmul's product, moves into the matmul's group. GEMM library calls read
+    and write strided views (leading dimensions, offsets, two batch levels),
+    so the chain needs no kernel: attention's head split, head merge and
+    q/k/v selects disappear. A chain is folded only when the views still make
+    one library call; layout groups and reshapes left without users are
+    erased. With `explain`, one line per folded chain.
+  }];
+  let options = [
+    Option<"explain", "explain", "bool", /*default=*/"false",
+           "print every folded chain to stderr">,
+  ];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 def RongFoldConstantLayouts
     : Pass<"rong-fold-constant-layouts", "func::FuncOp"> {
   let summary = "transpose constant weights at compile time";
