@@ -50,6 +50,18 @@ std::vector<float> reference(const Case &c, const std::vector<float> &a,
   return out;
 }
 
+/// Serialises `builder`'s artifact, reads it back and opens it on the CPU.
+Expected<std::unique_ptr<Session>> openOnCpu(ArtifactBuilder &builder) {
+  Expected<std::vector<uint8_t>> bytes = builder.serialize();
+  if (!bytes.ok())
+    return bytes.status();
+  Expected<Artifact> artifact =
+      Artifact::fromBytes(bytes->data(), bytes->size());
+  if (!artifact.ok())
+    return artifact.status();
+  return createCpuSession(std::make_shared<const Artifact>(artifact.take()));
+}
+
 class GemmTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(GemmTest, MatchesNaiveReference) {
@@ -89,13 +101,7 @@ TEST_P(GemmTest, MatchesNaiveReference) {
         c.m * c.n};
   }
   builder.addLibraryCall(call);
-  Expected<std::vector<uint8_t>> bytes = builder.serialize();
-  ASSERT_TRUE(bytes.ok()) << bytes.message();
-  Expected<Artifact> artifact =
-      Artifact::fromBytes(bytes->data(), bytes->size());
-  ASSERT_TRUE(artifact.ok()) << artifact.message();
-  Expected<std::unique_ptr<Session>> s =
-      createCpuSession(std::make_shared<const Artifact>(artifact.take()));
+  Expected<std::unique_ptr<Session>> s = openOnCpu(builder);
   ASSERT_TRUE(s.ok()) << s.message();
 
   // beta != 0 reads C: the caller's output memory holds c0 on entry.
@@ -169,13 +175,7 @@ TEST(StridedGemmTest, AttentionViewsMatchNaiveReference) {
   call.floatParams = {1.0, 0.0};
   call.args = {ai, ai, ci};
   builder.addLibraryCall(call);
-  Expected<std::vector<uint8_t>> bytes = builder.serialize();
-  ASSERT_TRUE(bytes.ok()) << bytes.message();
-  Expected<Artifact> artifact =
-      Artifact::fromBytes(bytes->data(), bytes->size());
-  ASSERT_TRUE(artifact.ok()) << artifact.message();
-  Expected<std::unique_ptr<Session>> s =
-      createCpuSession(std::make_shared<const Artifact>(artifact.take()));
+  Expected<std::unique_ptr<Session>> s = openOnCpu(builder);
   ASSERT_TRUE(s.ok()) << s.message();
   std::vector<float> out(batch * seq * heads * seq, -99.0f);
   ASSERT_TRUE((*s)->runWith({qkv.data()}, {out.data()}).ok());
