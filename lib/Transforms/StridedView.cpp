@@ -68,9 +68,7 @@ void StridedView::simplify() {
 }
 
 std::optional<ViewPart> StridedView::single(unsigned d) const {
-  StridedView copy = *this;
-  copy.simplify();
-  const Parts &parts = copy.dims[d];
+  const Parts &parts = dims[d];
   if (parts.empty())
     return ViewPart{1, 0};
   if (parts.size() == 1)
@@ -315,13 +313,13 @@ commonLevels(int64_t extent, std::array<const Parts *, 3> operands) {
 std::optional<GemmLayout> layoutOf(const StridedView &a, const StridedView &b,
                                    const StridedView &c, bool swapped) {
   unsigned ra = a.dims.size(), rb = b.dims.size(), rc = c.dims.size();
-  std::optional<ViewPart> ak = a.single(ra - 1);
-  std::optional<ViewPart> bk = b.single(rb - 2), bn = b.single(rb - 1);
-  std::optional<ViewPart> cn = c.single(rc - 1);
-  if (!ak || !bk || !bn || !cn)
-    return std::nullopt;
   StridedView sa = a, sb = b, sc = c;
   sa.simplify(), sb.simplify(), sc.simplify();
+  std::optional<ViewPart> ak = sa.single(ra - 1);
+  std::optional<ViewPart> bk = sb.single(rb - 2), bn = sb.single(rb - 1);
+  std::optional<ViewPart> cn = sc.single(rc - 1);
+  if (!ak || !bk || !bn || !cn)
+    return std::nullopt;
 
   // The rows of A and C may be made of several parts (rows that interleave
   // batches, as a batch-first <-> sequence-first transpose leaves them): the

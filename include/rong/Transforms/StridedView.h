@@ -43,8 +43,8 @@ struct StridedView {
   llvm::SmallVector<int64_t> shape() const;
   /// Drops size-1 parts and merges adjacent parts that step evenly.
   void simplify();
-  /// The single (size, stride) of dimension `d` after simplify(), if it has
-  /// one (a size-1 dimension has stride 0).
+  /// The single (size, stride) of dimension `d` of a simplified view, if it
+  /// has one (a size-1 dimension has stride 0).
   std::optional<ViewPart> single(unsigned d) const;
   /// True when the view is `contiguous(shape())`.
   bool isContiguous() const;
