@@ -13,6 +13,12 @@
 using namespace mlir;
 using namespace mlir::rong;
 
+/// Longest reduced extent a GPU column kernel walks in one thread (an
+/// estimate, not a measurement: at 1024 sequential loads per thread the
+/// latency of the walk approaches the cost of the transpose that turns the
+/// columns into rows spread over a block).
+static constexpr int64_t kMaxGpuColumnLength = 1024;
+
 void mlir::rong::buildGraphCleanupPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -39,9 +45,16 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   func.addPass(createCSEPass());
   if (!options.fuse)
     func.addPass(createExpandRowOpsPass());
-  // Row kernels reduce trailing axes; other reductions get a transpose in
-  // front. After recognition, so a spelled-out softmax moves as one op.
-  func.addPass(createRongMoveReducedAxesLast());
+  // Row kernels reduce trailing axes, column kernels contiguous axes in front
+  // of kept ones; other reductions get a transpose in front. After
+  // recognition, so a spelled-out softmax moves as one op. A GPU thread walks
+  // a whole column, so long columns are transposed into rows there.
+  RongMoveReducedAxesLastOptions reducedAxes;
+  reducedAxes.columnReductions = true;
+  if (const TargetDescriptor *target = lookupTarget(options.target);
+      target && target->isGPU())
+    reducedAxes.maxColumnLength = kMaxGpuColumnLength;
+  func.addPass(createRongMoveReducedAxesLast(reducedAxes));
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
   RongFormFusionsOptions fusion;

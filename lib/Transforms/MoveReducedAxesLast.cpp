@@ -21,8 +21,14 @@
 // size-1 axes only is a reshape of its input.
 //
 // The cost is one transpose kernel in front of the reduction (and one after a
-// softmax); a column strategy that reads the rows in place is the later step
-// (docs/gpu-codegen.md).
+// softmax). With `column-reductions`, reductions and softmaxes over
+// contiguous axes followed by kept axes stay where they are instead (a
+// reduction without keepdims becomes one with keepdims and a view): the
+// column strategy (docs/gpu-codegen.md) reads them in place, one thread per
+// kept column, so `sum(x, axis 0)` and softmax over axis 0 are one kernel.
+// `max-column-length` sends columns longer than it through the transpose:
+// a GPU thread walks its whole column, while a row kernel spreads a row
+// over a block.
 //
 //===----------------------------------------------------------------------===//
 
@@ -75,6 +81,31 @@ SmallVector<int64_t> reducedLast(ArrayRef<int64_t> axes, int64_t rank) {
   return perm;
 }
 
+/// Which reductions the column strategy reads in place.
+struct ColumnRule {
+  bool enabled = false;
+  /// Largest reduced extent; 0 for any.
+  int64_t maxLength = 0;
+
+  /// True if reducing sorted `axes` of `shape` is left to the column
+  /// strategy: the axes are contiguous, kept axes with more than one element
+  /// follow them (otherwise the reduction is a row after a view), and the
+  /// column is not too long.
+  bool allows(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes) const {
+    if (!enabled || axes.empty())
+      return false;
+    for (size_t i = 1; i < axes.size(); ++i)
+      if (axes[i] != axes[i - 1] + 1)
+        return false;
+    int64_t length = 1, inner = 1;
+    for (int64_t a : axes)
+      length *= shape[a];
+    for (size_t d = axes.back() + 1; d < shape.size(); ++d)
+      inner *= shape[d];
+    return inner > 1 && (maxLength == 0 || length <= maxLength);
+  }
+};
+
 /// `x` permuted by `perm`: a reshape when the permutation keeps the order of
 /// the dimensions larger than 1 (the bytes do not move), a transpose
 /// otherwise.
@@ -95,7 +126,9 @@ Value permute(PatternRewriter &rewriter, Location loc, Value x,
 
 template <typename OpTy>
 struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+  ReduceTrailingAxes(MLIRContext *ctx, ColumnRule columns)
+      : OpRewritePattern<OpTy>(ctx), columns(columns) {}
+  ColumnRule columns;
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -116,6 +149,15 @@ struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
     if (areTrailing(axes, rank))
       return rewriter.notifyMatchFailure(op, "reduces trailing axes already");
     Location loc = op.getLoc();
+    if (columns.allows(type.getShape(), axes)) {
+      if (op.getKeepdims())
+        return rewriter.notifyMatchFailure(op, "read in place as columns");
+      Value reduced = OpTy::create(rewriter, loc, op.getInput(), axes,
+                                   /*keepdims=*/true);
+      rewriter.replaceOpWithNewOp<ReshapeOp>(
+          op, reduced, rewriter.getDenseI64ArrayAttr(resultType.getShape()));
+      return success();
+    }
     Value moved =
         permute(rewriter, loc, op.getInput(), reducedLast(axes, rank));
     SmallVector<int64_t> trailing;
@@ -133,7 +175,9 @@ struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
 /// the op along it, transpose back.
 template <typename OpTy>
 struct NormalizeLastAxis : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+  NormalizeLastAxis(MLIRContext *ctx, ColumnRule columns)
+      : OpRewritePattern<OpTy>(ctx), columns(columns) {}
+  ColumnRule columns;
 
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
@@ -148,6 +192,8 @@ struct NormalizeLastAxis : OpRewritePattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "normalises the last axis");
     if (!type.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs a static shape");
+    if (columns.allows(type.getShape(), {axis}))
+      return rewriter.notifyMatchFailure(op, "read in place as columns");
     Location loc = op.getLoc();
     SmallVector<int64_t> perm = reducedLast({axis}, rank);
     SmallVector<int64_t> inverse(rank);
@@ -202,16 +248,20 @@ struct ArgMaxLastAxis : OpRewritePattern<ArgMaxOp> {
 
 struct MoveReducedAxesLastPass
     : public rong::impl::RongMoveReducedAxesLastBase<MoveReducedAxesLastPass> {
+  using Base::Base;
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
+    ColumnRule columns{columnReductions, maxColumnLength};
     patterns.add<ReduceTrailingAxes<ReduceSumOp>,
                  ReduceTrailingAxes<ReduceMeanOp>,
                  ReduceTrailingAxes<ReduceMaxOp>,
                  ReduceTrailingAxes<ReduceMinOp>,
-                 ReduceTrailingAxes<ReduceProdOp>>(ctx);
-    patterns.add<NormalizeLastAxis<SoftmaxOp>, NormalizeLastAxis<LogSoftmaxOp>,
-                 ArgMaxLastAxis>(ctx);
+                 ReduceTrailingAxes<ReduceProdOp>>(ctx, columns);
+    patterns.add<NormalizeLastAxis<SoftmaxOp>, NormalizeLastAxis<LogSoftmaxOp>>(
+        ctx, columns);
+    patterns.add<ArgMaxLastAxis>(ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -1,4 +1,5 @@
 // RUN: rong-opt %s --rong-move-reduced-axes-last --split-input-file | FileCheck %s
+// RUN: rong-opt %s --rong-move-reduced-axes-last="column-reductions=true max-column-length=64" --split-input-file | FileCheck %s --check-prefix=COLUMNS
 // RUN: rong-opt %s --rong-fusion-pipeline --split-input-file | FileCheck %s --check-prefix=FUSED
 
 // Tests that a sum over axis 0 becomes a transpose, a sum over the last axis
@@ -9,12 +10,21 @@
 // CHECK: %[[S:.+]] = rong.reduce_sum %[[T]] axes = [1] keepdims : tensor<33x64xf32>
 // CHECK: %[[R:.+]] = rong.reshape %[[S]] shape = [33] : tensor<33x1xf32>
 // CHECK: return %[[R]] : tensor<33xf32>
-// The transpose is a loop kernel, the sum a row kernel.
+// With column reductions the sum stays over axis 0, with keepdims, and the
+// view drops the kept dimension.
+// COLUMNS-LABEL: func.func @sum_axis0
+// COLUMNS-SAME: (%[[X:.+]]: tensor<64x33xf32>)
+// COLUMNS-NOT: rong.transpose
+// COLUMNS: %[[S:.+]] = rong.reduce_sum %[[X]] axes = [0] keepdims : tensor<64x33xf32>
+// COLUMNS: %[[R:.+]] = rong.reshape %[[S]] shape = [33] : tensor<1x33xf32>
+// COLUMNS: return %[[R]] : tensor<33xf32>
+// The fusion pipeline (CPU target) reads the columns in place: one
+// reduction kernel, no transpose.
 // FUSED-LABEL: func.func @sum_axis0
-// FUSED: rong.fusion kind = "loop"
-// FUSED: rong.transpose
+// FUSED-NOT: rong.transpose
 // FUSED: rong.fusion kind = "reduction"
-// FUSED: rong.reduce_sum %{{.+}} axes = [1] keepdims
+// FUSED: rong.reduce_sum %{{.+}} axes = [0] keepdims
+// FUSED-NOT: rong.fusion
 // FUSED: rong.reshape
 func.func @sum_axis0(%x: tensor<64x33xf32>) -> tensor<33xf32> {
   %s = rong.reduce_sum %x axes = [0] : tensor<64x33xf32>
@@ -31,6 +41,9 @@ func.func @sum_axis0(%x: tensor<64x33xf32>) -> tensor<33xf32> {
 // CHECK: %[[M:.+]] = rong.reduce_mean %[[T]] axes = [1, 2] keepdims : tensor<5x4x6xf32>
 // CHECK: %[[R:.+]] = rong.reshape %[[M]] shape = [1, 5, 1] : tensor<5x1x1xf32>
 // CHECK: return %[[R]]
+// Axes 0 and 2 are not contiguous: no column; the transpose stays.
+// COLUMNS-LABEL: func.func @mean_axes02_keepdims
+// COLUMNS: rong.transpose %{{.+}} permutation = [1, 0, 2] : tensor<4x5x6xf32>
 func.func @mean_axes02_keepdims(%x: tensor<4x5x6xf32>) -> tensor<1x5x1xf32> {
   %s = rong.reduce_mean %x axes = [0, -1] keepdims : tensor<4x5x6xf32>
   return %s : tensor<1x5x1xf32>
@@ -43,6 +56,10 @@ func.func @mean_axes02_keepdims(%x: tensor<4x5x6xf32>) -> tensor<1x5x1xf32> {
 // CHECK: rong.reduce_max %{{.+}} axes = [2] keepdims : tensor<2x4x3xf32>
 // CHECK: rong.reduce_min %{{.+}} axes = [2] keepdims : tensor<2x4x3xf32>
 // CHECK: rong.reduce_prod %{{.+}} axes = [2] keepdims : tensor<2x4x3xf32>
+// COLUMNS-LABEL: func.func @max_min_prod
+// COLUMNS: rong.reduce_max %{{.+}} axes = [1] keepdims : tensor<2x3x4xf32>
+// COLUMNS: rong.reduce_min %{{.+}} axes = [1] keepdims : tensor<2x3x4xf32>
+// COLUMNS: rong.reduce_prod %{{.+}} axes = [1] keepdims : tensor<2x3x4xf32>
 func.func @max_min_prod(%x: tensor<2x3x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
   %a = rong.reduce_max %x axes = [1] : tensor<2x3x4xf32>
   %b = rong.reduce_min %x axes = [1] : tensor<2x3x4xf32>
@@ -58,6 +75,10 @@ func.func @max_min_prod(%x: tensor<2x3x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf
 // CHECK-NOT: rong.transpose
 // CHECK: %[[V:.+]] = rong.reshape %[[X]] shape = [4, 1, 8] : tensor<4x8x1xf32>
 // CHECK: rong.reduce_max %[[V]] axes = [2] keepdims : tensor<4x1x8xf32>
+// Only size-1 axes follow the reduced one: a row after the view, not a
+// column.
+// COLUMNS-LABEL: func.func @unit_dims
+// COLUMNS: rong.reshape %{{.+}} shape = [4, 1, 8] : tensor<4x8x1xf32>
 func.func @unit_dims(%x: tensor<4x8x1xf32>) -> tensor<4x1xf32> {
   %s = rong.reduce_max %x axes = [1] : tensor<4x8x1xf32>
   return %s : tensor<4x1xf32>
@@ -87,8 +108,14 @@ func.func @trailing(%x: tensor<2x3x4xf32>) -> (tensor<2x1x1xf32>, tensor<f32>) {
 // CHECK: %[[S:.+]] = rong.softmax %[[T]] axis = 1 : tensor<7x5xf32>
 // CHECK: %[[B:.+]] = rong.transpose %[[S]] permutation = [1, 0] : tensor<7x5xf32>
 // CHECK: return %[[B]]
+// COLUMNS-LABEL: func.func @softmax_axis0
+// COLUMNS-NOT: rong.transpose
+// COLUMNS: rong.softmax %{{.+}} axis = 0 : tensor<5x7xf32>
+// COLUMNS-NOT: rong.transpose
 // FUSED-LABEL: func.func @softmax_axis0
+// FUSED-NOT: rong.transpose
 // FUSED-COUNT-1: rong.fusion kind = "stitch"
+// FUSED-NOT: rong.transpose
 func.func @softmax_axis0(%x: tensor<5x7xf32>) -> tensor<5x7xf32> {
   %s = rong.softmax %x axis = 0 : tensor<5x7xf32>
   return %s : tensor<5x7xf32>
@@ -102,6 +129,9 @@ func.func @softmax_axis0(%x: tensor<5x7xf32>) -> tensor<5x7xf32> {
 // CHECK: %[[T:.+]] = rong.transpose %{{.+}} permutation = [0, 2, 1] : tensor<2x3x4xf32>
 // CHECK: %[[S:.+]] = rong.log_softmax %[[T]] axis = 2 : tensor<2x4x3xf32>
 // CHECK: rong.transpose %[[S]] permutation = [0, 2, 1] : tensor<2x4x3xf32>
+// COLUMNS-LABEL: func.func @log_softmax_axis1
+// COLUMNS-NOT: rong.transpose
+// COLUMNS: rong.log_softmax %{{.+}} axis = -2 : tensor<2x3x4xf32>
 func.func @log_softmax_axis1(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
   %s = rong.log_softmax %x axis = -2 : tensor<2x3x4xf32>
   return %s : tensor<2x3x4xf32>
@@ -166,4 +196,15 @@ func.func @argmax_trivial(%x: tensor<4x1x8xf32>) -> (tensor<4x1x8xi64>, tensor<4
   %a = rong.argmax %x axis = 1 keepdims : tensor<4x1x8xf32>
   %b = rong.argmax %x axis = -1 keepdims : tensor<4x1x8xf32>
   return %a, %b : tensor<4x1x8xi64>, tensor<4x1x1xi64>
+}
+
+// -----
+
+// Tests that a column longer than max-column-length is transposed into a row.
+// COLUMNS-LABEL: func.func @long_column
+// COLUMNS: rong.transpose %{{.+}} permutation = [1, 0] : tensor<128x4xf32>
+// COLUMNS: rong.reduce_sum %{{.+}} axes = [1] keepdims : tensor<4x128xf32>
+func.func @long_column(%x: tensor<128x4xf32>) -> tensor<4xf32> {
+  %s = rong.reduce_sum %x axes = [0] : tensor<128x4xf32>
+  return %s : tensor<4xf32>
 }

@@ -60,7 +60,23 @@ def RongMoveReducedAxesLast
     only (it reduces one element). The fusion pipeline runs this pass after
     pattern recognition, so a spelled-out softmax over axis 0 is recognised
     first and moved as one op.
+
+    With `column-reductions`, a reduction or softmax over contiguous axes
+    that are followed by kept axes (`sum(x, axis 0)` of a matrix, softmax over
+    the channels of NCHW) is left in place instead, reducing with `keepdims`:
+    the column strategy reads such columns where they are, one thread per
+    kept column. `max-column-length` (0: unlimited) bounds the reduced extent
+    a column may have; longer ones take the transpose, whose row kernels
+    spread a row over many threads.
   }];
+  let options = [
+    Option<"columnReductions", "column-reductions", "bool",
+           /*default=*/"false",
+           "leave reductions over contiguous leading axes in place">,
+    Option<"maxColumnLength", "max-column-length", "int64_t",
+           /*default=*/"0",
+           "largest reduced extent left to the column strategy (0: any)">,
+  ];
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 

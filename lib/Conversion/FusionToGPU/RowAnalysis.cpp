@@ -131,18 +131,29 @@ FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
       continue;
     auto type = cast<RankedTensorType>(red->input.getType());
     SmallVector<int64_t> axes = reducedAxes(&op, type.getRank());
-    bool trailing = !axes.empty() && axes.back() == type.getRank() - 1;
+    bool contiguous = !axes.empty();
     for (size_t i = 1; i < axes.size(); ++i)
-      trailing &= axes[i] == axes[i - 1] + 1;
-    if (!trailing)
+      contiguous &= axes[i] == axes[i - 1] + 1;
+    if (!contiguous)
       return op.emitError() << "'" << op.getName()
-                            << "' must reduce trailing axes of its input to "
-                               "be lowered by the GPU row strategy";
+                            << "' must reduce contiguous axes of its input to "
+                               "be lowered by the GPU row or column strategy";
+    bool column = axes.back() != type.getRank() - 1;
+    if (column && red->kind == ReduceKind::ArgMax)
+      return op.emitError() << "'" << op.getName()
+                            << "' must reduce the last axis; the column "
+                               "strategy does not compute indices";
+    if (column && !op.hasAttr("keepdims"))
+      return op.emitError() << "'" << op.getName()
+                            << "' reduces leading axes without keepdims; the "
+                               "column strategy needs them kept";
     if (a.reductions.empty()) {
       a.iterShape.assign(type.getShape().begin(), type.getShape().end());
       a.rowAxis = axes.front();
+      a.rowEnd = axes.back() + 1;
     } else if (type.getShape() != ArrayRef(a.iterShape) ||
-               axes.front() != static_cast<int64_t>(a.rowAxis)) {
+               axes.front() != static_cast<int64_t>(a.rowAxis) ||
+               axes.back() + 1 != static_cast<int64_t>(a.rowEnd)) {
       return op.emitError()
              << "'" << op.getName()
              << "' reduces a different row than the group's first reduction";
@@ -154,6 +165,8 @@ FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
     a.numRows *= d;
   for (int64_t d : a.rowShape())
     a.rowWidth *= d;
+  for (int64_t d : a.innerShape())
+    a.innerWidth *= d;
   size_t rank = a.iterShape.size();
   if (failed(findReducedSpace(body, a)))
     return failure();
@@ -171,7 +184,7 @@ FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
         return where->emitError()
                << "value of type " << v.getType()
                << " does not broadcast to the row group's iteration shape";
-    if (llvm::all_of(ArrayRef(padded).drop_front(a.rowAxis),
+    if (llvm::all_of(ArrayRef(padded).slice(a.rowAxis, a.rowEnd - a.rowAxis),
                      [](int64_t d) { return d == 1; }))
       a.perRow.insert(v);
     return success();
@@ -210,13 +223,14 @@ FailureOr<RowAnalysis> gpu_codegen::analyzeRowGroup(FusionOp fusion) {
     }
   }
 
-  // Results: full rows, or one value per row.
+  // Results: full rows, or one value per row (per column: one per lead and
+  // inner position).
   for (auto [yielded, result] :
        llvm::zip(body.getTerminator()->getOperands(), fusion.getResults())) {
     auto type = cast<RankedTensorType>(result.getType());
     bool fullRow = type.getShape() == ArrayRef(a.iterShape);
     bool onePerRow = a.perRow.contains(yielded) &&
-                     type.getNumElements() == a.numRows;
+                     type.getNumElements() == a.numRows * a.innerWidth;
     if (!fullRow && !onePerRow)
       return fusion.emitError()
              << "row group result of type " << type

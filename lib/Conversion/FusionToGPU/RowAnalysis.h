@@ -4,7 +4,10 @@
 // reduces over trailing axes [rowAxis, rank) of one iteration shape; every
 // value in it is either per-element (varies along the row) or per-row
 // (constant along it: reduction results, values computed from them, row
-// vectors such as [M, 1] inputs, splat constants). Each value also has a
+// vectors such as [M, 1] inputs, splat constants). A column group reduces
+// contiguous axes [rowAxis, rowEnd) that kept axes follow: its "rows" are
+// columns, one per position of the lead and inner axes, and its per-row
+// values are per column. Each value also has a
 // level: the number of reductions on its longest path from the inputs, which
 // is the pass over the row in which it becomes available. Reductions without
 // keepdims drop the row; what the group computes from them lives in the
@@ -37,10 +40,17 @@ struct RowReduction {
 struct RowAnalysis {
   /// Shape of the per-element values.
   SmallVector<int64_t> iterShape;
-  /// First reduced axis; the row is iterShape[rowAxis:].
+  /// The reduced axes [rowAxis, rowEnd); the row is iterShape[rowAxis:rowEnd].
+  /// Row groups reduce trailing axes (rowEnd is the rank); column groups have
+  /// kept inner axes after the reduced ones.
   unsigned rowAxis = 0;
+  unsigned rowEnd = 0;
+  /// Positions of the lead axes (rows, or columns per inner position).
   int64_t numRows = 1;
+  /// Elements of one row (one column's length in a column group).
   int64_t rowWidth = 1;
+  /// Positions of the inner axes: 1 for row groups.
+  int64_t innerWidth = 1;
   llvm::DenseMap<Value, unsigned> level;
   llvm::DenseSet<Value> perRow;
   /// Per-row values in the reduced space: results of reductions without
@@ -55,8 +65,13 @@ struct RowAnalysis {
     return ArrayRef(iterShape).take_front(rowAxis);
   }
   ArrayRef<int64_t> rowShape() const {
-    return ArrayRef(iterShape).drop_front(rowAxis);
+    return ArrayRef(iterShape).slice(rowAxis, rowEnd - rowAxis);
   }
+  ArrayRef<int64_t> innerShape() const {
+    return ArrayRef(iterShape).drop_front(rowEnd);
+  }
+  /// True for a column group: kept axes follow the reduced ones.
+  bool isColumnGroup() const { return rowEnd < iterShape.size(); }
 
   /// The shape of `v` aligned to the iteration shape's rank: right-aligned
   /// with leading 1s, or for reduced-space values right-aligned to the lead

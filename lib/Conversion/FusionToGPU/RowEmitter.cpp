@@ -61,35 +61,12 @@ struct RowEmitter {
   llvm::DenseMap<Value, Value> rowValues;
   int64_t nextSlot = 0;
   /// Max reductions whose paired sum of exp(x - max) is computed with them in
-  /// one online pass, and the sums so absorbed.
-  llvm::DenseMap<Operation *, const RowReduction *> onlineSums;
-  llvm::DenseSet<Operation *> absorbed;
+  /// one online pass when the row is re-read in every pass: the row is then
+  /// read twice instead of three times.
+  OnlineSoftmaxPairs online{a, plan.onlineSoftmax};
   /// The pass that fills each input's shared-memory copy.
   llvm::DenseMap<Value, unsigned> cacheFilledIn;
   unsigned currentLevel = 0;
-
-  /// Pairs `m = max(x)` with `s = sum(exp(x - m))` (softmax, log_softmax)
-  /// when the row is re-read in every pass: one online pass then computes
-  /// both, and the row is read twice instead of three times.
-  void findOnlineSoftmax() {
-    if (!plan.onlineSoftmax)
-      return;
-    for (const RowReduction &max : a.reductions) {
-      if (max.kind != ReduceKind::Max)
-        continue;
-      for (const RowReduction &sum : a.reductions) {
-        if (sum.kind != ReduceKind::Sum || absorbed.contains(sum.op))
-          continue;
-        auto exp = sum.input.getDefiningOp<ExpOp>();
-        auto sub = exp ? exp.getInput().getDefiningOp<SubOp>() : SubOp();
-        if (!sub || sub.getLhs() != max.input || sub.getRhs() != max.result)
-          continue;
-        onlineSums[max.op] = &sum;
-        absorbed.insert(sum.op);
-        break;
-      }
-    }
-  }
 
   /// The i64 index of each lane of a chunk (argmax).
   Type indexType() { return getComputeType(b.getI64Type(), plan.width); }
@@ -297,7 +274,6 @@ struct RowEmitter {
   }
 
   void emit() {
-    findOnlineSoftmax();
     SmallVector<Chunk> chunks(plan.inRegisters ? plan.chunksPerThread : 0);
     for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k) {
       bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
@@ -312,9 +288,9 @@ struct RowEmitter {
       SmallVector<PassReduction> reds;
       SmallVector<Value> accs;
       for (const RowReduction &red : a.reductions) {
-        if (a.level.lookup(red.input) != level || absorbed.contains(red.op))
+        if (a.level.lookup(red.input) != level || online.absorbed(red.op))
           continue;
-        const RowReduction *sum = onlineSums.lookup(red.op);
+        const RowReduction *sum = online.sumOf(red.op);
         reds.push_back({&red, sum});
         accs.push_back(
             reductionIdentity(b, loc, red.kind, computeType(red)));
@@ -443,6 +419,26 @@ struct RowEmitter {
 };
 
 } // namespace
+
+OnlineSoftmaxPairs::OnlineSoftmaxPairs(const RowAnalysis &a, bool enabled) {
+  if (!enabled)
+    return;
+  for (const RowReduction &max : a.reductions) {
+    if (max.kind != ReduceKind::Max)
+      continue;
+    for (const RowReduction &sum : a.reductions) {
+      if (sum.kind != ReduceKind::Sum || absorbedSums.contains(sum.op))
+        continue;
+      auto exp = sum.input.getDefiningOp<ExpOp>();
+      auto sub = exp ? exp.getInput().getDefiningOp<SubOp>() : SubOp();
+      if (!sub || sub.getLhs() != max.input || sub.getRhs() != max.result)
+        continue;
+      sums[max.op] = &sum;
+      absorbedSums.insert(sum.op);
+      break;
+    }
+  }
+}
 
 void gpu_codegen::emitRowPasses(OpBuilder &b, Location loc,
                                 KernelSkeleton &kernel,

@@ -41,6 +41,29 @@ struct RowKernelIO {
   Value row;
 };
 
+/// Max reductions `m = max(x)` paired with `s = sum(exp(x - m))` (softmax,
+/// log_softmax) so that one online pass computes both.
+class OnlineSoftmaxPairs {
+public:
+  OnlineSoftmaxPairs() = default;
+  /// Pairs the reductions of `a` when `enabled`; pairs none otherwise.
+  OnlineSoftmaxPairs(const RowAnalysis &a, bool enabled);
+
+  /// The sum computed together with max reduction `max`, or null.
+  const RowReduction *sumOf(Operation *max) const { return sums.lookup(max); }
+  /// True if sum reduction `sum` is computed together with its max.
+  bool absorbed(Operation *sum) const { return absorbedSums.contains(sum); }
+
+private:
+  llvm::DenseMap<Operation *, const RowReduction *> sums;
+  llvm::DenseSet<Operation *> absorbedSums;
+};
+
+/// Column groups (RowAnalysis::isColumnGroup): one thread per vector of kept
+/// columns, walking down the reduced axes (ColumnStrategy.cpp).
+FailureOr<LaunchConfig> buildColumnKernel(KernelSkeleton &kernel,
+                                          const RowAnalysis &analysis);
+
 /// Emits the passes of the row strategy for one row at the builder's
 /// insertion point.
 void emitRowPasses(OpBuilder &b, Location loc, KernelSkeleton &kernel,

@@ -112,6 +112,8 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
   if (failed(analysis))
     return failure();
   const RowAnalysis &a = *analysis;
+  if (a.isColumnGroup())
+    return buildColumnKernel(kernel, a);
   RowPlan plan = choosePlan(a, fusion, target);
 
   LaunchConfig config;

@@ -15,16 +15,46 @@ func.func @matmul_epilogue(%a: tensor<8x16xf32>, %b: tensor<16x4xf32>) -> tensor
 
 // -----
 
-// Tests that a reduction over a leading axis is rejected by the row strategy.
+// Tests that a reduction over axes that are not contiguous is rejected by
+// the row and column strategies (the fusion pipeline transposes them first).
 
-func.func @leading_axis(%x: tensor<8x16xf32>) -> tensor<1x16xf32> {
-  %r = rong.fusion kind = "reduction" (%x) : (tensor<8x16xf32>) -> tensor<1x16xf32> {
-  ^bb0(%a: tensor<8x16xf32>):
-    // expected-error@+1 {{'rong.reduce_sum' must reduce trailing axes of its input to be lowered by the GPU row strategy}}
-    %s = rong.reduce_sum %a axes = [0] keepdims : tensor<8x16xf32>
-    rong.yield %s : tensor<1x16xf32>
+func.func @split_axes(%x: tensor<8x4x16xf32>) -> tensor<1x4x1xf32> {
+  %r = rong.fusion kind = "reduction" (%x) : (tensor<8x4x16xf32>) -> tensor<1x4x1xf32> {
+  ^bb0(%a: tensor<8x4x16xf32>):
+    // expected-error@+1 {{'rong.reduce_sum' must reduce contiguous axes of its input to be lowered by the GPU row or column strategy}}
+    %s = rong.reduce_sum %a axes = [0, 2] keepdims : tensor<8x4x16xf32>
+    rong.yield %s : tensor<1x4x1xf32>
   }
-  return %r : tensor<1x16xf32>
+  return %r : tensor<1x4x1xf32>
+}
+
+// -----
+
+// Tests that the column strategy computes no argmax indices.
+
+func.func @column_argmax(%x: tensor<8x16xf32>) -> tensor<1x16xi64> {
+  %r = rong.fusion kind = "reduction" (%x) : (tensor<8x16xf32>) -> tensor<1x16xi64> {
+  ^bb0(%a: tensor<8x16xf32>):
+    // expected-error@+1 {{'rong.argmax' must reduce the last axis; the column strategy does not compute indices}}
+    %i = rong.argmax %a axis = 0 keepdims : tensor<8x16xf32>
+    rong.yield %i : tensor<1x16xi64>
+  }
+  return %r : tensor<1x16xi64>
+}
+
+// -----
+
+// Tests that a column reduction must keep its dimensions (the fusion
+// pipeline adds keepdims and a view).
+
+func.func @column_no_keepdims(%x: tensor<8x16xf32>) -> tensor<16xf32> {
+  %r = rong.fusion kind = "reduction" (%x) : (tensor<8x16xf32>) -> tensor<16xf32> {
+  ^bb0(%a: tensor<8x16xf32>):
+    // expected-error@+1 {{'rong.reduce_sum' reduces leading axes without keepdims; the column strategy needs them kept}}
+    %s = rong.reduce_sum %a axes = [0] : tensor<8x16xf32>
+    rong.yield %s : tensor<16xf32>
+  }
+  return %r : tensor<16xf32>
 }
 
 // -----

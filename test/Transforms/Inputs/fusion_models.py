@@ -8,7 +8,9 @@
 - resnet_block.onnx: a torchvision-style ResNet basic block (conv-bn-relu,
   conv-bn, identity add, relu) exported the same way;
 - the ONNX `*_expanded` node tests for LayerNormalization, Softmax,
-  LogSoftmax, RMSNormalization and Gelu, written from onnx's own test cases.
+  LogSoftmax, RMSNormalization and Gelu, written from onnx's own test cases;
+- test_reduce_sum_axis0.onnx: ReduceSum over axis 0 of a 64x33 input (a bias
+  gradient's sum over the batch), without keepdims.
 
 Weights are random with a fixed seed; nothing here is checked in as a blob.
 """
@@ -61,6 +63,7 @@ def export_torch(out_dir):
 NODE_TESTS = [
     "test_layer_normalization_4d_axis_negative_1_expanded",
     "test_layer_normalization_2d_axis1_expanded",
+    "test_softmax_axis_0_expanded",
     "test_softmax_axis_1_expanded",
     "test_logsoftmax_axis_1_expanded",
     "test_rms_normalization_4d_axis_negative_1_expanded",
@@ -87,10 +90,26 @@ def write_node_tests(out_dir):
         sys.exit("missing ONNX node tests: " + ", ".join(sorted(wanted)))
 
 
+def write_reductions(out_dir):
+    import onnx
+    from onnx import TensorProto, helper
+
+    axes = helper.make_tensor("axes", TensorProto.INT64, [1], [0])
+    graph = helper.make_graph(
+        [helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+        "reduce_sum_axis0",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 33])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [33])],
+        initializer=[axes])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    onnx.save(model, os.path.join(out_dir, "test_reduce_sum_axis0.onnx"))
+
+
 def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     write_node_tests(out_dir)
+    write_reductions(out_dir)
     export_torch(out_dir)
 
 

@@ -1,0 +1,364 @@
+//===- ColumnStrategy.cpp - Column groups: one thread per kept column -----===//
+//
+// This file implements the column strategy, for groups that reduce
+// contiguous axes followed by kept axes: `sum(x, axis 0)` of a matrix,
+// softmax over the channels of NCHW. Seen as [O, R, I] (lead positions, the
+// column of R reduced elements, inner positions), each thread owns V
+// neighbouring inner positions of one lead position, a vector of columns,
+// and walks down them: neighbouring threads and the lanes of a vector read
+// neighbouring addresses, and every reduction stays inside its thread, so
+// there are no shuffles, no shared memory and no barriers. Per-column
+// values (reduction results and what the group computes from them) are
+// vectors of the thread's V columns.
+//
+// The passes are the row strategy's (RowAnalysis.h): pass L evaluates what
+// the reductions of level L consume and stores the outputs of level L. Short
+// columns are unrolled and their values stay in registers across passes;
+// longer ones loop over the column in every pass, a softmax's max and sum in
+// one online pass where a re-read would come from device memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RowEmitter.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::rong;
+using namespace mlir::rong::gpu_codegen;
+
+namespace {
+
+/// Threads per block on GPUs (fewer when there are fewer columns).
+constexpr int64_t kColumnBlockThreads = 256;
+/// Columns of at most this many elements per thread (R * V) are unrolled and
+/// kept in registers, as the row strategy's rows are.
+constexpr int64_t kMaxRegisterElements = 32;
+/// A CPU thread's column touches one cache line per element; the column is
+/// re-read from the cache while those lines fit on chip.
+constexpr int64_t kCacheLineBytes = 64;
+
+struct ColumnPlan {
+  /// Neighbouring inner positions per thread (the vector width).
+  unsigned width = 1;
+  bool inRegisters = true;
+  bool onlineSoftmax = false;
+};
+
+ColumnPlan chooseColumnPlan(const RowAnalysis &a, FusionOp fusion,
+                            const TargetDescriptor &target) {
+  ColumnPlan plan;
+  unsigned maxBytes = 1;
+  bool anyBool = false;
+  for (Type type : llvm::concat<Type>(fusion.getOperandTypes(),
+                                      fusion.getResultTypes())) {
+    Type element = getElementTypeOrSelf(type);
+    maxBytes = std::max(maxBytes, elementBytes(element));
+    anyBool |= element.isInteger(1);
+  }
+  // A vector's lanes are neighbours along the last axis; every input is read
+  // along it or splat across it.
+  unsigned width = std::max(1u, target.vectorBytes / maxBytes);
+  int64_t last = a.iterShape.back();
+  if (anyBool || last % width != 0)
+    width = 1;
+  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
+    SmallVector<int64_t> padded = a.alignedShape(input);
+    if (padded.back() != 1 && padded.back() != last)
+      width = 1;
+  }
+  plan.width = width;
+  plan.inRegisters = a.rowWidth * width <= kMaxRegisterElements;
+  int64_t columnBytes = a.rowWidth * kCacheLineBytes;
+  plan.onlineSoftmax =
+      !plan.inRegisters &&
+      (target.isGPU() ||
+       columnBytes > static_cast<int64_t>(target.onChipBytesPerBlock));
+  return plan;
+}
+
+/// `shape` (aligned to the iteration shape) without the reduced axes: its
+/// shape in the space of columns, lead axes then inner axes.
+SmallVector<int64_t> columnSpaceShape(const RowAnalysis &a,
+                                      ArrayRef<int64_t> aligned) {
+  SmallVector<int64_t> shape(aligned.take_front(a.rowAxis));
+  llvm::append_range(shape, aligned.drop_front(a.rowEnd));
+  return shape;
+}
+
+struct ColumnEmitter {
+  ColumnEmitter(OpBuilder &b, Location loc, FusionOp fusion,
+                const RowAnalysis &a, const ColumnPlan &plan)
+      : b(b), loc(loc), fusion(fusion), a(a), plan(plan),
+        online(a, plan.onlineSoftmax) {}
+
+  OpBuilder &b;
+  Location loc;
+  FusionOp fusion;
+  const RowAnalysis &a;
+  const ColumnPlan &plan;
+  SmallVector<Value> inputs, outputs;
+  /// Offset of the thread's first column at r = 0 in the iteration shape,
+  /// and its offset in the space of columns ([lead, inner]).
+  Value base, columnLinear;
+  /// Per-column values, vectors of the thread's columns.
+  llvm::DenseMap<Value, Value> columnValues;
+  /// The max reductions computed with their softmax sums in one pass.
+  OnlineSoftmaxPairs online;
+
+  Value cst(int64_t v) { return indexConstant(b, loc, v); }
+
+  Type computeType(Value v) {
+    return getComputeType(getElementTypeOrSelf(v.getType()), plan.width);
+  }
+
+  /// `v` loaded from input `arg` of aligned shape `aligned`, whose element at
+  /// the thread's first lane is at `offset`.
+  Value load(BlockArgument arg, ArrayRef<int64_t> aligned, Value offset) {
+    bool splat = plan.width > 1 && aligned.back() == 1;
+    return loadCompute(b, loc, inputs[arg.getArgNumber()], offset, plan.width,
+                       splat);
+  }
+
+  /// Per-column value `v`; evaluated once, outside the passes' loops.
+  Value columnValue(Value v) {
+    if (Value known = columnValues.lookup(v))
+      return known;
+    Value result;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      SmallVector<int64_t> space =
+          columnSpaceShape(a, a.alignedShape(arg));
+      SmallVector<int64_t> all = columnSpaceShape(a, a.iterShape);
+      result = load(arg, a.alignedShape(arg),
+                    mapBroadcastIndex(b, loc, all, space, columnLinear));
+    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
+      result = emitSplatConstant(b, constant, plan.width);
+    } else {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(columnValue(operand));
+      result = emitElementwise(b, op, operands, plan.width);
+    }
+    columnValues[v] = result;
+    return result;
+  }
+
+  /// Evaluates every per-column value available once the reductions of
+  /// level <= `level` are done.
+  void evaluateColumnValues(unsigned level) {
+    Block &body = fusion.getBodyBlock();
+    for (BlockArgument arg : body.getArguments())
+      if (a.perRow.contains(arg))
+        columnValue(arg);
+    for (Operation &op : body.without_terminator())
+      for (Value result : op.getResults())
+        if (a.perRow.contains(result) && a.level.lookup(result) <= level &&
+            !columnValues.count(result))
+          columnValue(result);
+  }
+
+  /// Per-element value `v` at column element `linear` (offset in the
+  /// iteration shape of the thread's first lane); `values` memoises one
+  /// element's values.
+  Value elementValue(Value v, Value linear,
+                     llvm::DenseMap<Value, Value> &values) {
+    if (a.perRow.contains(v))
+      return columnValues.lookup(v);
+    if (Value known = values.lookup(v))
+      return known;
+    Value result;
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      SmallVector<int64_t> aligned = a.alignedShape(arg);
+      result = load(arg, aligned,
+                    mapBroadcastIndex(b, loc, a.iterShape, aligned, linear));
+    } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
+      result = emitSplatConstant(b, constant, plan.width);
+    } else {
+      Operation *op = v.getDefiningOp();
+      SmallVector<Value> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(elementValue(operand, linear, values));
+      result = emitElementwise(b, op, operands, plan.width);
+    }
+    values[v] = result;
+    return result;
+  }
+
+  /// The reductions pass `level` accumulates, with their accumulators'
+  /// initial values (two for an online softmax: max and sum).
+  SmallVector<const RowReduction *> passReductions(unsigned level,
+                                                   SmallVector<Value> &accs) {
+    SmallVector<const RowReduction *> reds;
+    for (const RowReduction &red : a.reductions) {
+      if (a.level.lookup(red.input) != level || online.absorbed(red.op))
+        continue;
+      reds.push_back(&red);
+      Type type = computeType(red.input);
+      accs.push_back(reductionIdentity(b, loc, red.kind, type));
+      if (online.sumOf(red.op))
+        accs.push_back(createConstant(b, loc, type, 0.0));
+    }
+    return reds;
+  }
+
+  /// One element of a pass: accumulates into `accs`, stores the level's
+  /// full outputs, and returns the new accumulators.
+  SmallVector<Value> step(Value r, unsigned level,
+                          ArrayRef<const RowReduction *> reds,
+                          ValueRange accs,
+                          llvm::DenseMap<Value, Value> &values) {
+    Value linear = arith::AddIOp::create(
+        b, loc, base,
+        arith::MulIOp::create(b, loc, r, cst(a.innerWidth)));
+    SmallVector<Value> next;
+    unsigned slot = 0;
+    for (const RowReduction *red : reds) {
+      Value v = elementValue(red->input, linear, values);
+      if (online.sumOf(red->op)) {
+        OnlineSoftmax state = accumulateOnlineSoftmax(
+            b, loc, {accs[slot], accs[slot + 1]}, v);
+        next.append({state.max, state.sum});
+        slot += 2;
+        continue;
+      }
+      next.push_back(combinePartials(b, loc, red->kind, accs[slot++], v));
+    }
+    for (auto [i, yielded] : llvm::enumerate(
+             fusion.getBodyBlock().getTerminator()->getOperands()))
+      if (!a.perRow.contains(yielded) && a.level.lookup(yielded) == level)
+        storeCompute(b, loc, elementValue(yielded, linear, values),
+                     outputs[i], linear);
+    return next;
+  }
+
+  void emit() {
+    Block &body = fusion.getBodyBlock();
+    // Unrolled columns keep each element's values across the passes.
+    SmallVector<llvm::DenseMap<Value, Value>> kept(
+        plan.inRegisters ? a.rowWidth : 0);
+    for (unsigned level = 0; level <= a.maxLevel; ++level) {
+      evaluateColumnValues(level);
+      SmallVector<Value> accs;
+      SmallVector<const RowReduction *> reds = passReductions(level, accs);
+      bool stores = llvm::any_of(
+          body.getTerminator()->getOperands(), [&](Value yielded) {
+            return !a.perRow.contains(yielded) &&
+                   a.level.lookup(yielded) == level;
+          });
+      if (reds.empty() && !stores)
+        continue;
+      if (plan.inRegisters) {
+        for (int64_t r = 0; r < a.rowWidth; ++r)
+          accs = step(cst(r), level, reds, accs, kept[r]);
+      } else {
+        auto loop = scf::ForOp::create(
+            b, loc, cst(0), cst(a.rowWidth), cst(1), accs,
+            [&](OpBuilder &inner, Location, Value r, ValueRange iterArgs) {
+              OpBuilder::InsertionGuard guard(b);
+              b.setInsertionPoint(inner.getInsertionBlock(),
+                                  inner.getInsertionPoint());
+              llvm::DenseMap<Value, Value> values;
+              scf::YieldOp::create(b, loc,
+                                   step(r, level, reds, iterArgs, values));
+            });
+        accs.assign(loop.getResults().begin(), loop.getResults().end());
+      }
+      unsigned slot = 0;
+      for (const RowReduction *red : reds) {
+        Value total = accs[slot++];
+        if (red->kind == ReduceKind::Mean)
+          total = arith::DivFOp::create(
+              b, loc, total,
+              createConstant(b, loc, total.getType(),
+                             static_cast<double>(a.rowWidth)));
+        columnValues[red->result] = total;
+        if (const RowReduction *sum = online.sumOf(red->op))
+          columnValues[sum->result] = accs[slot++];
+      }
+    }
+
+    // One value per column.
+    evaluateColumnValues(a.maxLevel + 1);
+    for (auto [i, yielded] :
+         llvm::enumerate(body.getTerminator()->getOperands()))
+      if (a.perRow.contains(yielded))
+        storeCompute(b, loc, columnValue(yielded), outputs[i], columnLinear);
+  }
+};
+
+} // namespace
+
+FailureOr<LaunchConfig>
+gpu_codegen::buildColumnKernel(KernelSkeleton &kernel,
+                               const RowAnalysis &analysis) {
+  FusionOp fusion = kernel.fusion;
+  const TargetDescriptor &target = kernel.target;
+  const RowAnalysis &a = analysis;
+  ColumnPlan plan = chooseColumnPlan(a, fusion, target);
+
+  int64_t vectorsPerLead = a.innerWidth / plan.width;
+  int64_t threads = a.numRows * vectorsPerLead;
+  int64_t maxBlock = std::min<int64_t>(
+      kColumnBlockThreads,
+      llvm::bit_floor<uint64_t>(target.maxThreadsPerBlock));
+  int64_t block = std::clamp<int64_t>(
+      llvm::PowerOf2Ceil(threads),
+      std::min<int64_t>(target.subgroupSize, maxBlock), maxBlock);
+  int64_t numBlocks = llvm::divideCeil(threads, block);
+  if (numBlocks > std::numeric_limits<int32_t>::max())
+    return fusion.emitError() << "column group of " << threads
+                              << " column vectors exceeds the 1-D grid";
+  LaunchConfig config;
+  config.grid = {numBlocks, 1, 1};
+  config.block = {block, 1, 1};
+  config.strategy = plan.inRegisters ? "column" : "column.loop";
+
+  Location loc = fusion.getLoc();
+  OpBuilder b(kernel.func.getBody().front().getTerminator());
+  ColumnEmitter emitter(b, loc, fusion, a, plan);
+  for (unsigned i = 0; i < fusion.getNumOperands(); ++i)
+    emitter.inputs.push_back(flattenBuffer(b, loc, kernel.input(i)));
+  for (unsigned i = 0; i < fusion.getNumResults(); ++i)
+    emitter.outputs.push_back(flattenBuffer(b, loc, kernel.output(i)));
+
+  Value thread = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc,
+                            gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+                            indexConstant(b, loc, block)),
+      gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
+  if (threads % block != 0) {
+    Value inside =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, thread,
+                              indexConstant(b, loc, threads));
+    auto guard = scf::IfOp::create(b, loc, inside, false);
+    b.setInsertionPoint(guard.thenBlock()->getTerminator());
+  }
+  Value lead = arith::DivUIOp::create(b, loc, thread,
+                                      indexConstant(b, loc, vectorsPerLead));
+  Value inner = arith::MulIOp::create(
+      b, loc,
+      arith::RemUIOp::create(b, loc, thread,
+                             indexConstant(b, loc, vectorsPerLead)),
+      indexConstant(b, loc, plan.width));
+  // (lead, 0, inner) in the iteration shape; (lead, inner) among columns.
+  emitter.base = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, lead,
+                            indexConstant(b, loc, a.rowWidth * a.innerWidth)),
+      inner);
+  emitter.columnLinear = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, lead, indexConstant(b, loc, a.innerWidth)),
+      inner);
+  emitter.emit();
+  return config;
+}

@@ -1,0 +1,113 @@
+"""Reductions and softmaxes over leading axes, read in place by the column
+strategy: each graph is one kernel (no transpose), on the CPU and on OpenCL,
+and matches onnxruntime. The cases cover short columns (unrolled, kept in
+registers), long ones (a loop per pass; on OpenCL also the online softmax),
+vectorised and scalar inner axes, broadcast inputs read per column, producer
+and consumer chains fused around the reduction, a per-column output next to a
+full one, and f16."""
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+import rong_tools
+
+F32, F16 = TensorProto.FLOAT, TensorProto.FLOAT16
+
+
+def make_model(path, nodes, inputs, outputs, initializers=()):
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        initializer=list(initializers))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)],
+                              ir_version=9)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def axes(name, values):
+    return helper.make_tensor(name, TensorProto.INT64, [len(values)], values)
+
+
+# name -> (nodes, inputs, outputs, initializers)
+CASES = {
+    # A short column (4 elements, unrolled) with a vectorised inner axis.
+    "softmax_axis1": (
+        [helper.make_node("Softmax", ["x"], ["y"], axis=1)],
+        [("x", F32, [3, 4, 40])], [("y", F32, [3, 4, 40])], []),
+    # A long column (300 elements, looped) over a scalar inner axis (5).
+    "log_softmax_axis0": (
+        [helper.make_node("LogSoftmax", ["x"], ["y"], axis=0)],
+        [("x", F32, [300, 3, 5])], [("y", F32, [300, 3, 5])], []),
+    # The bias gradient's sum over the batch, without keepdims.
+    "sum_axis0": (
+        [helper.make_node("ReduceSum", ["x", "a"], ["y"], keepdims=0)],
+        [("x", F32, [64, 33])], [("y", F32, [33])], [axes("a", [0])]),
+    # Two contiguous leading axes, keepdims, with a producer and a consumer.
+    "mean_axes01_chain": (
+        [helper.make_node("Mul", ["x", "x"], ["sq"]),
+         helper.make_node("ReduceMean", ["sq", "a"], ["m"], keepdims=1),
+         helper.make_node("Sqrt", ["m"], ["y"])],
+        [("x", F32, [5, 6, 16])], [("y", F32, [1, 1, 16])], [axes("a", [0, 1])]),
+    # Max over the middle axis of NCHW-like data, with a per-column input
+    # broadcast over the column, and the full-size centred tensor as a second
+    # output.
+    "max_axis1_two_outputs": (
+        [helper.make_node("ReduceMax", ["x", "a"], ["m"], keepdims=1),
+         helper.make_node("Add", ["m", "b"], ["y"]),
+         helper.make_node("Sub", ["x", "m"], ["z"])],
+        [("x", F32, [2, 7, 3, 8]), ("b", F32, [1, 1, 3, 8])],
+        [("y", F32, [2, 1, 3, 8]), ("z", F32, [2, 7, 3, 8])],
+        [axes("a", [1])]),
+    # Softmax over the channels in half precision.
+    "softmax_axis1_f16": (
+        [helper.make_node("Softmax", ["x"], ["y"], axis=1)],
+        [("x", F16, [2, 50, 24])], [("y", F16, [2, 50, 24])], []),
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("columns")
+
+
+def prepare(name, workdir):
+    nodes, inputs, outputs, inits = CASES[name]
+    path = str(workdir / f"{name}.onnx")
+    make_model(path, nodes, inputs, outputs, inits)
+    rng = np.random.default_rng(7)
+    feeds = []
+    for _, elem, shape in inputs:
+        dtype = np.float16 if elem == F16 else np.float32
+        feeds.append((rng.standard_normal(shape) * 3).astype(dtype))
+    return path, feeds, rong_tools.onnxruntime_reference(path, feeds)
+
+
+@pytest.mark.parametrize("target,device", [("cpu", "cpu"),
+                                           ("opencl", "opencl")])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_one_kernel_matching_onnxruntime(name, target, device, workdir):
+    path, feeds, want = prepare(name, workdir)
+    artifact = str(workdir / f"{name}_{target}.rong")
+    plan = rong_tools.compile_model(path, artifact, target=target)
+    kernels, calls = rong_tools.plan_counts(plan)
+    assert (kernels, calls) == (1, 0), plan
+    got = rong_tools.run_artifact(artifact, feeds, len(want), device=device)
+    rong_tools.assert_close(got, want, f"{name} ({target})")
+
+
+def test_gpu_targets_transpose_long_columns(workdir):
+    """A GPU thread walks its whole column, so columns longer than 1024
+    elements are moved last by a transpose (two kernels); the CPU reads them
+    in place (one)."""
+    path = str(workdir / "long_column.onnx")
+    make_model(path,
+               [helper.make_node("ReduceSum", ["x", "a"], ["y"], keepdims=0)],
+               [("x", F32, [2048, 16])], [("y", F32, [16])], [axes("a", [0])])
+    for target, want in [("cpu", 1), ("opencl", 2)]:
+        plan = rong_tools.compile_model(
+            path, str(workdir / f"long_{target}.rong"), target=target)
+        assert rong_tools.plan_counts(plan) == (want, 0), plan
