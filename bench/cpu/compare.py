@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT / "test" / "python"))
 import model_zoo  # noqa: E402
 import rong_tools  # noqa: E402
 
-MODELS = ["bert_layer", "resnet18", "layernorm", "softmax", "gelu", "rmsnorm"]
+MODELS = ["bert_layer", "resnet18", "layernorm", "softmax", "gelu", "rmsnorm",
+          "softmax_channels", "bias_grad"]
 
 
 def median_ms(fn, warmup, iterations):

@@ -97,8 +97,19 @@ class TanhGELU(nn.Module):
 
 
 class Softmax(nn.Module):
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
     def forward(self, x):
-        return torch.softmax(x, dim=-1)
+        return torch.softmax(x, dim=self.dim)
+
+
+class ColumnSum(nn.Module):
+    """A bias gradient's reduction: the sum over the batch (axis 0)."""
+
+    def forward(self, x):
+        return x.sum(dim=0)
 
 
 def randomize(module):
@@ -136,6 +147,10 @@ def models(scale="test"):
         # work-group, through shared memory and a barrier.
         "layernorm_wide": (nn.LayerNorm(4096), (torch.randn(8, 4096),)),
         "softmax_wide": (Softmax(), (torch.randn(8, 4096),)),
+        # Reductions over leading axes, read in place as columns.
+        "softmax_channels": (Softmax(dim=1), (torch.randn(
+            *((16, 256, 1024) if big else (2, 16, 64))),)),
+        "bias_grad": (ColumnSum(), (torch.randn(rows, width),)),
     }
 
 

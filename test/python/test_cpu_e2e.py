@@ -11,7 +11,7 @@ import rong_tools
 
 # Models every commit must compile and match.
 MODELS = ["mlp", "bert_layer", "cnn", "resnet18", "layernorm", "softmax", "gelu",
-          "rmsnorm"]
+          "rmsnorm", "softmax_channels"]
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +47,11 @@ def test_model_matches_onnxruntime(name, workdir):
 
 
 # Kernel counts of the subgraphs: each norm, softmax or activation is one
-# kernel fused, and its primitive ops unfused.
+# kernel fused, and its primitive ops unfused. Softmax over the channels and
+# the sum over the batch read their columns in place: no transpose kernels.
 @pytest.mark.parametrize("name,fused,unfused", [
     ("layernorm", 1, 9), ("softmax", 1, 5), ("gelu", 1, 8), ("rmsnorm", 1, 7),
-    ("mlp", 2, 3)])
+    ("mlp", 2, 3), ("softmax_channels", 1, 5), ("bias_grad", 1, 1)])
 def test_kernel_counts(name, fused, unfused, workdir):
     path, _ = model_zoo.export(name, str(workdir))
     got = rong_tools.plan_counts(

@@ -44,10 +44,16 @@ constexpr int64_t kMaxRegisterElements = 32;
 /// A CPU thread's column touches one cache line per element; the column is
 /// re-read from the cache while those lines fit on chip.
 constexpr int64_t kCacheLineBytes = 64;
+/// Bytes of each row a CPU thread reads at once.
+constexpr int64_t kCpuRowBytes = 256;
 
 struct ColumnPlan {
-  /// Neighbouring inner positions per thread (the vector width).
+  /// Neighbouring inner positions per chunk (the vector width).
   unsigned width = 1;
+  /// Neighbouring chunks per thread: 1 on GPUs (neighbouring threads read
+  /// neighbouring chunks); on the CPU enough to read a few cache lines of
+  /// each row at once.
+  int64_t chunksPerThread = 1;
   bool inRegisters = true;
   bool onlineSoftmax = false;
 };
@@ -75,7 +81,20 @@ ColumnPlan chooseColumnPlan(const RowAnalysis &a, FusionOp fusion,
       width = 1;
   }
   plan.width = width;
-  plan.inRegisters = a.rowWidth * width <= kMaxRegisterElements;
+  // A CPU thread reads kCpuRowBytes of each row it walks (whole cache lines,
+  // several of them for the prefetcher), as long as the columns divide
+  // evenly and every core still gets a few threads.
+  if (!target.isGPU()) {
+    int64_t chunkBytes = static_cast<int64_t>(width) * maxBytes;
+    int64_t vectors = a.innerWidth / width;
+    while (plan.chunksPerThread * chunkBytes < kCpuRowBytes &&
+           vectors % (plan.chunksPerThread * 2) == 0 &&
+           a.numRows * vectors / (plan.chunksPerThread * 2) >=
+               4 * static_cast<int64_t>(target.numProcessors))
+      plan.chunksPerThread *= 2;
+  }
+  plan.inRegisters =
+      a.rowWidth * width * plan.chunksPerThread <= kMaxRegisterElements;
   int64_t columnBytes = a.rowWidth * kCacheLineBytes;
   plan.onlineSoftmax =
       !plan.inRegisters &&
@@ -93,6 +112,15 @@ SmallVector<int64_t> columnSpaceShape(const RowAnalysis &a,
   return shape;
 }
 
+/// One chunk of a thread's columns: `width` neighbouring inner positions.
+struct ColumnChunk {
+  /// Offset of the chunk's first lane at r = 0 in the iteration shape, and
+  /// in the space of columns ([lead, inner]).
+  Value base, columnLinear;
+  /// Per-column values, vectors of the chunk's columns.
+  llvm::DenseMap<Value, Value> columnValues;
+};
+
 struct ColumnEmitter {
   ColumnEmitter(OpBuilder &b, Location loc, FusionOp fusion,
                 const RowAnalysis &a, const ColumnPlan &plan)
@@ -105,11 +133,7 @@ struct ColumnEmitter {
   const RowAnalysis &a;
   const ColumnPlan &plan;
   SmallVector<Value> inputs, outputs;
-  /// Offset of the thread's first column at r = 0 in the iteration shape,
-  /// and its offset in the space of columns ([lead, inner]).
-  Value base, columnLinear;
-  /// Per-column values, vectors of the thread's columns.
-  llvm::DenseMap<Value, Value> columnValues;
+  SmallVector<ColumnChunk> chunks;
   /// The max reductions computed with their softmax sums in one pass.
   OnlineSoftmaxPairs online;
 
@@ -120,34 +144,34 @@ struct ColumnEmitter {
   }
 
   /// `v` loaded from input `arg` of aligned shape `aligned`, whose element at
-  /// the thread's first lane is at `offset`.
+  /// the chunk's first lane is at `offset`.
   Value load(BlockArgument arg, ArrayRef<int64_t> aligned, Value offset) {
     bool splat = plan.width > 1 && aligned.back() == 1;
     return loadCompute(b, loc, inputs[arg.getArgNumber()], offset, plan.width,
                        splat);
   }
 
-  /// Per-column value `v`; evaluated once, outside the passes' loops.
-  Value columnValue(Value v) {
-    if (Value known = columnValues.lookup(v))
+  /// Per-column value `v` on `chunk`; evaluated once, outside the passes'
+  /// loops.
+  Value columnValue(Value v, ColumnChunk &chunk) {
+    if (Value known = chunk.columnValues.lookup(v))
       return known;
     Value result;
     if (auto arg = dyn_cast<BlockArgument>(v)) {
-      SmallVector<int64_t> space =
-          columnSpaceShape(a, a.alignedShape(arg));
+      SmallVector<int64_t> space = columnSpaceShape(a, a.alignedShape(arg));
       SmallVector<int64_t> all = columnSpaceShape(a, a.iterShape);
       result = load(arg, a.alignedShape(arg),
-                    mapBroadcastIndex(b, loc, all, space, columnLinear));
+                    mapBroadcastIndex(b, loc, all, space, chunk.columnLinear));
     } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
       result = emitSplatConstant(b, constant, plan.width);
     } else {
       Operation *op = v.getDefiningOp();
       SmallVector<Value> operands;
       for (Value operand : op->getOperands())
-        operands.push_back(columnValue(operand));
+        operands.push_back(columnValue(operand, chunk));
       result = emitElementwise(b, op, operands, plan.width);
     }
-    columnValues[v] = result;
+    chunk.columnValues[v] = result;
     return result;
   }
 
@@ -155,23 +179,25 @@ struct ColumnEmitter {
   /// level <= `level` are done.
   void evaluateColumnValues(unsigned level) {
     Block &body = fusion.getBodyBlock();
-    for (BlockArgument arg : body.getArguments())
-      if (a.perRow.contains(arg))
-        columnValue(arg);
-    for (Operation &op : body.without_terminator())
-      for (Value result : op.getResults())
-        if (a.perRow.contains(result) && a.level.lookup(result) <= level &&
-            !columnValues.count(result))
-          columnValue(result);
+    for (ColumnChunk &chunk : chunks) {
+      for (BlockArgument arg : body.getArguments())
+        if (a.perRow.contains(arg))
+          columnValue(arg, chunk);
+      for (Operation &op : body.without_terminator())
+        for (Value result : op.getResults())
+          if (a.perRow.contains(result) && a.level.lookup(result) <= level &&
+              !chunk.columnValues.count(result))
+            columnValue(result, chunk);
+    }
   }
 
-  /// Per-element value `v` at column element `linear` (offset in the
-  /// iteration shape of the thread's first lane); `values` memoises one
+  /// Per-element value `v` of `chunk` at element `linear` (offset in the
+  /// iteration shape of the chunk's first lane); `values` memoises one
   /// element's values.
-  Value elementValue(Value v, Value linear,
+  Value elementValue(Value v, ColumnChunk &chunk, Value linear,
                      llvm::DenseMap<Value, Value> &values) {
     if (a.perRow.contains(v))
-      return columnValues.lookup(v);
+      return chunk.columnValues.lookup(v);
     if (Value known = values.lookup(v))
       return known;
     Value result;
@@ -185,65 +211,71 @@ struct ColumnEmitter {
       Operation *op = v.getDefiningOp();
       SmallVector<Value> operands;
       for (Value operand : op->getOperands())
-        operands.push_back(elementValue(operand, linear, values));
+        operands.push_back(elementValue(operand, chunk, linear, values));
       result = emitElementwise(b, op, operands, plan.width);
     }
     values[v] = result;
     return result;
   }
 
-  /// The reductions pass `level` accumulates, with their accumulators'
-  /// initial values (two for an online softmax: max and sum).
+  /// The reductions pass `level` accumulates. Appends their accumulators'
+  /// initial values to `accs`, chunk after chunk (two for an online softmax:
+  /// max and sum).
   SmallVector<const RowReduction *> passReductions(unsigned level,
                                                    SmallVector<Value> &accs) {
     SmallVector<const RowReduction *> reds;
-    for (const RowReduction &red : a.reductions) {
-      if (a.level.lookup(red.input) != level || online.absorbed(red.op))
-        continue;
-      reds.push_back(&red);
-      Type type = computeType(red.input);
-      accs.push_back(reductionIdentity(b, loc, red.kind, type));
-      if (online.sumOf(red.op))
-        accs.push_back(createConstant(b, loc, type, 0.0));
-    }
+    for (const RowReduction &red : a.reductions)
+      if (a.level.lookup(red.input) == level && !online.absorbed(red.op))
+        reds.push_back(&red);
+    for (size_t k = 0; k < chunks.size(); ++k)
+      for (const RowReduction *red : reds) {
+        Type type = computeType(red->input);
+        accs.push_back(reductionIdentity(b, loc, red->kind, type));
+        if (online.sumOf(red->op))
+          accs.push_back(createConstant(b, loc, type, 0.0));
+      }
     return reds;
   }
 
-  /// One element of a pass: accumulates into `accs`, stores the level's
-  /// full outputs, and returns the new accumulators.
-  SmallVector<Value> step(Value r, unsigned level,
-                          ArrayRef<const RowReduction *> reds,
-                          ValueRange accs,
-                          llvm::DenseMap<Value, Value> &values) {
-    Value linear = arith::AddIOp::create(
-        b, loc, base,
-        arith::MulIOp::create(b, loc, r, cst(a.innerWidth)));
+  /// Element `r` of every chunk in pass `level`: accumulates into `accs`,
+  /// stores the level's full outputs, and returns the new accumulators.
+  /// `values` memoises each chunk's values at `r`.
+  SmallVector<Value>
+  step(Value r, unsigned level, ArrayRef<const RowReduction *> reds,
+       ValueRange accs,
+       MutableArrayRef<llvm::DenseMap<Value, Value>> values) {
+    Value offset = arith::MulIOp::create(b, loc, r, cst(a.innerWidth));
     SmallVector<Value> next;
     unsigned slot = 0;
-    for (const RowReduction *red : reds) {
-      Value v = elementValue(red->input, linear, values);
-      if (online.sumOf(red->op)) {
-        OnlineSoftmax state = accumulateOnlineSoftmax(
-            b, loc, {accs[slot], accs[slot + 1]}, v);
-        next.append({state.max, state.sum});
-        slot += 2;
-        continue;
+    for (auto [chunk, chunkValues] : llvm::zip(chunks, values)) {
+      Value linear = arith::AddIOp::create(b, loc, chunk.base, offset);
+      for (const RowReduction *red : reds) {
+        Value v = elementValue(red->input, chunk, linear, chunkValues);
+        if (online.sumOf(red->op)) {
+          OnlineSoftmax state = accumulateOnlineSoftmax(
+              b, loc, {accs[slot], accs[slot + 1]}, v);
+          next.append({state.max, state.sum});
+          slot += 2;
+          continue;
+        }
+        next.push_back(combinePartials(b, loc, red->kind, accs[slot++], v));
       }
-      next.push_back(combinePartials(b, loc, red->kind, accs[slot++], v));
+      for (auto [i, yielded] : llvm::enumerate(
+               fusion.getBodyBlock().getTerminator()->getOperands()))
+        if (!a.perRow.contains(yielded) && a.level.lookup(yielded) == level)
+          storeCompute(b, loc, elementValue(yielded, chunk, linear, chunkValues),
+                       outputs[i], linear);
     }
-    for (auto [i, yielded] : llvm::enumerate(
-             fusion.getBodyBlock().getTerminator()->getOperands()))
-      if (!a.perRow.contains(yielded) && a.level.lookup(yielded) == level)
-        storeCompute(b, loc, elementValue(yielded, linear, values),
-                     outputs[i], linear);
     return next;
   }
 
   void emit() {
     Block &body = fusion.getBodyBlock();
+    size_t numChunks = chunks.size();
     // Unrolled columns keep each element's values across the passes.
-    SmallVector<llvm::DenseMap<Value, Value>> kept(
-        plan.inRegisters ? a.rowWidth : 0);
+    SmallVector<SmallVector<llvm::DenseMap<Value, Value>>> kept(
+        plan.inRegisters ? a.rowWidth : 0,
+        SmallVector<llvm::DenseMap<Value, Value>>(numChunks));
     for (unsigned level = 0; level <= a.maxLevel; ++level) {
       evaluateColumnValues(level);
       SmallVector<Value> accs;
@@ -265,32 +297,35 @@ struct ColumnEmitter {
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPoint(inner.getInsertionBlock(),
                                   inner.getInsertionPoint());
-              llvm::DenseMap<Value, Value> values;
+              SmallVector<llvm::DenseMap<Value, Value>> values(numChunks);
               scf::YieldOp::create(b, loc,
                                    step(r, level, reds, iterArgs, values));
             });
         accs.assign(loop.getResults().begin(), loop.getResults().end());
       }
       unsigned slot = 0;
-      for (const RowReduction *red : reds) {
-        Value total = accs[slot++];
-        if (red->kind == ReduceKind::Mean)
-          total = arith::DivFOp::create(
-              b, loc, total,
-              createConstant(b, loc, total.getType(),
-                             static_cast<double>(a.rowWidth)));
-        columnValues[red->result] = total;
-        if (const RowReduction *sum = online.sumOf(red->op))
-          columnValues[sum->result] = accs[slot++];
-      }
+      for (ColumnChunk &chunk : chunks)
+        for (const RowReduction *red : reds) {
+          Value total = accs[slot++];
+          if (red->kind == ReduceKind::Mean)
+            total = arith::DivFOp::create(
+                b, loc, total,
+                createConstant(b, loc, total.getType(),
+                               static_cast<double>(a.rowWidth)));
+          chunk.columnValues[red->result] = total;
+          if (const RowReduction *sum = online.sumOf(red->op))
+            chunk.columnValues[sum->result] = accs[slot++];
+        }
     }
 
     // One value per column.
     evaluateColumnValues(a.maxLevel + 1);
-    for (auto [i, yielded] :
-         llvm::enumerate(body.getTerminator()->getOperands()))
-      if (a.perRow.contains(yielded))
-        storeCompute(b, loc, columnValue(yielded), outputs[i], columnLinear);
+    for (ColumnChunk &chunk : chunks)
+      for (auto [i, yielded] :
+           llvm::enumerate(body.getTerminator()->getOperands()))
+        if (a.perRow.contains(yielded))
+          storeCompute(b, loc, columnValue(yielded, chunk), outputs[i],
+                       chunk.columnLinear);
   }
 };
 
@@ -304,8 +339,9 @@ gpu_codegen::buildColumnKernel(KernelSkeleton &kernel,
   const RowAnalysis &a = analysis;
   ColumnPlan plan = chooseColumnPlan(a, fusion, target);
 
-  int64_t vectorsPerLead = a.innerWidth / plan.width;
-  int64_t threads = a.numRows * vectorsPerLead;
+  int64_t columnsPerThread = plan.width * plan.chunksPerThread;
+  int64_t threadsPerLead = a.innerWidth / columnsPerThread;
+  int64_t threads = a.numRows * threadsPerLead;
   int64_t maxBlock = std::min<int64_t>(
       kColumnBlockThreads,
       llvm::bit_floor<uint64_t>(target.maxThreadsPerBlock));
@@ -343,22 +379,25 @@ gpu_codegen::buildColumnKernel(KernelSkeleton &kernel,
     b.setInsertionPoint(guard.thenBlock()->getTerminator());
   }
   Value lead = arith::DivUIOp::create(b, loc, thread,
-                                      indexConstant(b, loc, vectorsPerLead));
+                                      indexConstant(b, loc, threadsPerLead));
   Value inner = arith::MulIOp::create(
       b, loc,
       arith::RemUIOp::create(b, loc, thread,
-                             indexConstant(b, loc, vectorsPerLead)),
-      indexConstant(b, loc, plan.width));
-  // (lead, 0, inner) in the iteration shape; (lead, inner) among columns.
-  emitter.base = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, lead,
-                            indexConstant(b, loc, a.rowWidth * a.innerWidth)),
-      inner);
-  emitter.columnLinear = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, lead, indexConstant(b, loc, a.innerWidth)),
-      inner);
+                             indexConstant(b, loc, threadsPerLead)),
+      indexConstant(b, loc, columnsPerThread));
+  // Chunk k starts at (lead, 0, inner + k * width) in the iteration shape and
+  // at (lead, inner + k * width) among the columns.
+  Value leadBase = arith::MulIOp::create(
+      b, loc, lead, indexConstant(b, loc, a.rowWidth * a.innerWidth));
+  Value leadColumns = arith::MulIOp::create(
+      b, loc, lead, indexConstant(b, loc, a.innerWidth));
+  for (int64_t k = 0; k < plan.chunksPerThread; ++k) {
+    Value column = arith::AddIOp::create(
+        b, loc, inner, indexConstant(b, loc, k * plan.width));
+    ColumnChunk &chunk = emitter.chunks.emplace_back();
+    chunk.base = arith::AddIOp::create(b, loc, leadBase, column);
+    chunk.columnLinear = arith::AddIOp::create(b, loc, leadColumns, column);
+  }
   emitter.emit();
   return config;
 }

@@ -1,4 +1,5 @@
 // RUN: rong-opt %s --rong-fusion-to-gpu=target=sm_90 --canonicalize --cse | FileCheck %s
+// RUN: rong-opt %s --rong-fusion-to-gpu=target=cpu --canonicalize --cse | FileCheck %s --check-prefix=CPU
 
 // Tests the column strategy on a softmax over the middle axis of 2x4x64: one
 // thread per vector of 4 neighbouring columns (2 x 16 threads, one block of
@@ -98,4 +99,30 @@ func.func @long_softmax(%x: tensor<300x8xf32>) -> tensor<300x8xf32> {
     rong.yield %s : tensor<300x8xf32>
   }
   return %r : tensor<300x8xf32>
+}
+
+// Tests that a CPU thread reads 256 bytes of each row it walks: 8 chunks of
+// 8 floats, 8 accumulators carried by one loop, so 1024 columns are 16
+// one-thread blocks. On sm_90 each thread owns one chunk (neighbouring
+// threads read neighbouring chunks): 256 threads.
+
+// CPU-LABEL: gpu.func @wide_sum_fusion_0
+//  CPU-SAME:     rong.block = array<i64: 1, 1, 1>
+//  CPU-SAME:     rong.grid = array<i64: 16, 1, 1>
+//  CPU-SAME:     rong.strategy = "column.loop"
+//       CPU:   scf.for %{{.+}} = %c0 to %c64 step %c1 iter_args({{.+}}) -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CPU-COUNT-8:     vector.load
+//   CPU-NOT:     vector.load
+//       CPU:     scf.yield
+// CPU-COUNT-8:   vector.store
+// CHECK-LABEL: gpu.func @wide_sum_fusion_0
+//  CHECK-SAME:     rong.block = array<i64: 256, 1, 1>
+//  CHECK-SAME:     rong.grid = array<i64: 1, 1, 1>
+func.func @wide_sum(%x: tensor<64x1024xf32>) -> tensor<1x1024xf32> {
+  %r = rong.fusion kind = "reduction" (%x) : (tensor<64x1024xf32>) -> tensor<1x1024xf32> {
+  ^bb0(%a: tensor<64x1024xf32>):
+    %s = rong.reduce_sum %a axes = [0] keepdims : tensor<64x1024xf32>
+    rong.yield %s : tensor<1x1024xf32>
+  }
+  return %r : tensor<1x1024xf32>
 }
