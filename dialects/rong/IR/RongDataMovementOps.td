@@ -68,6 +68,7 @@ def Rong_TransposeOp : Rong_InferredOp<"transpose"> {
     $input `permutation` `=` $permutation attr-dict `:` type($input)
   }];
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Rong_BroadcastToOp : Rong_InferredOp<"broadcast_to"> {

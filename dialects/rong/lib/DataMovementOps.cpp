@@ -205,6 +205,39 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   });
 }
 
+namespace {
+/// A transpose that keeps the order of the dimensions larger than 1 (it only
+/// moves size-1 dimensions, as exporters' batch-first <-> sequence-first
+/// swaps do at batch 1) moves no bytes: it is a reshape, which every later
+/// stage treats as a view.
+struct TransposeOfUnitDims : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs a static shape");
+    ArrayRef<int64_t> inShape =
+        cast<RankedTensorType>(op.getInput().getType()).getShape();
+    SmallVector<int64_t> order;
+    for (int64_t p : op.getPermutation())
+      if (inShape[p] != 1)
+        order.push_back(p);
+    if (!llvm::is_sorted(order))
+      return rewriter.notifyMatchFailure(op, "moves data");
+    rewriter.replaceOpWithNewOp<ReshapeOp>(
+        op, op.getInput(), rewriter.getDenseI64ArrayAttr(type.getShape()));
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                              MLIRContext *context) {
+  patterns.add<TransposeOfUnitDims>(context);
+}
+
 //===----------------------------------------------------------------------===//
 // BroadcastTo
 //===----------------------------------------------------------------------===//

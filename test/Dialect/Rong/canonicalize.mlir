@@ -89,6 +89,22 @@ func.func @transpose_of_transpose(%x: tensor<2x3x4xf32>) -> (tensor<4x2x3xf32>, 
 
 // -----
 
+// Tests that a transpose moving only size-1 dimensions (a batch-first <->
+// sequence-first swap at batch 1) becomes a reshape, and that one moving
+// data stays.
+// CHECK-LABEL: func.func @transpose_of_unit_dims
+// CHECK-SAME: (%[[X:.+]]: tensor<16x1x64xf32>, %[[Y:.+]]: tensor<16x2x64xf32>)
+// CHECK-NEXT: %[[R:.+]] = rong.reshape %[[X]] shape = [1, 16, 64] : tensor<16x1x64xf32>
+// CHECK-NEXT: %[[T:.+]] = rong.transpose %[[Y]] permutation = [1, 0, 2] : tensor<16x2x64xf32>
+// CHECK-NEXT: return %[[R]], %[[T]]
+func.func @transpose_of_unit_dims(%x: tensor<16x1x64xf32>, %y: tensor<16x2x64xf32>) -> (tensor<1x16x64xf32>, tensor<2x16x64xf32>) {
+  %a = rong.transpose %x permutation = [1, 0, 2] : tensor<16x1x64xf32>
+  %b = rong.transpose %y permutation = [1, 0, 2] : tensor<16x2x64xf32>
+  return %a, %b : tensor<1x16x64xf32>, tensor<2x16x64xf32>
+}
+
+// -----
+
 // Tests that broadcasting to the operand's own shape, casting to the operand's
 // own type, slicing everything and concatenating one tensor are no-ops.
 // CHECK-LABEL: func.func @no_op_movement
