@@ -47,7 +47,7 @@ struct RowEmitter {
              const RowThreads &threads, const RowKernelIO &io)
       : b(b), loc(loc), kernel(kernel), a(a), plan(plan), threads(threads),
         row(io.row), inputs(io.inputs), outputs(io.outputs),
-        rowCache(io.rowCache) {}
+        rowCache(io.rowCache), valueCache(io.valueCache) {}
 
   OpBuilder &b;
   Location loc;
@@ -58,13 +58,15 @@ struct RowEmitter {
   Value row;
   ArrayRef<Value> inputs, outputs;
   const llvm::DenseMap<Value, Value> &rowCache;
+  const llvm::DenseMap<Value, Value> &valueCache;
   llvm::DenseMap<Value, Value> rowValues;
   int64_t nextSlot = 0;
   /// Max reductions whose paired sum of exp(x - max) is computed with them in
   /// one online pass when the row is re-read in every pass: the row is then
   /// read twice instead of three times.
   OnlineSoftmaxPairs online{a, plan.onlineSoftmax};
-  /// The pass that fills each input's shared-memory copy.
+  /// The pass that fills each input's shared-memory copy, and each cached
+  /// value's row buffer.
   llvm::DenseMap<Value, unsigned> cacheFilledIn;
   unsigned currentLevel = 0;
 
@@ -189,11 +191,25 @@ struct RowEmitter {
     } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
       result = emitSplatConstant(b, constant, plan.width);
     } else {
-      Operation *op = v.getDefiningOp();
-      SmallVector<Value> operands;
-      for (Value operand : op->getOperands())
-        operands.push_back(elementValue(operand, chunk));
-      result = emitElementwise(b, op, operands, plan.width);
+      // A value cached by an earlier pass is read back; the first pass that
+      // computes it writes it (each thread reads back only its own columns).
+      Value cache = valueCache.lookup(v);
+      auto filled = cacheFilledIn.find(v);
+      if (cache && filled != cacheFilledIn.end() &&
+          filled->second < currentLevel) {
+        result = loadCompute(b, loc, cache, chunk.loadColumn, plan.width,
+                             /*splat=*/false);
+      } else {
+        Operation *op = v.getDefiningOp();
+        SmallVector<Value> operands;
+        for (Value operand : op->getOperands())
+          operands.push_back(elementValue(operand, chunk));
+        result = emitElementwise(b, op, operands, plan.width);
+        if (cache) {
+          storeCompute(b, loc, result, cache, chunk.loadColumn);
+          cacheFilledIn.try_emplace(v, currentLevel);
+        }
+      }
     }
     chunk.values[v] = result;
     return result;

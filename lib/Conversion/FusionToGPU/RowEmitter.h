@@ -37,6 +37,10 @@ struct RowKernelIO {
   SmallVector<Value> inputs, outputs;
   /// Shared-memory copies of inputs whose rows are cached on chip.
   llvm::DenseMap<Value, Value> rowCache;
+  /// Row buffers (one thread's row, compute type) of per-element values an
+  /// expensive op computes in one pass and later passes read back instead of
+  /// recomputing (the CPU's softmax exp).
+  llvm::DenseMap<Value, Value> valueCache;
   /// Index of this thread's row.
   Value row;
 };

@@ -45,6 +45,37 @@ constexpr int64_t kBlockChunks = 4;
 /// longer stays in registers: 32 f32 values per input keep a 1024-thread
 /// block within its 64 registers per thread.
 constexpr int64_t kMaxRegisterElements = 32;
+/// Largest row buffer of cached values a CPU thread keeps on its stack.
+constexpr int64_t kMaxCachedRowBytes = 64 * 1024;
+
+/// True for elementwise ops that cost more than a load and a store per
+/// element.
+bool isExpensive(Operation *op) {
+  return isa<ExpOp, LogOp, TanhOp, ErfOp, SigmoidOp>(op);
+}
+
+/// Per-element values worth keeping in a row buffer: computed by an
+/// expensive op in one pass and read again by a later pass (softmax's
+/// exp(x - max), computed for the sum and read for the division).
+SmallVector<Value> findCachedValues(const RowAnalysis &a, FusionOp fusion) {
+  SmallVector<Value> cached;
+  for (Operation &op : fusion.getBodyBlock().without_terminator()) {
+    if (!isExpensive(&op))
+      continue;
+    Value v = op.getResult(0);
+    unsigned level = a.level.lookup(v);
+    if (a.perRow.contains(v) || a.reducedSpace.contains(v))
+      continue;
+    bool later = llvm::any_of(v.getUsers(), [&](Operation *user) {
+      return user->getNumResults() == 1 &&
+             !a.perRow.contains(user->getResult(0)) &&
+             a.level.lookup(user->getResult(0)) > level;
+    });
+    if (later)
+      cached.push_back(v);
+  }
+  return cached;
+}
 
 RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
                    const TargetDescriptor &target) {
@@ -189,8 +220,28 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
     }
   }
 
-  OpBuilder b(func.getBody().front().getTerminator());
+  // A CPU thread walking its row in several passes keeps what an expensive
+  // op computed in one pass for the later ones, on its stack: the row's
+  // cache lines are still close, and a load costs less than an exp.
   RowKernelIO io;
+  if (!target.isGPU() && !plan.inRegisters && plan.threadsPerRow == 1 &&
+      plan.rowsPerBlock == 1) {
+    int64_t bytes = 0;
+    for (Value v : findCachedValues(a, fusion)) {
+      Type element = getComputeType(getElementTypeOrSelf(v.getType()), 1);
+      bytes += a.rowWidth * elementBytes(element);
+      if (bytes > kMaxCachedRowBytes)
+        break;
+      auto workgroup =
+          gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+      auto type = MemRefType::get({a.rowWidth}, element,
+                                  MemRefLayoutAttrInterface{}, workgroup);
+      io.valueCache[v] = func.addWorkgroupAttribution(type, loc);
+      config.staticSharedBytes += a.rowWidth * elementBytes(element);
+    }
+  }
+
+  OpBuilder b(func.getBody().front().getTerminator());
   if (!cached.empty()) {
     auto workgroup =
         gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);

@@ -141,13 +141,17 @@ LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
     }
     mapping.map(kernelBody.getArgument(i), buffer);
   }
-  // Workgroup and private memory of a one-thread block is this call's stack.
+  // Workgroup and private memory of a one-thread block is this call's stack,
+  // aligned for the kernels' full-width vector accesses.
   SmallVector<BlockArgument> attributions(kernel.getWorkgroupAttributions());
   llvm::append_range(attributions, kernel.getPrivateAttributions());
   for (BlockArgument attribution : attributions) {
     auto type = cast<MemRefType>(attribution.getType());
     auto plain = MemRefType::get(type.getShape(), type.getElementType());
-    mapping.map(attribution, memref::AllocaOp::create(b, loc, plain).getResult());
+    mapping.map(attribution,
+                memref::AllocaOp::create(b, loc, plain,
+                                         b.getI64IntegerAttr(64))
+                    .getResult());
   }
 
   Value begin = entry->getArgument(numBuffers);
