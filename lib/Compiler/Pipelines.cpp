@@ -55,6 +55,10 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
       target && target->isGPU())
     reducedAxes.maxColumnLength = kMaxGpuColumnLength;
   func.addPass(createRongMoveReducedAxesLast(reducedAxes));
+  // A transpose after a GEMM's bias moves onto the GEMM's result, where the
+  // library call writes it in place.
+  if (options.fuse && options.foldLayouts)
+    func.addPass(createRongHoistLayoutsAboveEpilogues());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
   RongFormFusionsOptions fusion;

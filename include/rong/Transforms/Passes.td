@@ -132,6 +132,22 @@ def RongFoldLayoutsIntoContractions
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongHoistLayoutsAboveEpilogues
+    : Pass<"rong-hoist-layouts-above-epilogues", "func::FuncOp"> {
+  let summary = "move transposes after a GEMM's bias above it";
+  let description = [{
+    `transpose(reshape*(add(matmul, bias)))`, where the bias (or scale) is
+    constant along every axis but the last and the permutation keeps the
+    last axis last, becomes `add(transpose(reshape*(matmul)), bias)`: the
+    same values, but the transpose now follows the matmul directly, where
+    `rong-fold-layouts-into-contractions` makes the GEMM write it in place,
+    and the add joins its consumers' kernel. BERT's output projection
+    followed by the batch-first transpose is the case. Binary add, sub, mul
+    and div are moved; the other operand is viewed in the new layout.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 def RongFoldConstantLayouts
     : Pass<"rong-fold-constant-layouts", "func::FuncOp"> {
   let summary = "transpose constant weights at compile time";
