@@ -61,25 +61,11 @@ struct ColumnPlan {
 ColumnPlan chooseColumnPlan(const RowAnalysis &a, FusionOp fusion,
                             const TargetDescriptor &target) {
   ColumnPlan plan;
-  unsigned maxBytes = 1;
-  bool anyBool = false;
-  for (Type type : llvm::concat<Type>(fusion.getOperandTypes(),
-                                      fusion.getResultTypes())) {
-    Type element = getElementTypeOrSelf(type);
-    maxBytes = std::max(maxBytes, elementBytes(element));
-    anyBool |= element.isInteger(1);
-  }
-  // A vector's lanes are neighbours along the last axis; every input is read
-  // along it or splat across it.
-  unsigned width = std::max(1u, target.vectorBytes / maxBytes);
-  int64_t last = a.iterShape.back();
-  if (anyBool || last % width != 0)
-    width = 1;
-  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
-    SmallVector<int64_t> padded = a.alignedShape(input);
-    if (padded.back() != 1 && padded.back() != last)
-      width = 1;
-  }
+  SmallVector<Type> types(fusion.getOperandTypes());
+  llvm::append_range(types, fusion.getResultTypes());
+  unsigned maxBytes;
+  unsigned width = chooseVectorWidth(a, fusion, types, target.vectorBytes,
+                                     maxBytes);
   plan.width = width;
   // A CPU thread reads kCpuRowBytes of each row it walks (whole cache lines,
   // several of them for the prefetcher), as long as the columns divide
@@ -280,12 +266,7 @@ struct ColumnEmitter {
       evaluateColumnValues(level);
       SmallVector<Value> accs;
       SmallVector<const RowReduction *> reds = passReductions(level, accs);
-      bool stores = llvm::any_of(
-          body.getTerminator()->getOperands(), [&](Value yielded) {
-            return !a.perRow.contains(yielded) &&
-                   a.level.lookup(yielded) == level;
-          });
-      if (reds.empty() && !stores)
+      if (reds.empty() && !storesInPass(a, fusion, level))
         continue;
       if (plan.inRegisters) {
         for (int64_t r = 0; r < a.rowWidth; ++r)

@@ -50,6 +50,36 @@ SmallVector<int64_t> RowAnalysis::alignedShape(Value v) const {
   return aligned;
 }
 
+unsigned gpu_codegen::chooseVectorWidth(const RowAnalysis &a, FusionOp fusion,
+                                        TypeRange types, unsigned vectorBytes,
+                                        unsigned &maxBytes) {
+  maxBytes = 1;
+  bool anyBool = false;
+  for (Type type : types) {
+    Type element = getElementTypeOrSelf(type);
+    maxBytes = std::max(maxBytes, elementBytes(element));
+    anyBool |= element.isInteger(1);
+  }
+  unsigned width = std::max(1u, vectorBytes / maxBytes);
+  int64_t last = a.iterShape.back();
+  if (anyBool || last % width != 0)
+    return 1;
+  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
+    int64_t inputLast = a.alignedShape(input).back();
+    if (inputLast != 1 && inputLast != last)
+      return 1;
+  }
+  return width;
+}
+
+bool gpu_codegen::storesInPass(const RowAnalysis &a, FusionOp fusion,
+                               unsigned level) {
+  return llvm::any_of(
+      fusion.getBodyBlock().getTerminator()->getOperands(), [&](Value v) {
+        return !a.perRow.contains(v) && a.level.lookup(v) == level;
+      });
+}
+
 bool gpu_codegen::hasReduction(FusionOp fusion) {
   for (Operation &op : fusion.getBodyBlock())
     if (matchReduction(&op))

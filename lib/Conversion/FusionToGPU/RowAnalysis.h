@@ -79,6 +79,17 @@ struct RowAnalysis {
   SmallVector<int64_t> alignedShape(Value v) const;
 };
 
+/// The vector width of a row or column group whose vectors hold values of
+/// `types`: `vectorBytes` over the widest element (returned in `maxBytes`);
+/// 1 with booleans, when the last axis is not a multiple of it, or when an
+/// input is neither contiguous nor splat along the last axis.
+unsigned chooseVectorWidth(const RowAnalysis &a, FusionOp fusion,
+                           TypeRange types, unsigned vectorBytes,
+                           unsigned &maxBytes);
+
+/// True if the group stores a full-size result in pass `level`.
+bool storesInPass(const RowAnalysis &a, FusionOp fusion, unsigned level);
+
 /// True if the fusion body holds a reduction, i.e. needs the row strategy.
 bool hasReduction(FusionOp fusion);
 

@@ -318,13 +318,7 @@ struct RowEmitter {
       }
 
       // A pass with neither reductions nor full-row outputs has no work.
-      Block &body = kernel.fusion.getBodyBlock();
-      bool stores = llvm::any_of(
-          body.getTerminator()->getOperands(), [&](Value yielded) {
-            return !a.perRow.contains(yielded) &&
-                   a.level.lookup(yielded) == level;
-          });
-      if (reds.empty() && !stores)
+      if (reds.empty() && !storesInPass(a, kernel.fusion, level))
         continue;
 
       if (plan.inRegisters) {

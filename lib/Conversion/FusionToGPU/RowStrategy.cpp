@@ -80,8 +80,6 @@ SmallVector<Value> findCachedValues(const RowAnalysis &a, FusionOp fusion) {
 RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
                    const TargetDescriptor &target) {
   RowPlan plan;
-  unsigned maxBytes = 1;
-  bool anyBool = false;
   // Vectors hold the inputs and the full-row results; a result with one
   // value per row (an argmax index) is stored as a scalar and does not
   // narrow them.
@@ -91,20 +89,9 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
                  fusion.getResultTypes()))
     if (!a.perRow.contains(yielded))
       vectorTypes.push_back(type);
-  for (Type type : vectorTypes) {
-    Type element = getElementTypeOrSelf(type);
-    maxBytes = std::max(maxBytes, elementBytes(element));
-    anyBool |= element.isInteger(1);
-  }
-  unsigned width = std::max(1u, target.vectorBytes / maxBytes);
-  int64_t inner = a.iterShape.back();
-  if (anyBool || inner % width != 0)
-    width = 1;
-  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
-    SmallVector<int64_t> padded = a.alignedShape(input);
-    if (padded.back() != 1 && padded.back() != inner)
-      width = 1;
-  }
+  unsigned maxBytes;
+  unsigned width = chooseVectorWidth(a, fusion, vectorTypes,
+                                     target.vectorBytes, maxBytes);
   plan.width = width;
 
   int64_t chunks = a.rowWidth / width;
