@@ -112,13 +112,10 @@ struct ColumnRule {
 Value permute(PatternRewriter &rewriter, Location loc, Value x,
               ArrayRef<int64_t> perm) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
-  SmallVector<int64_t> permuted, order;
-  for (int64_t p : perm) {
+  SmallVector<int64_t> permuted;
+  for (int64_t p : perm)
     permuted.push_back(shape[p]);
-    if (shape[p] != 1)
-      order.push_back(p);
-  }
-  if (llvm::is_sorted(order))
+  if (TransposeOp::movesOnlyUnitDims(shape, perm))
     return ReshapeOp::create(rewriter, loc, x,
                              rewriter.getDenseI64ArrayAttr(permuted));
   return TransposeOp::create(rewriter, loc, x, perm);

@@ -69,6 +69,13 @@ def Rong_TransposeOp : Rong_InferredOp<"transpose"> {
   }];
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    /// True if permuting `shape` by `permutation` keeps the order of the
+    /// dimensions larger than 1: the bytes do not move, so the transpose is
+    /// a reshape.
+    static bool movesOnlyUnitDims(::llvm::ArrayRef<int64_t> shape,
+                                  ::llvm::ArrayRef<int64_t> permutation);
+  }];
 }
 
 def Rong_BroadcastToOp : Rong_InferredOp<"broadcast_to"> {

@@ -205,6 +205,15 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
   });
 }
 
+bool TransposeOp::movesOnlyUnitDims(ArrayRef<int64_t> shape,
+                                    ArrayRef<int64_t> permutation) {
+  SmallVector<int64_t> order;
+  for (int64_t p : permutation)
+    if (shape[p] != 1)
+      order.push_back(p);
+  return llvm::is_sorted(order);
+}
+
 namespace {
 /// A transpose that keeps the order of the dimensions larger than 1 (it only
 /// moves size-1 dimensions, as exporters' batch-first <-> sequence-first
@@ -218,13 +227,9 @@ struct TransposeOfUnitDims : OpRewritePattern<TransposeOp> {
     auto type = cast<RankedTensorType>(op.getType());
     if (!type.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs a static shape");
-    ArrayRef<int64_t> inShape =
-        cast<RankedTensorType>(op.getInput().getType()).getShape();
-    SmallVector<int64_t> order;
-    for (int64_t p : op.getPermutation())
-      if (inShape[p] != 1)
-        order.push_back(p);
-    if (!llvm::is_sorted(order))
+    if (!TransposeOp::movesOnlyUnitDims(
+            cast<RankedTensorType>(op.getInput().getType()).getShape(),
+            op.getPermutation()))
       return rewriter.notifyMatchFailure(op, "moves data");
     rewriter.replaceOpWithNewOp<ReshapeOp>(
         op, op.getInput(), rewriter.getDenseI64ArrayAttr(type.getShape()));

@@ -38,9 +38,6 @@ namespace {
 
 /// Threads per block on GPUs (fewer when there are fewer columns).
 constexpr int64_t kColumnBlockThreads = 256;
-/// Columns of at most this many elements per thread (R * V) are unrolled and
-/// kept in registers, as the row strategy's rows are.
-constexpr int64_t kMaxRegisterElements = 32;
 /// A CPU thread's column touches one cache line per element; the column is
 /// re-read from the cache while those lines fit on chip.
 constexpr int64_t kCacheLineBytes = 64;
@@ -79,6 +76,8 @@ ColumnPlan chooseColumnPlan(const RowAnalysis &a, FusionOp fusion,
                4 * static_cast<int64_t>(target.numProcessors))
       plan.chunksPerThread *= 2;
   }
+  // Short columns (R * V * chunks elements per thread) are unrolled and kept
+  // in registers under the row strategy's threshold.
   plan.inRegisters =
       a.rowWidth * width * plan.chunksPerThread <= kMaxRegisterElements;
   int64_t columnBytes = a.rowWidth * kCacheLineBytes;

@@ -15,6 +15,11 @@
 
 namespace mlir::rong::gpu_codegen {
 
+/// Above this many elements per thread (per row- or column-shaped value
+/// kept) the row or column no longer stays in registers: 32 f32 values per
+/// input keep a 1024-thread block within its 64 registers per thread.
+constexpr int64_t kMaxRegisterElements = 32;
+
 /// How a row is spread over threads.
 struct RowPlan {
   /// Elements per chunk (the vector width).

@@ -41,10 +41,6 @@ constexpr int64_t kRowsBlockThreads = 256;
 /// Chunks per thread a block-per-row kernel aims for: enough independent
 /// loads in flight per thread, few registers.
 constexpr int64_t kBlockChunks = 4;
-/// Above this many elements per thread (per row-shaped value kept) the row no
-/// longer stays in registers: 32 f32 values per input keep a 1024-thread
-/// block within its 64 registers per thread.
-constexpr int64_t kMaxRegisterElements = 32;
 /// Largest row buffer of cached values a CPU thread keeps on its stack.
 constexpr int64_t kMaxCachedRowBytes = 64 * 1024;
 
