@@ -16,6 +16,7 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -291,6 +292,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   addGeneratorConverters(table);
   addNormalizationConverters(table);
   addRearrangeConverters(table);
+  addLossConverters(table);
   for (auto [index, node] : llvm::enumerate(graph.node()))
     importNode(node, index, table);
 
@@ -327,6 +329,78 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   return module;
 }
 
+/// The ONNX element type that holds a .npy array of type `descr` for an
+/// input declared as `declared`; 0 if the two do not agree.
+static int32_t constantElementType(StringRef descr, int32_t declared) {
+  using T = onnx::TensorProto;
+  int32_t type = llvm::StringSwitch<int32_t>(descr)
+                     .Case("<f4", T::FLOAT)
+                     .Case("<f2", T::FLOAT16)
+                     .Case("<i8", T::INT64)
+                     .Case("<i4", T::INT32)
+                     .Case("|b1", T::BOOL)
+                     .Case("<u2", T::BFLOAT16) // bf16 as its bits
+                     .Default(0);
+  return type == declared ? type : 0;
+}
+
+/// Replaces the graph inputs named in `constants` with initializers holding
+/// their values. Every mismatch (no such input, another element type or
+/// shape) is an error naming the input.
+static LogicalResult bindConstantInputs(onnx::ModelProto &model,
+                                        ArrayRef<OnnxConstantInput> constants,
+                                        Location loc) {
+  onnx::GraphProto *graph = model.mutable_graph();
+  for (const OnnxConstantInput &constant : constants) {
+    auto *inputs = graph->mutable_input();
+    auto it = llvm::find_if(*inputs, [&](const onnx::ValueInfoProto &input) {
+      return input.name() == constant.name;
+    });
+    if (it == inputs->end()) {
+      std::string names;
+      for (const onnx::ValueInfoProto &input : *inputs)
+        names += (names.empty() ? "" : ", ") + input.name();
+      return emitError(loc) << "constant input '" << constant.name
+                            << "' is not a graph input (the inputs are: "
+                            << names << ")";
+    }
+    const onnx::TypeProto::Tensor &declared = it->type().tensor_type();
+    int32_t type = constantElementType(constant.npyDescr, declared.elem_type());
+    if (!type)
+      return emitError(loc)
+             << "constant input '" << constant.name << "' is declared "
+             << elementTypeName(declared.elem_type())
+             << " but its value has NumPy type '" << constant.npyDescr << "'";
+    if (declared.has_shape()) {
+      const auto &dims = declared.shape().dim();
+      bool fits = dims.size() == static_cast<int>(constant.shape.size());
+      for (int d = 0; fits && d < dims.size(); ++d)
+        fits = !dims[d].has_dim_value() ||
+               dims[d].dim_value() == constant.shape[d];
+      if (!fits) {
+        std::string declaredShape = "[";
+        for (int d = 0; d < dims.size(); ++d)
+          declaredShape += (d ? ", " : "") +
+                           (dims[d].has_dim_value()
+                                ? std::to_string(dims[d].dim_value())
+                                : std::string("?"));
+        return emitError(loc)
+               << "constant input '" << constant.name << "' is declared with "
+               << "shape " << declaredShape << "] but its value has shape "
+               << onnx_import::str(constant.shape);
+      }
+    }
+    onnx::TensorProto *init = graph->add_initializer();
+    init->set_name(constant.name);
+    init->set_data_type(type);
+    for (int64_t dim : constant.shape)
+      init->add_dims(dim);
+    init->set_raw_data(constant.bytes);
+    inputs->erase(it);
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> mlir::rong::importOnnxBuffer(StringRef bytes,
                                                    StringRef sourceName,
                                                    StringRef modelDir,
@@ -348,6 +422,9 @@ OwningOpRef<ModuleOp> mlir::rong::importOnnxBuffer(StringRef bytes,
         << "the ONNX model has no graph";
     return nullptr;
   }
+  if (failed(bindConstantInputs(model, options.constantInputs,
+                                FileLineColLoc::get(context, sourceName, 0, 0))))
+    return nullptr;
   return GraphImporter(model, sourceName, modelDir, context, options).run();
 }
 

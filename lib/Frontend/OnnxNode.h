@@ -147,6 +147,7 @@ void addMathConverters(llvm::StringMap<Converter> &table);
 void addGeneratorConverters(llvm::StringMap<Converter> &table);
 void addNormalizationConverters(llvm::StringMap<Converter> &table);
 void addRearrangeConverters(llvm::StringMap<Converter> &table);
+void addLossConverters(llvm::StringMap<Converter> &table);
 
 /// Converts an ONNX element type; returns null for types Rong does not take.
 Type convertElementType(int32_t onnxType, MLIRContext *context);

@@ -565,6 +565,13 @@ void FusionPlanner::absorbRowConsumers() {
   for (Group &consumer : groups) {
     if (consumer.merged || consumer.kind != GroupKind::Loop)
       continue;
+    // Row kernels compute per-row values elementwise; a layout change (a
+    // gather_elements picking one entry of each row, say) reads whole rows
+    // at remapped positions and stays a kernel of its own.
+    if (llvm::any_of(consumer.ops, [](Operation *op) {
+          return classifyOp(op).cls != OpClass::Elementwise;
+        }))
+      continue;
     for (Group &producer : groups) {
       if (&producer == &consumer || producer.merged || producer.axes.empty() ||
           producer.contraction)

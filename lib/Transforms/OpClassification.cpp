@@ -111,7 +111,8 @@ OpInfo mlir::rong::fusion::classifyOp(Operation *op) {
         info.domain = shapeOf(op->getResult(0));
         return info;
       })
-      .Case<TransposeOp, BroadcastToOp, ConcatOp, SliceOp, GatherOp, PadOp>(
+      .Case<TransposeOp, BroadcastToOp, ConcatOp, SliceOp, GatherOp,
+            GatherElementsOp, PadOp>(
           [&](auto) {
             info.cls = OpClass::DataMovement;
             info.domain = shapeOf(op->getResult(0));

@@ -555,6 +555,18 @@ class _Builder:
         return self.emit(TensorMeta(shape, x.dtype), "rong.gather ", x, ", ",
                          indices, f" axis = {axis} : {x.type}, {indices.type}")
 
+    def gather_elements(self, x: _Value, indices: _Value, axis: int) -> _Value:
+        if indices.dtype not in _INT_DTYPES:
+            raise _Unsupported(f"indices must be int64 or int32, got {indices.dtype}")
+        if indices.rank != x.rank or any(
+                i > s for d, (i, s) in enumerate(zip(indices.shape, x.shape))
+                if d != axis):
+            raise _Unsupported(f"gather indices {list(indices.shape)} do not fit "
+                               f"the input {list(x.shape)} along dim {axis}")
+        return self.emit(TensorMeta(indices.shape, x.dtype),
+                         "rong.gather_elements ", x, ", ", indices,
+                         f" axis = {axis} : {x.type}, {indices.type}")
+
     def reduce(self, op: str, x: _Value, axes: Sequence[int], keepdims: bool) -> _Value:
         axes = sorted({a % x.rank for a in axes})
         if not axes:
@@ -1123,6 +1135,12 @@ def _index_select(b: _Builder, node: torch.fx.Node) -> _Value:
     x, index = b.tensor(node.args[0]), b.tensor(node.args[2])
     dim = node.args[1] % max(x.rank, 1)
     return b.reshape(b.gather(x, index, dim), b.out().shape)
+
+
+@_register(aten.gather.default)
+def _gather(b: _Builder, node: torch.fx.Node) -> _Value:
+    x, index = b.tensor(node.args[0]), b.tensor(node.args[2])
+    return b.gather_elements(x, index, node.args[1] % max(x.rank, 1))
 
 
 @_register(aten.embedding.default)

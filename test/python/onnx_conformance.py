@@ -13,6 +13,13 @@ bools. Outcomes:
                a shape Rong does not handle yet, ...)
   crashed      a tool died instead of reporting an error
 
+Rong takes some operands as compile-time constants (reduction axes, shapes,
+pads, slice bounds: PARAMETER_INPUTS). Many node tests feed those as graph
+inputs. When rongc asks for such a constant, the test is compiled again with
+those graph inputs fixed to the test's values (`rongc --constant-input
+NAME=FILE.npy`) and run on its other inputs; such a pass is reported apart
+("passed with parameter inputs fixed at compile time").
+
 With `--target opencl` the models are compiled with `--target=opencl` and
 run with `rong-run --device opencl` (PoCL in CI) instead; each target has its
 own expected-failure list (TARGETS below). `--kernels-only` keeps the node
@@ -65,6 +72,38 @@ LIBRARY_OPS = {"MatMul", "Gemm", "Conv", "ConvTranspose", "Attention",
 
 
 KERNELS_ONLY = "tests without library calls"
+
+
+# The inputs that Rong takes as compile-time constants, by op type: axes,
+# shapes, pads, bounds, repeat counts. The node tests feed them as graph
+# inputs; when rongc asks for a constant, the sweep compiles again with the
+# graph inputs in these slots fixed to the test's values (`rongc
+# --constant-input`), as a user would, and reports those passes apart.
+PARAMETER_INPUTS = {
+    "ReduceSum": (1,), "ReduceMean": (1,), "ReduceMax": (1,),
+    "ReduceMin": (1,), "ReduceProd": (1,), "ReduceL1": (1,), "ReduceL2": (1,),
+    "ReduceLogSum": (1,), "ReduceLogSumExp": (1,), "ReduceSumSquare": (1,),
+    "Reshape": (1,), "Expand": (1,), "Tile": (1,), "Squeeze": (1,),
+    "Unsqueeze": (1,), "Split": (1,), "Slice": (1, 2, 3, 4),
+    "Pad": (1, 2, 3), "Range": (0, 1, 2), "Clip": (1, 2),
+    "Dropout": (1, 2), "ConstantOfShape": (0,), "CumSum": (1,),
+    "CumProd": (1,), "TopK": (1,), "OneHot": (1,), "Resize": (1, 2, 3),
+    "Trilu": (1,), "CenterCropPad": (1,),
+}
+CONSTANT_INPUTS = "with constant inputs: "
+CONSTANT_OUTCOME = "constant-inputs:"
+NEEDS_CONSTANT = re.compile(r"must be (a )?(compile-time )?constant")
+
+
+def parameter_inputs(model):
+    """The names of the graph inputs that feed a PARAMETER_INPUTS slot."""
+    graph_inputs = {i.name for i in model.graph.input}
+    names = set()
+    for node in model.graph.node:
+        for slot in PARAMETER_INPUTS.get(node.op_type, ()):
+            if slot < len(node.input) and node.input[slot] in graph_inputs:
+                names.add(node.input[slot])
+    return names
 
 
 def graph_ops(graph):
@@ -139,6 +178,12 @@ def crashed(done):
         m in done.stderr for m in CRASH_MARKERS)
 
 
+def save_input(path, x):
+    x = as_array(x)
+    # rongc and rong-run read bfloat16 as its bit patterns.
+    np.save(path, x.view(np.uint16) if is_bfloat16(x.dtype) else x)
+
+
 def run_case(build, target, name, model, inputs, expected, rtol, atol):
     config = TARGETS[target]
     rongc = os.path.join(build, "bin", "rongc")
@@ -148,19 +193,33 @@ def run_case(build, target, name, model, inputs, expected, rtol, atol):
         model_path = os.path.join(tmp, "model.onnx")
         with open(model_path, "wb") as f:
             f.write(model.SerializeToString())
-        done = subprocess.run([rongc, model_path, "-o", artifact,
-                               *config["rongc"]],
-                              capture_output=True, text=True, check=False)
+        compile_args = [rongc, model_path, "-o", artifact, *config["rongc"]]
+        done = subprocess.run(compile_args, capture_output=True, text=True,
+                              check=False)
+        # The test data holds one value per graph input that is not an
+        # initializer, in order.
+        initializers = {t.name for t in model.graph.initializer}
+        names = [i.name for i in model.graph.input if i.name not in initializers]
+        fixed = set()
+        if (done.returncode == 1 and NEEDS_CONSTANT.search(done.stderr)
+                and (fixed := parameter_inputs(model) & set(names[:len(inputs)]))):
+            for i, (input_name, x) in enumerate(zip(names, inputs)):
+                if input_name in fixed:
+                    path = os.path.join(tmp, f"const{i}.npy")
+                    save_input(path, x)
+                    compile_args.append(f"--constant-input={input_name}={path}")
+            done = subprocess.run(compile_args, capture_output=True, text=True,
+                                  check=False)
         if crashed(done):
             return name, "crashed", "rongc: " + (done.stderr.strip().splitlines() or ["?"])[-1]
         if done.returncode != 0:
             return name, "not-compiled", short_reason(done.stderr)
         args = [rong_run, artifact, "--device", config["device"]]
-        for i, x in enumerate(inputs):
+        for i, (input_name, x) in enumerate(zip(names, inputs)):
+            if input_name in fixed:
+                continue
             path = os.path.join(tmp, f"in{i}.npy")
-            x = as_array(x)
-            # rong-run reads bfloat16 as its bit patterns.
-            np.save(path, x.view(np.uint16) if is_bfloat16(x.dtype) else x)
+            save_input(path, x)
             args += ["--input", path]
         outs = [os.path.join(tmp, f"out{i}.npy") for i in range(len(expected))]
         for path in outs:
@@ -191,6 +250,8 @@ def run_case(build, target, name, model, inputs, expected, rtol, atol):
                 diff = (np.abs(got.astype(np.float64) - want.astype(np.float64)).max()
                         if got.size else 0)
                 return name, "mismatch", f"output {i}: max difference {diff:.3g}"
+    if fixed:
+        return name, "passed", CONSTANT_INPUTS + ", ".join(sorted(fixed))
     return name, "passed", ""
 
 
@@ -212,8 +273,12 @@ def sweep(build, jobs=None, name_filter=None, target="cpu", select=None):
 def report(results, target="cpu", selection=""):
     counts = collections.Counter(o for o, _ in results.values())
     what = f"{target}, {selection}" if selection else target
+    constant = sum(o == "passed" and r.startswith(CONSTANT_INPUTS)
+                   for o, r in results.values())
     lines = [f"ONNX node tests run through rongc + rong-run ({what}): "
-             f"{counts['passed']} passed of {len(results)}"]
+             f"{counts['passed']} passed of {len(results)}",
+             f"  passed as given: {counts['passed'] - constant}",
+             f"  passed with parameter inputs fixed at compile time: {constant}"]
     for outcome in ("mismatch", "run-error", "not-compiled", "crashed"):
         lines.append(f"  {outcome}: {counts[outcome]}")
     reasons = collections.Counter(r for o, r in results.values()
@@ -238,16 +303,26 @@ def read_expected(path=EXPECTED_FILE):
     return expected
 
 
+def passes_with_constants(expected):
+    """The listed tests that pass once their parameter inputs are fixed."""
+    return {n for n, r in expected.items() if r.startswith(CONSTANT_OUTCOME)}
+
+
 def check(results, expected, min_passed, where=""):
     """Asserts that `results` match the expected-failure list exactly: no
-    crash, no failure the list does not name, no listed test that passes,
-    and at least `min_passed` passes. `where` (" on OpenCL") goes into the
+    crash, no failure the list does not name, no listed test that passes
+    (as given, or with constant inputs when the list says it fails), and at
+    least `min_passed` passes. `where` (" on OpenCL") goes into the
     messages."""
     crashed = {n: r for n, (o, r) in results.items() if o == "crashed"}
     assert not crashed, f"a tool crashed on {len(crashed)} node tests: {crashed}"
-    failing = {n: f"{o}: {r}" for n, (o, r) in results.items() if o != "passed"}
-    unexpected = {n: r for n, r in failing.items() if n not in expected}
-    fixed = sorted(n for n in expected if results.get(n, ("",))[0] == "passed")
+    constant = passes_with_constants(expected)
+    failing = {n: f"{o}: {r}" for n, (o, r) in results.items()
+               if o != "passed" or (r and n not in constant)}
+    unexpected = {n: r for n, r in failing.items()
+                  if n not in expected or n in constant}
+    fixed = sorted(n for n in expected if results.get(n, ("",))[0] == "passed"
+                   and (n not in constant or not results[n][1]))
     assert not unexpected, (
         f"{len(unexpected)} node tests fail{where} that are not in the "
         f"expected-failure list: {unexpected}")
@@ -263,6 +338,8 @@ def write_expected(results, path, target="cpu"):
     by_outcome = collections.defaultdict(list)
     for name, (outcome, reason) in sorted(failing.items()):
         by_outcome[outcome].append(f"{name} {outcome}: {reason}")
+    constant = sorted((n, r[len(CONSTANT_INPUTS):]) for n, (o, r) in results.items()
+                      if o == "passed" and r)
     test_file = ("test_onnx_conformance.py" if target == "cpu"
                  else f"test_onnx_conformance_{target}.py")
     flag = "" if target == "cpu" else f"--target {target} "
@@ -274,12 +351,19 @@ def write_expected(results, path, target="cpu"):
             f"#   python3 test/python/onnx_conformance.py {flag}--write-expected " +
             f"test/python/{pathlib.Path(TARGETS[target]['expected']).name}",
             f"# {sum(o == 'passed' for o, _ in results.values())} of "
-            f"{len(results)} pass; {len(failing)} are listed.", ""]
+            f"{len(results)} pass; {len(failing)} are listed as failing.",
+            "# The tests under `constant-inputs` pass once the graph inputs",
+            "# named after the colon are fixed at compile time (rongc",
+            "# --constant-input); they must keep passing that way.", ""]
     for outcome in ("mismatch", "run-error", "not-compiled", "crashed"):
         if by_outcome[outcome]:
             text.append(f"# --- {outcome} ({len(by_outcome[outcome])})")
             text.extend(by_outcome[outcome])
             text.append("")
+    if constant:
+        text.append(f"# --- {CONSTANT_OUTCOME[:-1]} ({len(constant)})")
+        text.extend(f"{n} {CONSTANT_OUTCOME} {inputs}" for n, inputs in constant)
+        text.append("")
     pathlib.Path(path).write_text("\n".join(text))
 
 

@@ -243,6 +243,16 @@ class Generators(nn.Module):
                 torch.full((4, 6), 2.5) * x, F.dropout(x * 2, 0.0, True))
 
 
+class Losses(nn.Module):
+    """cross_entropy and nll_loss, which export spells with aten.gather."""
+
+    def forward(self, x, t, weight):
+        ignored = torch.where(t == 2, -100, t)
+        return (F.cross_entropy(x, t), F.cross_entropy(x, ignored, reduction="sum"),
+                F.nll_loss(F.log_softmax(x, 1), t, weight=weight),
+                torch.gather(x, 1, t[:, None].expand(-1, 3)))
+
+
 class HalfBlock(nn.Module):
     def __init__(self):
         super().__init__()
@@ -269,6 +279,8 @@ EXPORTED = {
     "reductions": (Reductions, lambda: (torch.randn(2, 3, 6), torch.rand(2, 3, 6) > 0.3)),
     "conv1d_pools": (Conv1dPools, lambda: (torch.randn(2, 4, 9),)),
     "generators": (Generators, lambda: (torch.randn(4, 6),)),
+    "losses": (Losses, lambda: (torch.randn(8, 10), torch.randint(0, 10, (8,)),
+                                torch.rand(10) + 0.5)),
     "float16": (lambda: HalfBlock().half(), lambda: (torch.randn(4, 16).half(),)),
 }
 

@@ -13,6 +13,8 @@ import pytest
 import onnx_conformance
 import rong.onnx
 
+# Listed tests fail, or pass only with inputs fixed at compile time, which
+# the backend API (prepare, then run) has no way to ask for.
 _expected_failures = onnx_conformance.read_expected()
 _all_node_tests = [case[0] for case in onnx_conformance.load_cases()]
 _passing = sorted(set(_all_node_tests) - set(_expected_failures))
@@ -36,7 +38,8 @@ def test_backend_runs_the_expected_count():
     # The include list is the conformance sweep's passing set; if it shrank
     # to nothing the runner above would silently test nothing.
     import test_onnx_conformance
-    assert len(_passing) >= test_onnx_conformance.MIN_PASSED
+    constant = onnx_conformance.passes_with_constants(_expected_failures)
+    assert len(_passing) >= test_onnx_conformance.MIN_PASSED - len(constant)
 
 
 def test_backend_rejects_other_devices():

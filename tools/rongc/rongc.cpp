@@ -12,6 +12,7 @@
 #include "rong/Target/TargetDescriptor.h"
 #include "rong/Compiler/Compile.h"
 #include "rong/Compiler/Pipelines.h"
+#include "rong/Runtime/Npy.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/AsmState.h"
@@ -99,6 +100,12 @@ static cl::opt<int64_t> resourceThreshold(
     "resource-threshold",
     cl::desc("Initializers with more elements become dense_resource constants"),
     cl::init(64));
+static cl::list<std::string> constantInputs(
+    "constant-input",
+    cl::desc("NAME=FILE.npy: compile with graph input NAME fixed to the "
+             "array in FILE.npy (for inputs an op needs at compile time, such "
+             "as reduction axes or shapes); repeatable"),
+    cl::value_desc("NAME=FILE.npy"));
 static cl::opt<bool> emitBytecode("emit-bytecode",
                                   cl::desc("Write MLIR bytecode"),
                                   cl::init(false));
@@ -109,16 +116,16 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   cl::ParseCommandLineOptions(argc, argv, "Rong compile driver\n");
 
-  const rong::TargetDescriptor *target = rong::lookupTarget(targetName);
+  const mlir::rong::TargetDescriptor *target = mlir::rong::lookupTarget(targetName);
   if (!target) {
-    llvm::errs() << "rongc: " << rong::explainUnknownTarget(targetName)
+    llvm::errs() << "rongc: " << mlir::rong::explainUnknownTarget(targetName)
                  << "\n";
     return 1;
   }
 
   DialectRegistry registry;
-  rong::registerAllDialects(registry);
-  rong::registerCompilerDependencies(registry);
+  mlir::rong::registerAllDialects(registry);
+  mlir::rong::registerCompilerDependencies(registry);
   MLIRContext context(registry);
   // Diagnostics name the node; a dump of the whole function helps no user.
   context.printOpOnDiagnostic(false);
@@ -130,9 +137,26 @@ int main(int argc, char **argv) {
     // A rong-dialect graph written by hand or by another tool.
     module = parseSourceFile<ModuleOp>(inputFilename, sourceMgr, &context);
   } else {
-    rong::OnnxImportOptions options;
+    mlir::rong::OnnxImportOptions options;
     options.resourceThreshold = resourceThreshold;
-    module = rong::importOnnxFile(inputFilename, &context, options);
+    for (StringRef spec : constantInputs) {
+      auto [name, path] = spec.split('=');
+      if (name.empty() || path.empty()) {
+        llvm::errs() << "rongc: --constant-input expects NAME=FILE.npy, got '"
+                     << spec << "'\n";
+        return 1;
+      }
+      auto array = ::rong::runtime::readNpy(path.str());
+      if (!array) {
+        llvm::errs() << "rongc: --constant-input " << name << ": "
+                     << array.status().message() << "\n";
+        return 1;
+      }
+      options.constantInputs.push_back(
+          {name.str(), array->descr, array->shape,
+           std::string(array->data.begin(), array->data.end())});
+    }
+    module = mlir::rong::importOnnxFile(inputFilename, &context, options);
   }
   if (!module)
     return 1;
@@ -140,7 +164,7 @@ int main(int argc, char **argv) {
   // A source target writes a package directory; every other target, and a
   // source target printed with the opencl profile, one artifact file.
   bool sourcePackage =
-      target->kind == rong::TargetKind::Source && profileName.empty();
+      target->kind == mlir::rong::TargetKind::Source && profileName.empty();
   EmitPhase phase = emitPhase;
   if (!emitPhase.getNumOccurrences() &&
       (StringRef(outputFilename).ends_with(".rong") ||
@@ -167,7 +191,7 @@ int main(int argc, char **argv) {
                    << codeObjectVersion << "\n";
       return 1;
     }
-    rong::CompileOptions options;
+    mlir::rong::CompileOptions options;
     options.target = targetName;
     options.profile = profileName;
     options.fuse = !noFusion;
@@ -176,8 +200,8 @@ int main(int argc, char **argv) {
     options.sourceModel = llvm::sys::path::filename(inputFilename).str();
     options.cudaPath = cudaPath;
     options.codeObjectVersion = codeObjectVersion;
-    FailureOr<rong::CompileResult> result =
-        rong::compileToArtifact(*module, options);
+    FailureOr<mlir::rong::CompileResult> result =
+        mlir::rong::compileToArtifact(*module, options);
     if (failed(result))
       return 1;
     if (sourcePackage) {
@@ -213,7 +237,7 @@ int main(int argc, char **argv) {
     }
     if (printPlan) {
       unsigned kernels = 0, calls = 0;
-      for (const rong::PlanStepSummary &step : result->steps)
+      for (const mlir::rong::PlanStepSummary &step : result->steps)
         (step.kind == "kernel" ? kernels : calls)++;
       llvm::outs() << "plan: " << result->steps.size() << " steps ("
                    << kernels << " kernels, " << calls
@@ -230,14 +254,14 @@ int main(int argc, char **argv) {
 
   if (!noCanonicalize || phase == EmitPhase::Fused) {
     PassManager pm(&context);
-    rong::buildGraphCleanupPipeline(pm);
+    mlir::rong::buildGraphCleanupPipeline(pm);
     if (phase == EmitPhase::Fused) {
-      rong::FusionPipelineOptions fusion;
+      mlir::rong::FusionPipelineOptions fusion;
       fusion.target = targetName;
       fusion.explain = explainFusion;
       fusion.fuse = !noFusion;
       fusion.foldLayouts = foldLayouts;
-      rong::buildFusionPipeline(pm, fusion);
+      mlir::rong::buildFusionPipeline(pm, fusion);
     }
     if (failed(pm.run(*module)))
       return 1;

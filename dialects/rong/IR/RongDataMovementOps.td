@@ -164,6 +164,31 @@ def Rong_GatherOp : Rong_InferredOp<"gather"> {
   let hasFolder = 1;
 }
 
+def Rong_GatherElementsOp : Rong_InferredOp<"gather_elements"> {
+  let summary = "gather single elements along one axis by index";
+  let description = [{
+    Picks one entry of `input` per entry of `indices`: the result has the
+    shape of `indices`, and `result[i] = input[i with i[axis] replaced by
+    indices[i]]` (negative indices count from the end), as ONNX
+    `GatherElements` and `torch.gather` give. `indices` has the rank of
+    `input`; along every axis but `axis` it is no larger than `input`.
+
+    Example:
+
+    ```mlir
+    %p = rong.gather_elements %logp, %t axis = 1 : tensor<8x10xf32>, tensor<8x1xi64>
+    ```
+  }];
+  let arguments = (ins Rong_Tensor:$input, Rong_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Rong_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $indices `axis` `=` $axis attr-dict `:` type($input) `,`
+    type($indices)
+  }];
+  let hasFolder = 1;
+}
+
 def Rong_PadOp : Rong_InferredOp<"pad"> {
   let summary = "pad (or crop) every dimension";
   let description = [{

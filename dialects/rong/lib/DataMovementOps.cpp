@@ -497,6 +497,63 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
 }
 
 //===----------------------------------------------------------------------===//
+// GatherElements
+//===----------------------------------------------------------------------===//
+
+LogicalResult GatherElementsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
+  if (input.getRank() == 0)
+    return emitOptionalError(loc, "gather_elements input must have rank >= 1");
+  if (indices.getRank() != input.getRank())
+    return emitOptionalError(loc, "gather_elements indices have rank ",
+                             indices.getRank(), " but the input has rank ",
+                             input.getRank());
+  FailureOr<int64_t> axis =
+      normalizeAxis(loc, adaptor.getAxis(), input.getRank(), "axis");
+  if (failed(axis))
+    return failure();
+  for (int64_t d = 0, e = input.getRank(); d < e; ++d) {
+    int64_t in = input.getDimSize(d), idx = indices.getDimSize(d);
+    if (d != *axis && !ShapedType::isDynamic(in) &&
+        !ShapedType::isDynamic(idx) && idx > in)
+      return emitOptionalError(loc, "gather_elements indices dimension ", d,
+                               " (", idx, ") exceeds the input's (", in, ")");
+  }
+  inferred.push_back(
+      RankedTensorType::get(indices.getShape(), input.getElementType()));
+  return success();
+}
+
+OpFoldResult GatherElementsOp::fold(FoldAdaptor adaptor) {
+  auto input = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput());
+  auto indices = dyn_cast_if_present<DenseElementsAttr>(adaptor.getIndices());
+  auto type = cast<RankedTensorType>(getType());
+  if (!input || !indices || !type.hasStaticShape() ||
+      !input.getType().hasStaticShape())
+    return {};
+  ArrayRef<int64_t> inShape = input.getType().getShape();
+  int64_t axis = getAxis() < 0 ? getAxis() + inShape.size() : getAxis();
+  int64_t extent = inShape[axis];
+  SmallVector<int64_t> picks;
+  for (const APInt &index : indices.getValues<APInt>()) {
+    int64_t i = index.getSExtValue();
+    if (i < -extent || i >= extent)
+      return {}; // Out of range: leave it to the kernel, which clamps.
+    picks.push_back(i < 0 ? i + extent : i);
+  }
+  ArrayRef<int64_t> outShape = type.getShape();
+  SmallVector<int64_t> inCoords;
+  return buildByCoords(type, [&](ArrayRef<int64_t> coords) {
+    inCoords.assign(coords.begin(), coords.end());
+    inCoords[axis] = picks[linearize(coords, outShape)];
+    return fold::readElement(input, linearize(inCoords, inShape));
+  });
+}
+
+//===----------------------------------------------------------------------===//
 // Pad
 //===----------------------------------------------------------------------===//
 

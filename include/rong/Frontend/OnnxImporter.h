@@ -15,10 +15,28 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <string>
+#include <vector>
+
 namespace mlir::rong {
+
+/// A graph input given its value at compile time (`rongc --constant-input`):
+/// the importer makes it an initializer, so that inputs an op needs as
+/// constants (reduction axes, shapes, pads) may come from the user.
+struct OnnxConstantInput {
+  std::string name;
+  /// NumPy's type string of `bytes` ("<f4", "<i8", "|b1", ...); bf16 is
+  /// given as its bits, "<u2".
+  std::string npyDescr;
+  std::vector<int64_t> shape;
+  /// Little-endian, row-major elements.
+  std::string bytes;
+};
 
 /// Options of the ONNX importer.
 struct OnnxImportOptions {
+  /// Graph inputs to replace with constants before the import.
+  std::vector<OnnxConstantInput> constantInputs;
   /// Name of the function that holds the graph.
   std::string functionName = "main";
   /// Initializers with more elements than this become `dense_resource`

@@ -44,7 +44,8 @@ LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
   for (Operation &op : body.without_terminator()) {
     bool dataMovement =
         isa<ConstantOp, ReshapeOp, TransposeOp, BroadcastToOp, SliceOp,
-            ConcatOp, PadOp, GatherOp, MaxPool2DOp, AvgPool2DOp>(op);
+            ConcatOp, PadOp, GatherOp, GatherElementsOp, MaxPool2DOp,
+            AvgPool2DOp>(op);
     if (!dataMovement && failed(checkElementwiseSupported(&op)))
       return failure();
   }
@@ -131,7 +132,9 @@ struct WidthCheck {
             axis += inRank;
           return axis < inRank - 1 && contiguous(op.getInput());
         })
-        .Case<MaxPool2DOp, AvgPool2DOp>([](Operation *) { return false; })
+        // Each element reads its own index: no two lanes share a vector.
+        .Case<GatherElementsOp, MaxPool2DOp, AvgPool2DOp>(
+            [](Operation *) { return false; })
         .Default([&](Operation *op) {
           // Elementwise: operands of the same innermost size are contiguous,
           // the others (innermost size 1, rank 0) are splat.

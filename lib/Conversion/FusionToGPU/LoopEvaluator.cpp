@@ -17,6 +17,8 @@
 //   gather                      index = indices[out[axis .. axis+q)],
 //                               negative counts from the end, clamped into
 //                               the axis; in[axis] = index
+//   gather_elements             index = indices[out], the same clamping;
+//                               in = out with in[axis] = index
 //   max_pool2d, avg_pool2d      a loop over the window (LoopPooling.cpp)
 //
 // Points are interned and values memoised per (value, point, width), so a
@@ -203,6 +205,10 @@ Value LoopEvaluator::evaluateOp(Operation *op, Point *p, unsigned width) {
       .Case([&](ConcatOp op) { return evaluateConcat(op, p, width); })
       .Case([&](PadOp op) { return evaluatePad(op, p, width); })
       .Case([&](GatherOp op) { return evaluateGather(op, p, width); })
+      .Case([&](GatherElementsOp op) {
+        assert(width == 1 && "gather_elements reads one element at a time");
+        return evaluateGatherElements(op, p);
+      })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](Operation *op) {
         assert(width == 1 && "pooling is evaluated one element at a time");
         return evaluatePool(op, p);
@@ -399,16 +405,30 @@ Value LoopEvaluator::evaluateGather(GatherOp op, Point *p, unsigned width) {
     index = cst(std::clamp<int64_t>(i, 0, n - 1));
   } else {
     Point *at = pointAt(idxShape, out.slice(axis, q));
-    Value raw = evaluate(indices, at, 1);
-    Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-    using P = arith::CmpIPredicate;
-    Value negative = arith::CmpIOp::create(b, loc, P::slt, i, cst(0));
-    i = arith::SelectOp::create(b, loc, negative, addConst(i, n), i);
-    i = arith::MaxSIOp::create(b, loc, i, cst(0));
-    index = arith::MinSIOp::create(b, loc, i, cst(n - 1));
+    index = clampedIndex(evaluate(indices, at, 1), n);
   }
   SmallVector<Value> in(out.take_front(axis));
   in.push_back(index);
   llvm::append_range(in, out.drop_front(axis + q));
   return evaluate(input, pointAt(inShape, in), width);
+}
+
+Value LoopEvaluator::clampedIndex(Value raw, int64_t extent) {
+  Value i = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  using P = arith::CmpIPredicate;
+  Value negative = arith::CmpIOp::create(b, loc, P::slt, i, cst(0));
+  i = arith::SelectOp::create(b, loc, negative, addConst(i, extent), i);
+  i = arith::MaxSIOp::create(b, loc, i, cst(0));
+  return arith::MinSIOp::create(b, loc, i, cst(extent - 1));
+}
+
+Value LoopEvaluator::evaluateGatherElements(GatherElementsOp op, Point *p) {
+  Value input = op.getInput();
+  ArrayRef<int64_t> inShape = shapeOf(input);
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += inShape.size();
+  SmallVector<Value> in(coordsOf(p));
+  in[axis] = clampedIndex(evaluate(op.getIndices(), p, 1), inShape[axis]);
+  return evaluate(input, pointAt(inShape, in), 1);
 }

@@ -95,6 +95,11 @@ private:
   Value evaluateConcat(ConcatOp op, Point *p, unsigned width);
   Value evaluatePad(PadOp op, Point *p, unsigned width);
   Value evaluateGather(GatherOp op, Point *p, unsigned width);
+  Value evaluateGatherElements(GatherElementsOp op, Point *p);
+  /// `raw` (an index loaded from a tensor) as an index into an axis of
+  /// `extent` entries: negative values count from the end, and the result is
+  /// clamped into [0, extent) so that no index reads outside the input.
+  Value clampedIndex(Value raw, int64_t extent);
   /// Max and average pooling (LoopPooling.cpp).
   Value evaluatePool(Operation *op, Point *p);
 

@@ -245,6 +245,23 @@ func.func @fold_splat_not_resource() -> (tensor<1024x1024xf32>, tensor<2x2xf32>)
 
 // -----
 
+// Tests that gather_elements of constants folds (negative indices count from
+// the end) and that an out-of-range index is left to the kernel.
+// CHECK-LABEL: func.func @fold_gather_elements
+// CHECK: rong.constant dense<{{\[}}[2, 1], [6, 4]]> : tensor<2x2xi64>
+// CHECK: rong.gather_elements
+// CHECK-SAME: tensor<2x3xi64>, tensor<1x1xi64>
+func.func @fold_gather_elements() -> (tensor<2x2xi64>, tensor<1x1xi64>) {
+  %m = rong.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi64>
+  %i = rong.constant dense<[[1, 0], [-1, 0]]> : tensor<2x2xi64>
+  %g = rong.gather_elements %m, %i axis = 1 : tensor<2x3xi64>, tensor<2x2xi64>
+  %j = rong.constant dense<3> : tensor<1x1xi64>
+  %h = rong.gather_elements %m, %j axis = 1 : tensor<2x3xi64>, tensor<1x1xi64>
+  return %g, %h : tensor<2x2xi64>, tensor<1x1xi64>
+}
+
+// -----
+
 // Tests that gathering from constant shapes folds, as exporters' Shape ->
 // Gather chains need.
 // CHECK-LABEL: func.func @fold_gather

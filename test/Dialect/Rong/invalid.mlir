@@ -1238,3 +1238,31 @@ func.func @layer_norm_dynamic_message(%x: tensor<2x?xf32>, %s: tensor<?xf32>, %b
   %0 = rong.layer_norm %x, %s, %b axis = 1 epsilon = 1.0e-5 : tensor<2x?xf32>, tensor<?xf32>, tensor<2x3xf32>
   return
 }
+
+// -----
+
+// Tests that rong.gather_elements needs indices of the input's rank.
+func.func @f(%x: tensor<4x5xf32>, %i: tensor<4xi64>) {
+  // expected-error @+1 {{gather_elements indices have rank 1 but the input has rank 2}}
+  %0 = rong.gather_elements %x, %i axis = 1 : tensor<4x5xf32>, tensor<4xi64>
+  return
+}
+
+// -----
+
+// Tests that rong.gather_elements rejects indices larger than the input off
+// the gathered axis.
+func.func @f(%x: tensor<4x5xf32>, %i: tensor<6x2xi64>) {
+  // expected-error @+1 {{gather_elements indices dimension 0 (6) exceeds the input's (4)}}
+  %0 = rong.gather_elements %x, %i axis = 1 : tensor<4x5xf32>, tensor<6x2xi64>
+  return
+}
+
+// -----
+
+// Tests that rong.gather_elements checks its axis.
+func.func @f(%x: tensor<4x5xf32>, %i: tensor<4x2xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = rong.gather_elements %x, %i axis = 2 : tensor<4x5xf32>, tensor<4x2xi64>
+  return
+}

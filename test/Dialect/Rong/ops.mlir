@@ -724,6 +724,20 @@ func.func @gather(%t: tensor<30522x768xf32>, %ids: tensor<8x128xi64>, %x: tensor
   return %0, %1, %2, %3 : tensor<8x128x768xf32>, tensor<?x4x3xf16>, tensor<?x6xf16>, tensor<30522x8x128xf32>
 }
 
+// Tests that rong.gather_elements round-trips; the result has the indices
+// shape, smaller than the input's off the axis.
+// CHECK-LABEL: func.func @gather_elements(
+// CHECK-SAME: %[[ARG0:.+]]: tensor<8x10xf32>, %[[ARG1:.+]]: tensor<8x1xi64>, %[[ARG2:.+]]: tensor<4x?x6xbf16>, %[[ARG3:.+]]: tensor<2x3x9xi32>) -> (tensor<8x1xf32>, tensor<2x3x9xbf16>) {
+// CHECK-NEXT: %[[G0:.+]] = rong.gather_elements %[[ARG0]], %[[ARG1]] axis = 1 : tensor<8x10xf32>, tensor<8x1xi64>
+// CHECK-NEXT: %[[G1:.+]] = rong.gather_elements %[[ARG2]], %[[ARG3]] axis = -1 : tensor<4x?x6xbf16>, tensor<2x3x9xi32>
+// CHECK-NEXT: return %[[G0]], %[[G1]] : tensor<8x1xf32>, tensor<2x3x9xbf16>
+func.func @gather_elements(%x: tensor<8x10xf32>, %t: tensor<8x1xi64>, %y: tensor<4x?x6xbf16>, %i: tensor<2x3x9xi32>)
+    -> (tensor<8x1xf32>, tensor<2x3x9xbf16>) {
+  %0 = rong.gather_elements %x, %t axis = 1 : tensor<8x10xf32>, tensor<8x1xi64>
+  %1 = rong.gather_elements %y, %i axis = -1 : tensor<4x?x6xbf16>, tensor<2x3x9xi32>
+  return %0, %1 : tensor<8x1xf32>, tensor<2x3x9xbf16>
+}
+
 // Tests that rong.pad round-trips in each mode, with negative (cropping) pads.
 // CHECK-LABEL: func.func @pad(
 // CHECK-SAME: %[[ARG0:.+]]: tensor<1x3x32x32xf32>, %[[ARG1:.+]]: tensor<4x?xi64>, %[[ARG2:.+]]: tensor<3x4xbf16>, %[[ARG3:.+]]: tensor<2xi1>) -> (tensor<1x3x34x34xf32>, tensor<6x?xi64>, tensor<5x6xbf16>, tensor<4xi1>, tensor<1x3x30x33xf32>) {

@@ -235,6 +235,49 @@ def normalizations(out):
     )
 
 
+def losses(out):
+    """GatherElements, a weighted NLL loss with ignore_index, and a softmax
+    cross-entropy with its log_prob output."""
+    return model(
+        [
+            h.make_node("GatherElements", ["x", "t2"], ["ge"], name="ge", axis=1),
+            h.make_node("NegativeLogLikelihoodLoss", ["x", "t", "w"], ["nll"],
+                        name="nll", ignore_index=-1),
+            h.make_node("SoftmaxCrossEntropyLoss", ["x", "t"], ["sce", "logp"],
+                        name="sce", reduction="sum"),
+        ],
+        [info("x", T.FLOAT, [4, 5]), info("t", T.INT64, [4]),
+         info("t2", T.INT32, [4, 2])],
+        [info(o, T.FLOAT, None) for o in ("ge", "nll", "sce", "logp")],
+        [nh.from_array(np.array([1, 2, 3, 4, 5], dtype=np.float32), "w")],
+    )
+
+
+def loss_errors(out):
+    """Loss nodes with a bad target, weight and reduction."""
+    return model(
+        [
+            h.make_node("NegativeLogLikelihoodLoss", ["x", "t3"], ["a"], name="shape"),
+            h.make_node("NegativeLogLikelihoodLoss", ["x", "t", "w3"], ["b"],
+                        name="weight"),
+            h.make_node("SoftmaxCrossEntropyLoss", ["x", "t"], ["c"], name="red",
+                        reduction="avg"),
+            h.make_node("GatherElements", ["x", "t"], ["d"], name="ge"),
+        ],
+        [info("x", T.FLOAT, [4, 5]), info("t", T.INT64, [4]),
+         info("t3", T.INT64, [4, 5]), info("w3", T.FLOAT, [3])],
+        [info(o, T.FLOAT, None) for o in ("a", "b", "c", "d")],
+    )
+
+
+def runtime_axes(out):
+    """ReduceSum whose axes are a graph input, as the node tests give it."""
+    return model([h.make_node("ReduceSum", ["x", "axes"], ["y"], name="sum",
+                              keepdims=0)],
+                 [info("x", T.FLOAT, [3, 4]), info("axes", T.INT64, [1])],
+                 [info("y", T.FLOAT, None)])
+
+
 def rearrange(out):
     """DepthToSpace in both modes, SpaceToDepth and Tile."""
     return model(
@@ -321,6 +364,9 @@ BUILDERS = {
     "generators": generators,
     "normalizations": normalizations,
     "rearrange": rearrange,
+    "losses": losses,
+    "runtime_axes": runtime_axes,
+    "loss_errors": loss_errors,
     "composed_errors": composed_errors,
     "unsupported": unsupported,
     "old_opset": old_opset,
