@@ -98,9 +98,45 @@ size_t cpuConv2DScratchBytes(const Conv2DCall &c) {
   return size_t(c.c / c.groups) * c.r * c.s * c.outH * c.outW * sizeof(float);
 }
 
+/// Fills rows [begin, end) of one group's im2col matrix: row (ch, r, s)
+/// holds in[ch, y*sh - pt + r*dh, x*sw - pl + s*dw] at column (y, x), 0
+/// where that lies in the padding. The columns x that read the input form
+/// one range per row, copied without bounds checks (memcpy for stride 1).
+static void im2colRows(const Conv2DCall &c, const float *in, float *col,
+                       int64_t begin, int64_t end) {
+  auto ceilDiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  int64_t pixels = c.outH * c.outW;
+  for (int64_t row = begin; row < end; ++row) {
+    int64_t ch = row / (c.r * c.s), r = (row / c.s) % c.r, s = row % c.s;
+    int64_t offset = s * c.dilationW - c.padLeft; // ix = x * sw + offset
+    int64_t x0 = offset >= 0 ? 0 : ceilDiv(-offset, c.strideW);
+    int64_t x1 = offset >= c.w ? 0 : ceilDiv(c.w - offset, c.strideW);
+    x0 = std::min(x0, c.outW);
+    x1 = std::clamp(x1, x0, c.outW);
+    float *dstRow = col + row * pixels;
+    for (int64_t y = 0; y < c.outH; ++y) {
+      float *dst = dstRow + y * c.outW;
+      int64_t iy = y * c.strideH - c.padTop + r * c.dilationH;
+      if (iy < 0 || iy >= c.h) {
+        std::fill(dst, dst + c.outW, 0.0f);
+        continue;
+      }
+      const float *src = in + (ch * c.h + iy) * c.w + offset;
+      std::fill(dst, dst + x0, 0.0f);
+      if (c.strideW == 1) {
+        std::copy(src + x0, src + x1, dst + x0);
+      } else {
+        for (int64_t x = x0; x < x1; ++x)
+          dst[x] = src[x * c.strideW];
+      }
+      std::fill(dst + x1, dst + c.outW, 0.0f);
+    }
+  }
+}
+
 void runCpuConv2D(const Conv2DCall &c, const void *inputPtr,
                   const void *weightPtr, const void *biasPtr, void *outputPtr,
-                  void *scratchPtr) {
+                  void *scratchPtr, ThreadPool &pool) {
 #ifdef RONG_RUNTIME_HAS_BLAS
   const float *input = static_cast<const float *>(inputPtr);
   const float *weight = static_cast<const float *>(weightPtr);
@@ -113,27 +149,10 @@ void runCpuConv2D(const Conv2DCall &c, const void *inputPtr,
   for (int64_t n = 0; n < c.n; ++n) {
     for (int64_t g = 0; g < c.groups; ++g) {
       const float *in = input + (n * c.c + g * cg) * c.h * c.w;
-      if (!pointwise) {
-        // col[(ch, r, s), (y, x)] = in[ch, y*sh - pt + r*dh, x*sw - pl + s*dw]
-        for (int64_t ch = 0; ch < cg; ++ch)
-          for (int64_t r = 0; r < c.r; ++r)
-            for (int64_t s = 0; s < c.s; ++s) {
-              float *row = col + ((ch * c.r + r) * c.s + s) * pixels;
-              for (int64_t y = 0; y < c.outH; ++y) {
-                int64_t iy = y * c.strideH - c.padTop + r * c.dilationH;
-                float *dst = row + y * c.outW;
-                if (iy < 0 || iy >= c.h) {
-                  std::fill(dst, dst + c.outW, 0.0f);
-                  continue;
-                }
-                const float *src = in + (ch * c.h + iy) * c.w;
-                for (int64_t x = 0; x < c.outW; ++x) {
-                  int64_t ix = x * c.strideW - c.padLeft + s * c.dilationW;
-                  dst[x] = (ix < 0 || ix >= c.w) ? 0.0f : src[ix];
-                }
-              }
-            }
-      }
+      if (!pointwise)
+        pool.parallelFor(depth, [&](int64_t begin, int64_t end) {
+          im2colRows(c, in, col, begin, end);
+        });
       // out[g] (kg x pixels) = weight[g] (kg x depth) * col (depth x pixels)
       float *out = output + (n * c.k + g * kg) * pixels;
       if (bias) {
@@ -149,7 +168,7 @@ void runCpuConv2D(const Conv2DCall &c, const void *inputPtr,
   }
 #else
   (void)c, (void)inputPtr, (void)weightPtr, (void)biasPtr, (void)outputPtr,
-      (void)scratchPtr;
+      (void)scratchPtr, (void)pool;
 #endif
 }
 

@@ -10,6 +10,7 @@
 #define RONG_RUNTIME_CPUBLAS_H
 
 #include "LibraryCalls.h"
+#include "rong/Runtime/ThreadPool.h"
 
 namespace rong::runtime {
 
@@ -27,10 +28,11 @@ Status checkCpuConv2D(const Conv2DCall &conv, const std::string &what);
 size_t cpuConv2DScratchBytes(const Conv2DCall &conv);
 
 /// Runs `conv` on host memory through im2col and BLAS gemm; `scratch` holds
-/// cpuConv2DScratchBytes(conv) bytes. checkCpuConv2D must have succeeded.
+/// cpuConv2DScratchBytes(conv) bytes. The im2col rows are split across
+/// `pool`'s threads. checkCpuConv2D must have succeeded.
 void runCpuConv2D(const Conv2DCall &conv, const void *input,
                   const void *weight, const void *bias, void *output,
-                  void *scratch);
+                  void *scratch, ThreadPool &pool);
 
 } // namespace rong::runtime
 

@@ -230,7 +230,7 @@ void CpuSession::execute(std::vector<void *> &pointers) {
       const Conv2DCall &c = step.conv;
       runCpuConv2D(c, pointers[c.input], pointers[c.weight],
                    c.hasBias ? pointers[c.bias] : nullptr, pointers[c.output],
-                   scratch.get());
+                   scratch.get(), pool);
       continue;
     }
     if (!step.isLaunch) {

@@ -329,3 +329,28 @@ func.func @f(%x: tensor<2x4xf32>, %y: tensor<2x0xf32>) -> (tensor<2x4xf32>, tens
     got, empty = rong_tools.run_artifact(artifact, [x, y], 2)
     np.testing.assert_array_equal(got, np.maximum(x, 0))
     assert empty.shape == (2, 0)
+
+
+# (input shape, weight shape, Conv attributes): strides, asymmetric and
+# oversized pads (output columns that read only padding), dilation, groups,
+# and a strided 1x1 (not the pointwise fast path). The im2col rows are
+# copied one in-bounds range at a time and split across threads.
+CONVOLUTIONS = [
+    ((1, 3, 11, 13), (4, 3, 3, 3), dict(strides=[2, 2], pads=[1, 0, 2, 1])),
+    ((2, 4, 9, 9), (6, 2, 3, 2),
+     dict(strides=[1, 3], pads=[0, 2, 1, 0], dilations=[2, 1], group=2)),
+    ((1, 3, 7, 7), (5, 3, 5, 5), dict(pads=[2, 2, 2, 2])),
+    ((1, 8, 6, 6), (4, 8, 1, 1), dict(strides=[2, 2])),
+    ((1, 2, 5, 5), (3, 2, 3, 3), dict(pads=[4, 4, 4, 4], strides=[3, 1])),
+]
+
+
+@pytest.mark.parametrize("x_shape,w_shape,attrs", CONVOLUTIONS)
+def test_conv_geometry(x_shape, w_shape, attrs, tmp_path):
+    x = RNG.standard_normal(x_shape).astype(np.float32)
+    weight = RNG.standard_normal(w_shape).astype(np.float32)
+    bias = RNG.standard_normal(w_shape[0]).astype(np.float32)
+    model = make_model("Conv", [x], np.float32, attrs,
+                       constants={"w": weight, "b": bias})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
