@@ -5,15 +5,18 @@ Models (test/python/model_zoo.py, "bench" sizes): a BERT-base encoder layer
 (hidden 768, 12 heads, FFN 3072, sequence 128, batch 1), ResNet-18 (224x224,
 batch 1) and the LayerNorm / softmax / GELU (tanh, spelled out) / RMSNorm
 subgraphs on 4096 x 1024 float32. Every Rong output is checked against
-onnxruntime before it is timed. Latency is the median of --iterations runs
-after --warmup; ratios are peer latency / Rong latency (above 1: Rong is
-faster).
+onnxruntime before it is timed. The four peers take turns for --rounds
+rounds; in each, a peer's latency is the median of --iterations runs after
+--warmup, and its reported latency is the median of its round medians (the
+JSON keeps every round). Ratios are peer latency / Rong latency (above 1:
+Rong is faster).
 
 Usage: python3 bench/cpu/compare.py [--models a,b] [--iterations N]
-           [--threads N] [--json OUT]
+           [--rounds N] [--threads N] [--json OUT]
 """
 
 import argparse
+import functools
 import json
 import os
 import pathlib
@@ -51,6 +54,7 @@ def main():
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -73,6 +77,7 @@ def main():
             want = session.run(None, feeds)
 
             row = {"model": name}
+            timers = {}
             for fuse in (True, False):
                 key = "rong" if fuse else "rong_unfused"
                 artifact = os.path.join(tmp, f"{name}_{key}.rong")
@@ -83,16 +88,30 @@ def main():
                                               threads=args.threads)
                 row[key + "_max_diff"] = max(
                     float(np.abs(g - w).max()) for g, w in zip(got, want))
-                row[key + "_ms"] = rong_tools.benchmark_artifact(
-                    artifact, inputs, args.warmup, args.iterations)
-            row["onnxruntime_ms"] = median_ms(lambda: session.run(None, feeds),
-                                              args.warmup, args.iterations)
+                timers[key] = functools.partial(
+                    rong_tools.benchmark_artifact, artifact, inputs,
+                    args.warmup, args.iterations)
+            timers["onnxruntime"] = lambda: median_ms(
+                lambda: session.run(None, feeds), args.warmup, args.iterations)
             torch.manual_seed(0)
             module, example = model_zoo.models("bench")[name]
             model_zoo.randomize(module)
-            with torch.no_grad():
-                row["eager_ms"] = median_ms(lambda: module(*example),
-                                            args.warmup, args.iterations)
+
+            def eager():
+                with torch.no_grad():
+                    return median_ms(lambda: module(*example), args.warmup,
+                                     args.iterations)
+            timers["eager"] = eager
+            # The peers take turns, round after round, so that a slow spell
+            # of the machine falls on all of them; each peer's latency is the
+            # median of its round medians.
+            for key in timers:
+                row[key + "_rounds_ms"] = []
+            for _ in range(args.rounds):
+                for key, timer in timers.items():
+                    row[key + "_rounds_ms"].append(timer())
+            for key in timers:
+                row[key + "_ms"] = statistics.median(row[key + "_rounds_ms"])
             rows.append(row)
             print(f"{name}: rong {row['rong_ms']:.3f} ms "
                   f"({row['rong_kernels']} kernels), --no-fusion "
@@ -116,7 +135,8 @@ def main():
                 "cpus": os.cpu_count(), "threads": args.threads,
                 "date": time.strftime("%Y-%m-%d"),
                 "torch": torch.__version__, "onnxruntime": ort.__version__,
-                "warmup": args.warmup, "iterations": args.iterations}
+                "warmup": args.warmup, "iterations": args.iterations,
+                "rounds": args.rounds}
         pathlib.Path(args.json).write_text(json.dumps(
             {"meta": meta, "rows": rows}, indent=2))
 
