@@ -372,23 +372,17 @@ static LogicalResult bindConstantInputs(onnx::ModelProto &model,
              << elementTypeName(declared.elem_type())
              << " but its value has NumPy type '" << constant.npyDescr << "'";
     if (declared.has_shape()) {
-      const auto &dims = declared.shape().dim();
-      bool fits = dims.size() == static_cast<int>(constant.shape.size());
-      for (int d = 0; fits && d < dims.size(); ++d)
-        fits = !dims[d].has_dim_value() ||
-               dims[d].dim_value() == constant.shape[d];
-      if (!fits) {
-        std::string declaredShape = "[";
-        for (int d = 0; d < dims.size(); ++d)
-          declaredShape += (d ? ", " : "") +
-                           (dims[d].has_dim_value()
-                                ? std::to_string(dims[d].dim_value())
-                                : std::string("?"));
+      SmallVector<int64_t> dims;
+      for (const auto &dim : declared.shape().dim())
+        dims.push_back(dim.has_dim_value() ? dim.dim_value()
+                                           : ShapedType::kDynamic);
+      if (!llvm::equal(dims, constant.shape, [](int64_t want, int64_t got) {
+            return ShapedType::isDynamic(want) || want == got;
+          }))
         return emitError(loc)
                << "constant input '" << constant.name << "' is declared with "
-               << "shape " << declaredShape << "] but its value has shape "
-               << onnx_import::str(constant.shape);
-      }
+               << "shape " << str(dims) << " but its value has shape "
+               << str(constant.shape);
     }
     onnx::TensorProto *init = graph->add_initializer();
     init->set_name(constant.name);

@@ -41,23 +41,26 @@ static Value sumAll(NodeContext &ctx, Value value) {
                                  UnitAttr());
 }
 
-/// The negative log-likelihood of `logProb` ([N, C, d...]) at `target`
-/// ([N, d...]) with the optional per-class `weight` ([C]), reduced as
-/// `reduction` says. Reports errors against the node; null on failure.
+/// Checks that input 0 (`what`) is a float tensor of shape [N, C, d...].
+static LogicalResult checkClassInput(NodeContext &ctx, StringRef what) {
+  if (failed(requireInputs(ctx, 2)) ||
+      failed(requireElementType(ctx, ctx.input(0), what, /*floatOnly=*/true)))
+    return failure();
+  if (ctx.inputType(0).getRank() < 2)
+    return ctx.fail(what + " must have shape [N, C, d...], got " +
+                    str(ctx.inputType(0)));
+  return success();
+}
+
+/// The negative log-likelihood of `logProb` ([N, C, d...], checked by
+/// checkClassInput) at `target` ([N, d...]) with the optional per-class
+/// `weight` ([C]), reduced as `reduction` says. Reports errors against the
+/// node; null on failure.
 static Value nllLoss(NodeContext &ctx, Value logProb, Value target,
                      Value weight) {
   auto type = cast<RankedTensorType>(logProb.getType());
   auto targetType = cast<RankedTensorType>(target.getType());
   Type element = type.getElementType();
-  if (type.getRank() < 2) {
-    (void)ctx.fail("expects an input of shape [N, C, d...], got " + str(type));
-    return {};
-  }
-  if (!isa<FloatType>(element)) {
-    (void)ctx.fail("the input must be a floating-point tensor, got " +
-                   str(type));
-    return {};
-  }
   // The target has the input's shape without the class axis.
   SmallVector<int64_t> expected(type.getShape());
   expected.erase(expected.begin() + 1);
@@ -128,7 +131,7 @@ static Value nllLoss(NodeContext &ctx, Value logProb, Value target,
 }
 
 static LogicalResult convertNegativeLogLikelihoodLoss(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 2)))
+  if (failed(checkClassInput(ctx, "the input")))
     return failure();
   Value loss = nllLoss(ctx, ctx.input(0), ctx.input(1), ctx.input(2));
   if (!loss)
@@ -138,13 +141,8 @@ static LogicalResult convertNegativeLogLikelihoodLoss(NodeContext &ctx) {
 }
 
 static LogicalResult convertSoftmaxCrossEntropyLoss(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 2)) ||
-      failed(requireElementType(ctx, ctx.input(0), "the scores",
-                                /*floatOnly=*/true)))
+  if (failed(checkClassInput(ctx, "the scores input")))
     return failure();
-  if (ctx.inputType(0).getRank() < 2)
-    return ctx.fail("expects scores of shape [N, C, d...], got " +
-                    str(ctx.inputType(0)));
   Value logProb =
       ctx.create<LogSoftmaxOp>(ctx.input(0), ctx.b().getI64IntegerAttr(1));
   if (!logProb)

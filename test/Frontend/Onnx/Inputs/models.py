@@ -263,10 +263,15 @@ def loss_errors(out):
             h.make_node("SoftmaxCrossEntropyLoss", ["x", "t"], ["c"], name="red",
                         reduction="avg"),
             h.make_node("GatherElements", ["x", "t"], ["d"], name="ge"),
+            h.make_node("NegativeLogLikelihoodLoss", ["v", "t"], ["e"],
+                        name="rank"),
+            h.make_node("SoftmaxCrossEntropyLoss", ["x2", "t"], ["f"],
+                        name="ints"),
         ],
         [info("x", T.FLOAT, [4, 5]), info("t", T.INT64, [4]),
-         info("t3", T.INT64, [4, 5]), info("w3", T.FLOAT, [3])],
-        [info(o, T.FLOAT, None) for o in ("a", "b", "c", "d")],
+         info("t3", T.INT64, [4, 5]), info("w3", T.FLOAT, [3]),
+         info("x2", T.INT64, [4, 5]), info("v", T.FLOAT, [4])],
+        [info(o, T.FLOAT, None) for o in ("a", "b", "c", "d", "e", "f")],
     )
 
 
