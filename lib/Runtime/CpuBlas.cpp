@@ -1,15 +1,22 @@
-//===- CpuBlas.cpp - Library calls on the CPU
-//------------------------------===//
+//===- CpuBlas.cpp - Library calls on the CPU -----------------------------===//
 //
-// This file implements gemm library calls with CBLAS (OpenBLAS). Matrices are
-// row-major and densely packed, so the leading dimensions follow from the
-// shape and the transposition flags.
+// This file implements gemm and conv2d library calls with CBLAS (OpenBLAS).
+// Matrices are row-major and densely packed, so the leading dimensions follow
+// from the shape and the transposition flags.
+//
+// One thread pool runs everything: the session's. OpenBLAS is set to one
+// thread, and each product is cut along its larger output dimension into one
+// BLAS call per pool thread (a batch of products is dealt out whole, one
+// thread per product). OpenBLAS's own pthread workers would otherwise keep
+// spinning for ~0.1 s after every call (its THREAD_TIMEOUT), taking the cores
+// from the kernels and im2col that run between the calls.
 //
 //===----------------------------------------------------------------------===//
 
 #include "CpuBlas.h"
 
 #include <algorithm>
+#include <mutex>
 
 #ifdef RONG_RUNTIME_HAS_BLAS
 #include <cblas.h>
@@ -40,34 +47,147 @@ Status checkCpuGemm(const GemmCall &gemm, const std::string &what) {
 #endif
 }
 
-void runCpuGemm(const GemmCall &g, const void *a, const void *b, void *c) {
 #ifdef RONG_RUNTIME_HAS_BLAS
-  CBLAS_TRANSPOSE ta = g.transA ? CblasTrans : CblasNoTrans;
-  CBLAS_TRANSPOSE tb = g.transB ? CblasTrans : CblasNoTrans;
-  int m = int(g.m), n = int(g.n), k = int(g.k);
-  // CBLAS rejects a leading dimension of 0 even when the matrix is empty.
-  int lda = int(std::max<int64_t>(1, g.lda()));
-  int ldb = int(std::max<int64_t>(1, g.ldb()));
-  int ldc = int(std::max<int64_t>(1, g.ldc()));
-  if (m == 0 || n == 0)
+namespace {
+
+/// One row-major product C = alpha op(A) op(B) + beta C: the unit a BLAS
+/// call computes and the pool splits.
+template <typename T> struct Product {
+  int64_t m, n, k;
+  bool transA, transB;
+  const T *a;
+  int64_t lda;
+  const T *b;
+  int64_t ldb;
+  T *c;
+  int64_t ldc;
+  T alpha, beta;
+};
+
+void blasCall(const Product<float> &p) {
+  cblas_sgemm(CblasRowMajor, p.transA ? CblasTrans : CblasNoTrans,
+              p.transB ? CblasTrans : CblasNoTrans, int(p.m), int(p.n),
+              int(p.k), p.alpha, p.a, int(p.lda), p.b, int(p.ldb), p.beta,
+              p.c, int(p.ldc));
+}
+
+void blasCall(const Product<double> &p) {
+  cblas_dgemm(CblasRowMajor, p.transA ? CblasTrans : CblasNoTrans,
+              p.transB ? CblasTrans : CblasNoTrans, int(p.m), int(p.n),
+              int(p.k), p.alpha, p.a, int(p.lda), p.b, int(p.ldb), p.beta,
+              p.c, int(p.ldc));
+}
+
+/// Rows or columns of C per unit of a split: a cache line of floats, so
+/// that no two threads write the same line of a row.
+constexpr int64_t kSplitUnit = 16;
+/// Products smaller than this many multiply-adds run as one call: waking
+/// the pool would cost more than it saves.
+constexpr int64_t kMinSplitWork = int64_t(1) << 18;
+
+/// The part of `p` whose C rows (byRows) or columns lie in [begin, end).
+template <typename T>
+Product<T> part(const Product<T> &p, bool byRows, int64_t begin, int64_t end) {
+  Product<T> q = p;
+  if (byRows) {
+    q.m = end - begin;
+    q.a += p.transA ? begin : begin * p.lda;
+    q.c += begin * p.ldc;
+  } else {
+    q.n = end - begin;
+    q.b += p.transB ? begin * p.ldb : begin;
+    q.c += begin;
+  }
+  return q;
+}
+
+/// Computes `p` with one BLAS call per pool thread, each on a slice of C's
+/// larger dimension. With `rowBias`, C's row i is first filled with
+/// rowBias[i] and the product accumulates onto it (beta must be 1).
+template <typename T>
+void parallelProduct(const Product<T> &p, ThreadPool &pool,
+                     const T *rowBias = nullptr) {
+  auto run = [&](const Product<T> &q, int64_t row0) {
+    if (rowBias)
+      for (int64_t i = 0; i < q.m; ++i)
+        std::fill(q.c + i * q.ldc, q.c + i * q.ldc + q.n, rowBias[row0 + i]);
+    blasCall(q);
+  };
+  if (p.m == 0 || p.n == 0)
     return;
-  for (int64_t o = 0; o < g.outerBatch; ++o)
-    for (int64_t i = 0; i < g.batch; ++i) {
-      if (g.dtype == DType::F32) {
-        cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, float(g.alpha),
-                    static_cast<const float *>(a) + g.elementA(o, i), lda,
-                    static_cast<const float *>(b) + g.elementB(o, i), ldb,
-                    float(g.beta), static_cast<float *>(c) + g.elementC(o, i),
-                    ldc);
-      } else {
-        cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, g.alpha,
-                    static_cast<const double *>(a) + g.elementA(o, i), lda,
-                    static_cast<const double *>(b) + g.elementB(o, i), ldb,
-                    g.beta, static_cast<double *>(c) + g.elementC(o, i), ldc);
-      }
-    }
+  if (p.m * p.n * std::max<int64_t>(p.k, 1) < kMinSplitWork) {
+    run(p, 0);
+    return;
+  }
+  bool byRows = p.m > p.n;
+  int64_t extent = byRows ? p.m : p.n;
+  int64_t units = (extent + kSplitUnit - 1) / kSplitUnit;
+  pool.parallelFor(units, [&](int64_t begin, int64_t end) {
+    int64_t from = begin * kSplitUnit, to = std::min(extent, end * kSplitUnit);
+    run(part(p, byRows, from, to), byRows ? from : 0);
+  });
+}
+
+/// OpenBLAS runs on the calling thread from now on (see the file comment).
+void useCallingThreadOnly() {
+  static std::once_flag once;
+  std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+template <typename T>
+void runGemm(const GemmCall &g, const T *a, const T *b, T *c,
+             ThreadPool &pool) {
+  // CBLAS rejects a leading dimension of 0 even when the matrix is empty.
+  Product<T> p{g.m,
+               g.n,
+               g.k,
+               g.transA,
+               g.transB,
+               nullptr,
+               std::max<int64_t>(1, g.lda()),
+               nullptr,
+               std::max<int64_t>(1, g.ldb()),
+               nullptr,
+               std::max<int64_t>(1, g.ldc()),
+               T(g.alpha),
+               T(g.beta)};
+  if (g.m == 0 || g.n == 0)
+    return;
+  auto matrix = [&](int64_t index) {
+    Product<T> q = p;
+    int64_t o = index / g.batch, i = index % g.batch;
+    q.a = a + g.elementA(o, i);
+    q.b = b + g.elementB(o, i);
+    q.c = c + g.elementC(o, i);
+    return q;
+  };
+  int64_t count = g.outerBatch * g.batch;
+  if (count >= int64_t(pool.size())) {
+    pool.parallelFor(count, [&](int64_t begin, int64_t end) {
+      for (int64_t index = begin; index < end; ++index)
+        blasCall(matrix(index));
+    });
+    return;
+  }
+  for (int64_t index = 0; index < count; ++index)
+    parallelProduct(matrix(index), pool);
+}
+
+} // namespace
+#endif
+
+void runCpuGemm(const GemmCall &g, const void *a, const void *b, void *c,
+                ThreadPool &pool) {
+#ifdef RONG_RUNTIME_HAS_BLAS
+  useCallingThreadOnly();
+  if (g.dtype == DType::F32)
+    runGemm(g, static_cast<const float *>(a), static_cast<const float *>(b),
+            static_cast<float *>(c), pool);
+  else
+    runGemm(g, static_cast<const double *>(a), static_cast<const double *>(b),
+            static_cast<double *>(c), pool);
 #else
-  (void)g, (void)a, (void)b, (void)c;
+  (void)g, (void)a, (void)b, (void)c, (void)pool;
 #endif
 }
 
@@ -138,6 +258,7 @@ void runCpuConv2D(const Conv2DCall &c, const void *inputPtr,
                   const void *weightPtr, const void *biasPtr, void *outputPtr,
                   void *scratchPtr, ThreadPool &pool) {
 #ifdef RONG_RUNTIME_HAS_BLAS
+  useCallingThreadOnly();
   const float *input = static_cast<const float *>(inputPtr);
   const float *weight = static_cast<const float *>(weightPtr);
   const float *bias = static_cast<const float *>(biasPtr);
@@ -154,16 +275,20 @@ void runCpuConv2D(const Conv2DCall &c, const void *inputPtr,
           im2colRows(c, in, col, begin, end);
         });
       // out[g] (kg x pixels) = weight[g] (kg x depth) * col (depth x pixels)
-      float *out = output + (n * c.k + g * kg) * pixels;
-      if (bias) {
-        for (int64_t k = 0; k < kg; ++k)
-          std::fill(out + k * pixels, out + (k + 1) * pixels, bias[g * kg + k]);
-      }
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(kg),
-                  int(pixels), int(depth), 1.0f, weight + g * kg * depth,
-                  int(std::max<int64_t>(1, depth)), pointwise ? in : col,
-                  int(std::max<int64_t>(1, pixels)), bias ? 1.0f : 0.0f, out,
-                  int(std::max<int64_t>(1, pixels)));
+      Product<float> p{kg,
+                       pixels,
+                       depth,
+                       false,
+                       false,
+                       weight + g * kg * depth,
+                       std::max<int64_t>(1, depth),
+                       pointwise ? in : col,
+                       std::max<int64_t>(1, pixels),
+                       output + (n * c.k + g * kg) * pixels,
+                       std::max<int64_t>(1, pixels),
+                       1.0f,
+                       bias ? 1.0f : 0.0f};
+      parallelProduct(p, pool, bias ? bias + g * kg : nullptr);
     }
   }
 #else

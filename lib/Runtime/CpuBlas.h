@@ -18,8 +18,12 @@ namespace rong::runtime {
 /// supported); `what` names the step in the message.
 Status checkCpuGemm(const GemmCall &gemm, const std::string &what);
 
-/// Runs `gemm` on host memory; checkCpuGemm must have succeeded.
-void runCpuGemm(const GemmCall &gemm, const void *a, const void *b, void *c);
+/// Runs `gemm` on host memory with one BLAS call per `pool` thread (the
+/// matrices of a batch dealt out whole, a single product cut along its larger
+/// output dimension); checkCpuGemm must have succeeded. The first call sets
+/// OpenBLAS to one thread for the whole process.
+void runCpuGemm(const GemmCall &gemm, const void *a, const void *b, void *c,
+                ThreadPool &pool);
 
 /// Checks that `conv` can run on the CPU (BLAS present, f32).
 Status checkCpuConv2D(const Conv2DCall &conv, const std::string &what);
@@ -28,8 +32,8 @@ Status checkCpuConv2D(const Conv2DCall &conv, const std::string &what);
 size_t cpuConv2DScratchBytes(const Conv2DCall &conv);
 
 /// Runs `conv` on host memory through im2col and BLAS gemm; `scratch` holds
-/// cpuConv2DScratchBytes(conv) bytes. The im2col rows are split across
-/// `pool`'s threads. checkCpuConv2D must have succeeded.
+/// cpuConv2DScratchBytes(conv) bytes. The im2col rows and the gemm are split
+/// across `pool`'s threads. checkCpuConv2D must have succeeded.
 void runCpuConv2D(const Conv2DCall &conv, const void *input,
                   const void *weight, const void *bias, void *output,
                   void *scratch, ThreadPool &pool);

@@ -72,13 +72,17 @@ public:
   Status setInput(size_t index, const void *host, size_t bytes) override;
   Status run() override;
   Expected<double> timedRun() override;
+  Expected<std::vector<double>> profiledRun() override;
   Status getOutput(size_t index, void *host, size_t bytes) override;
   Status runWith(const std::vector<const void *> &inputs,
                  const std::vector<void *> &outputs, void *stream) override;
 
 private:
   Expected<CpuKernelFn> resolveKernel(uint32_t kernel);
-  void execute(std::vector<void *> &pointers);
+  /// Runs every step; with `stepMs`, stores each step's time there.
+  void execute(std::vector<void *> &pointers, double *stepMs = nullptr);
+  void executeStep(size_t i, std::vector<void *> &pointers,
+                   std::vector<void *> &args);
 
   ThreadPool pool;
   std::map<uint32_t, DynamicLibrary> libraries; // by module index
@@ -216,37 +220,50 @@ Status CpuSession::init() {
   return Status::success();
 }
 
-void CpuSession::execute(std::vector<void *> &pointers) {
+void CpuSession::execute(std::vector<void *> &pointers, double *stepMs) {
   std::vector<void *> args;
   for (size_t i = 0; i < steps.size(); ++i) {
-    const CpuStep &step = steps[i];
-    const std::vector<uint32_t> &argIndices = art->steps()[i].args();
-    if (step.isCopy) {
-      std::memcpy(pointers[step.copy.dst], pointers[step.copy.src],
-                  step.copy.bytes);
+    if (!stepMs) {
+      executeStep(i, pointers, args);
       continue;
     }
-    if (step.isConv) {
-      const Conv2DCall &c = step.conv;
-      runCpuConv2D(c, pointers[c.input], pointers[c.weight],
-                   c.hasBias ? pointers[c.bias] : nullptr, pointers[c.output],
-                   scratch.get(), pool);
-      continue;
-    }
-    if (!step.isLaunch) {
-      const GemmCall &g = step.gemm;
-      runCpuGemm(g, pointers[g.a], pointers[g.b], pointers[g.c]);
-      continue;
-    }
-    args.resize(argIndices.size());
-    for (size_t j = 0; j < argIndices.size(); ++j)
-      args[j] = pointers[argIndices[j]];
-    CpuKernelFn fn = step.fn;
-    void **argv = args.data();
-    pool.parallelFor(step.items, [fn, argv](int64_t begin, int64_t end) {
-      fn(argv, begin, end);
-    });
+    auto start = std::chrono::steady_clock::now();
+    executeStep(i, pointers, args);
+    std::chrono::duration<double, std::milli> elapsed =
+        std::chrono::steady_clock::now() - start;
+    stepMs[i] = elapsed.count();
   }
+}
+
+void CpuSession::executeStep(size_t i, std::vector<void *> &pointers,
+                             std::vector<void *> &args) {
+  const CpuStep &step = steps[i];
+  const std::vector<uint32_t> &argIndices = art->steps()[i].args();
+  if (step.isCopy) {
+    std::memcpy(pointers[step.copy.dst], pointers[step.copy.src],
+                step.copy.bytes);
+    return;
+  }
+  if (step.isConv) {
+    const Conv2DCall &c = step.conv;
+    runCpuConv2D(c, pointers[c.input], pointers[c.weight],
+                 c.hasBias ? pointers[c.bias] : nullptr, pointers[c.output],
+                 scratch.get(), pool);
+    return;
+  }
+  if (!step.isLaunch) {
+    const GemmCall &g = step.gemm;
+    runCpuGemm(g, pointers[g.a], pointers[g.b], pointers[g.c], pool);
+    return;
+  }
+  args.resize(argIndices.size());
+  for (size_t j = 0; j < argIndices.size(); ++j)
+    args[j] = pointers[argIndices[j]];
+  CpuKernelFn fn = step.fn;
+  void **argv = args.data();
+  pool.parallelFor(step.items, [fn, argv](int64_t begin, int64_t end) {
+    fn(argv, begin, end);
+  });
 }
 
 Status CpuSession::setInput(size_t index, const void *host, size_t bytes) {
@@ -280,6 +297,13 @@ Expected<double> CpuSession::timedRun() {
   std::chrono::duration<double, std::milli> elapsed =
       std::chrono::steady_clock::now() - start;
   return elapsed.count();
+}
+
+Expected<std::vector<double>> CpuSession::profiledRun() {
+  std::lock_guard<std::mutex> lock(runMutex);
+  std::vector<double> stepMs(steps.size(), 0.0);
+  execute(basePointers, stepMs.data());
+  return stepMs;
 }
 
 Status CpuSession::runWith(const std::vector<const void *> &inputs,

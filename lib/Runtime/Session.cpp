@@ -36,6 +36,12 @@ DeviceKind defaultDevice(const Artifact &artifact) {
 
 Session::~Session() = default;
 
+Expected<std::vector<double>> Session::profiledRun() {
+  return Status::failure(std::string("per-step profiling is not supported "
+                                     "on the ") +
+                         deviceName(device()) + " executor (only on the cpu)");
+}
+
 Status Session::checkBindings(size_t numInputs, size_t numOutputs) const {
   if (numInputs != art->inputs().size())
     return Status::failure(

@@ -354,3 +354,71 @@ def test_conv_geometry(x_shape, w_shape, attrs, tmp_path):
                        constants={"w": weight, "b": bias})
     got, want, _ = run_both(model, [x], tmp_path)
     assert_matches(got, want)
+
+
+def run_with_threads(model, inputs, tmp_path, threads):
+    """Like run_both, on a pool of `threads` threads."""
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    want = session.run(None, {i.name: x for i, x in
+                              zip(session.get_inputs(), inputs)})[0]
+    artifact = str(tmp_path / "model.rong")
+    rong_tools.compile_model(path, artifact)
+    return rong_tools.run_artifact(artifact, inputs, 1, threads=threads)[0], want
+
+
+# Products large enough (2^18 multiply-adds or more) that the runtime cuts
+# them across its threads, one BLAS call per thread: along the rows of the
+# result when it is taller than wide, else along its columns, in slices of
+# 16 (sizes here are not multiples of 16, so the last slice is short). A
+# pool of 3 threads makes the slices uneven. Gemm's transposes are graph
+# inputs, so BLAS reads them transposed instead of a folded constant.
+GEMMS = [
+    ((200, 64), (64, 40), {}),                       # by rows
+    ((40, 50), (50, 300), {}),                       # by columns
+    ((64, 200), (40, 64), dict(transA=1, transB=1)),  # by rows, both transposed
+    ((50, 40), (300, 50), dict(transA=1, transB=1)),  # by columns, transposed
+]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("a_shape,b_shape,attrs", GEMMS)
+def test_gemm_split_across_threads(a_shape, b_shape, attrs, threads,
+                                   tmp_path):
+    a = RNG.standard_normal(a_shape).astype(np.float32)
+    b = RNG.standard_normal(b_shape).astype(np.float32)
+    model = make_model("Gemm", [a, b], np.float32, attrs)
+    got, want = run_with_threads(model, [a, b], tmp_path, threads)
+    assert_matches(got, want)
+
+
+# Batched products: 5 matrices dealt out whole to the threads, and a batch
+# of one, cut inside.
+@pytest.mark.parametrize("batch", [5, 1])
+def test_batched_matmul_across_threads(batch, tmp_path):
+    a = RNG.standard_normal((batch, 96, 70)).astype(np.float32)
+    b = RNG.standard_normal((batch, 70, 81)).astype(np.float32)
+    model = make_model("MatMul", [a, b], np.float32)
+    got, want = run_with_threads(model, [a, b], tmp_path, 3)
+    assert_matches(got, want)
+
+
+# Convolutions whose products are split: with a bias, every slice fills its
+# part of the output with the bias first. Many channels over few pixels
+# split by rows; few channels over many pixels by columns; the pointwise
+# 1x1 reads the input itself as the right-hand matrix.
+@pytest.mark.parametrize("x_shape,w_shape,attrs", [
+    ((1, 32, 7, 7), (120, 32, 3, 3), dict(pads=[1, 1, 1, 1])),
+    ((1, 8, 40, 37), (20, 8, 3, 3), dict(pads=[1, 1, 1, 1])),
+    ((1, 48, 30, 30), (24, 48, 1, 1), {}),
+    ((2, 16, 24, 24), (32, 8, 3, 3), dict(group=2, strides=[2, 1])),
+])
+def test_conv_split_across_threads(x_shape, w_shape, attrs, tmp_path):
+    x = RNG.standard_normal(x_shape).astype(np.float32)
+    weight = RNG.standard_normal(w_shape).astype(np.float32)
+    bias = RNG.standard_normal(w_shape[0]).astype(np.float32)
+    model = make_model("Conv", [x], np.float32, attrs,
+                       constants={"w": weight, "b": bias})
+    got, want = run_with_threads(model, [x], tmp_path, 3)
+    assert_matches(got, want)

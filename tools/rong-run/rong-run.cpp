@@ -4,13 +4,16 @@
 //
 //   rong-run model.rong --input x.npy [--input ...] [--output y.npy ...]
 //            [--device cpu|cuda|hip|opencl] [--threads N]
-//            [--benchmark [--warmup N] [--iterations N]] [--info]
-//            [--extract DIR] [--blas-library PATH]
+//            [--benchmark [--warmup N] [--iterations N]] [--profile]
+//            [--info] [--extract DIR] [--blas-library PATH]
 //
 // --info prints the artifact's buffers, modules and steps; --extract writes
 // each module image to DIR (module<i>.so, .ptx, .cubin, .hsaco, .cl, .cu) for
 // inspection with the vendor's tools. Either alone, without inputs, only
-// inspects. The device defaults to the one the artifact was compiled for.
+// inspects. --profile (CPU) times every step over the benchmark's iterations
+// and prints each step's median, its share of the summed medians, and what
+// it runs, slowest first. The device defaults to the one the artifact was
+// compiled for.
 // --blas-library names the vendor BLAS a GPU plan's GEMMs load (default:
 // libcublas.so.13, .so.12, .so, found on the library path).
 //
@@ -40,8 +43,8 @@ const char kUsage[] =
     "usage: rong-run MODEL.rong --input X.npy [--input ...] [--output Y.npy "
     "...]\n"
     "                [--device cpu|cuda|hip|opencl] [--threads N]\n"
-    "                [--benchmark [--warmup N] [--iterations N]] [--info]\n"
-    "                [--extract DIR] [--blas-library PATH]\n";
+    "                [--benchmark [--warmup N] [--iterations N]] [--profile]\n"
+    "                [--info] [--extract DIR] [--blas-library PATH]\n";
 
 struct Options {
   std::string model;
@@ -50,6 +53,7 @@ struct Options {
   std::optional<DeviceKind> device;
   unsigned threads = 0;
   bool benchmark = false;
+  bool profile = false;
   long warmup = 10, iterations = 100;
   bool info = false;
   std::string extractDir;
@@ -114,6 +118,8 @@ Expected<Options> parseOptions(int argc, char **argv) {
         (arg == "--warmup" ? o.warmup : o.iterations) = *n;
     } else if (arg == "--benchmark") {
       o.benchmark = true;
+    } else if (arg == "--profile") {
+      o.profile = true;
     } else if (arg == "--info") {
       o.info = true;
     } else if (arg == "--extract") {
@@ -224,6 +230,12 @@ Expected<NpyArray> readInput(const Artifact &a, size_t i,
   return array;
 }
 
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 int benchmark(Session &session, const Options &o) {
   for (long i = 0; i < o.warmup; ++i)
     if (Status s = session.run(); !s.ok())
@@ -235,14 +247,47 @@ int benchmark(Session &session, const Options &o) {
       return fail(ms.message());
     times.push_back(*ms);
   }
-  std::sort(times.begin(), times.end());
-  size_t n = times.size();
-  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
   std::printf(
       "latency on %s over %ld iterations (%ld warm-up): median %.4f ms, "
       "min %.4f ms\n",
-      deviceName(session.device()), o.iterations, o.warmup, median,
-      times.front());
+      deviceName(session.device()), o.iterations, o.warmup, median(times),
+      *std::min_element(times.begin(), times.end()));
+  return 0;
+}
+
+int profile(Session &session, const Options &o) {
+  for (long i = 0; i < o.warmup; ++i)
+    if (Status s = session.run(); !s.ok())
+      return fail(s.message());
+  const Artifact &a = session.artifact();
+  std::vector<std::vector<double>> perStep(a.steps().size());
+  for (long i = 0; i < o.iterations; ++i) {
+    Expected<std::vector<double>> ms = session.profiledRun();
+    if (!ms)
+      return fail(ms.message());
+    for (size_t j = 0; j < perStep.size(); ++j)
+      perStep[j].push_back((*ms)[j]);
+  }
+  std::vector<std::pair<double, size_t>> order;
+  double total = 0;
+  for (size_t j = 0; j < perStep.size(); ++j) {
+    order.push_back({median(perStep[j]), j});
+    total += order.back().first;
+  }
+  // Slowest first; equal times in plan order.
+  std::sort(order.begin(), order.end(), [](auto &x, auto &y) {
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
+  });
+  std::printf("per-step medians on %s over %ld iterations (%ld warm-up), "
+              "summing to %.4f ms:\n",
+              deviceName(session.device()), o.iterations, o.warmup, total);
+  for (auto [ms, j] : order) {
+    const StepDesc &s = a.steps()[j];
+    std::printf("  %9.4f ms %5.1f%%  %s%s%s\n", ms,
+                total > 0 ? 100.0 * ms / total : 0.0,
+                a.describeStep(j).c_str(), s.debug.empty() ? "" : ": ",
+                s.debug.c_str());
+  }
   return 0;
 }
 
@@ -302,8 +347,10 @@ int main(int argc, char **argv) {
         !st.ok())
       return fail(st.message());
 
-  if (o.benchmark) {
-    if (int rc = benchmark(s, o))
+  if (o.benchmark || o.profile) {
+    if (int rc = o.benchmark ? benchmark(s, o) : 0)
+      return rc;
+    if (int rc = o.profile ? profile(s, o) : 0)
       return rc;
   } else if (Status st = s.run(); !st.ok()) {
     return fail(st.message());

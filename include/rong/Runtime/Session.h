@@ -66,6 +66,10 @@ public:
   /// Runs the plan like run() and returns the time it took in milliseconds
   /// (device time measured with events on GPUs).
   virtual Expected<double> timedRun() = 0;
+  /// Runs the plan like run() and returns each step's time in milliseconds,
+  /// in plan order. The CPU executor times every step; other devices fail
+  /// with a message naming the device.
+  virtual Expected<std::vector<double>> profiledRun();
   /// Copies the session's buffer for graph output `index` to host memory.
   virtual Status getOutput(size_t index, void *host, size_t bytes) = 0;
 
