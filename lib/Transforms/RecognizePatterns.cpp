@@ -5,6 +5,12 @@
 // the kernel strategies implement in one numerically careful pass. Matching is
 // strict: a constant or an axis that differs leaves the chain alone.
 //
+// One more rewrite reorders rather than recognises: a max pool of a relu is
+// the relu of the max pool (relu is monotone), so a CNN's conv -> relu ->
+// max_pool becomes conv -> max_pool -> relu. The relu then joins the pool's
+// kernel, where it runs on the pooled (4x smaller) tensor, instead of being
+// a conv epilogue kernel that writes the full-size activation.
+//
 //===----------------------------------------------------------------------===//
 
 #include "rong/IR/RongOps.h"
@@ -310,12 +316,61 @@ struct RecognizeRMSNorm : OpRewritePattern<ReduceMeanOp> {
   }
 };
 
+/// True if every window of `pool` covers at least one element of its input
+/// along both spatial axes, so that padding never decides a whole window (a
+/// window of padding alone would be -inf before the relu and 0 after it).
+bool everyWindowReadsInput(MaxPool2DOp pool) {
+  ArrayRef<int64_t> in = cast<RankedTensorType>(pool.getInput().getType())
+                             .getShape();
+  ArrayRef<int64_t> out = pool.getType().getShape();
+  ArrayRef<int64_t> kernel = pool.getKernel(), strides = pool.getStrides(),
+                    pads = pool.getPads(), dilations = pool.getDilations();
+  for (int axis = 0; axis < 2; ++axis) {
+    int64_t size = in[2 + axis];
+    if (ShapedType::isDynamic(size) || ShapedType::isDynamic(out[2 + axis]))
+      return false;
+    for (int64_t o = 0; o < out[2 + axis]; ++o) {
+      int64_t start = o * strides[axis] - pads[axis];
+      bool reads = false;
+      for (int64_t k = 0; k < kernel[axis] && !reads; ++k) {
+        int64_t i = start + k * dilations[axis];
+        reads = i >= 0 && i < size;
+      }
+      if (!reads)
+        return false;
+    }
+  }
+  return true;
+}
+
+/// max_pool2d(relu(x)) -> relu(max_pool2d(x)) when the relu has no other use.
+struct PoolBeforeRelu : OpRewritePattern<MaxPool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MaxPool2DOp pool,
+                                PatternRewriter &rewriter) const override {
+    auto relu = pool.getInput().getDefiningOp<ReluOp>();
+    if (!relu || !relu->hasOneUse())
+      return rewriter.notifyMatchFailure(pool, "input is not a relu of one use");
+    if (!everyWindowReadsInput(pool))
+      return rewriter.notifyMatchFailure(pool, "a window reads only padding");
+    auto pooled = MaxPool2DOp::create(
+        rewriter, pool.getLoc(), pool.getType(), relu.getOperand(),
+        pool.getKernelAttr(), pool.getStridesAttr(), pool.getPadsAttr(),
+        pool.getDilationsAttr(), pool.getCeilModeAttr());
+    pooled->setDiscardableAttrs(pool->getDiscardableAttrDictionary());
+    rewriter.replaceOpWithNewOp<ReluOp>(pool, pool.getType(), pooled);
+    rewriter.eraseOp(relu);
+    return success();
+  }
+};
+
 struct RecognizePatternsPass
     : public rong::impl::RongRecognizePatternsBase<RecognizePatternsPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<RecognizeSoftmax, RecognizeLogSoftmax, RecognizeGelu,
-                 RecognizeRMSNorm>(&getContext());
+                 RecognizeRMSNorm, PoolBeforeRelu>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -182,3 +182,42 @@ func.func @gelu_tanh_f32_rounded(%x: tensor<16xf32>) -> tensor<16xf32> {
   %y = rong.mul %h, %p : tensor<16xf32>, tensor<16xf32>
   return %y : tensor<16xf32>
 }
+
+// -----
+
+// A relu whose only use is a max pool moves below it.
+// CHECK-LABEL: func.func @pool_before_relu
+// CHECK-NEXT: %[[P:.*]] = rong.max_pool2d %arg0 kernel = [3, 3] strides = [2, 2] pads = [1, 1, 1, 1] dilations = [1, 1] : tensor<1x4x8x8xf32>
+// CHECK-NEXT: %[[R:.*]] = rong.relu %[[P]] : tensor<1x4x4x4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @pool_before_relu(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x4x4xf32> {
+  %r = rong.relu %x : tensor<1x4x8x8xf32>
+  %p = rong.max_pool2d %r kernel = [3, 3] strides = [2, 2] pads = [1, 1, 1, 1] dilations = [1, 1] : tensor<1x4x8x8xf32>
+  return %p : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// The relu has another use: it stays where it is.
+// CHECK-LABEL: func.func @relu_used_twice
+// CHECK-NEXT: rong.relu %arg0
+// CHECK-NEXT: rong.max_pool2d
+// CHECK-NEXT: return
+func.func @relu_used_twice(%x: tensor<1x4x8x8xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>) {
+  %r = rong.relu %x : tensor<1x4x8x8xf32>
+  %p = rong.max_pool2d %r kernel = [2, 2] strides = [2, 2] pads = [0, 0, 0, 0] dilations = [1, 1] : tensor<1x4x8x8xf32>
+  return %p, %r : tensor<1x4x4x4xf32>, tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// A window of padding alone (a 1-row input, dilation 2 and pads of 1: the
+// taps are rows -1 and 1) is -inf before a relu and 0 after it: no move.
+// CHECK-LABEL: func.func @window_of_padding
+// CHECK-NEXT: rong.relu %arg0
+// CHECK-NEXT: rong.max_pool2d
+func.func @window_of_padding(%x: tensor<1x2x1x4xf32>) -> tensor<1x2x1x4xf32> {
+  %r = rong.relu %x : tensor<1x2x1x4xf32>
+  %p = rong.max_pool2d %r kernel = [2, 1] strides = [1, 1] pads = [1, 0, 1, 0] dilations = [2, 1] : tensor<1x2x1x4xf32>
+  return %p : tensor<1x2x1x4xf32>
+}

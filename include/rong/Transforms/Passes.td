@@ -42,6 +42,11 @@ def RongRecognizePatterns : Pass<"rong-recognize-patterns", "func::FuncOp"> {
       `rong.gelu approximate = tanh`.
 
     Spellings that differ in constants or axes are left alone.
+
+    It also moves a relu below a max pool that is its only use
+    (`max_pool2d(relu(x))` becomes `relu(max_pool2d(x))`, equal because relu
+    is monotone, when every window reads at least one input element), so the
+    relu runs in the pool's kernel on the smaller tensor.
   }];
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
