@@ -8,19 +8,23 @@ subgraphs on 4096 x 1024 float32. Every Rong output is checked against
 onnxruntime before it is timed.
 
 All four peers run in this process, each called from Python on the same
-NumPy inputs (Rong through its Python bindings, `rong.Session`), and they
-are interleaved: every iteration gives each peer a turn, in a shuffled
-order, so a slow spell of the machine falls on all of them alike. A turn
-is one untimed run, which absorbs what the previous peer left behind
-(threads of onnxruntime's or OpenMP's pool still spinning), then one timed
-run. A
-peer's latency is the median of its iterations. A ratio is the median of
-the per-iteration ratios (peer / Rong fused, same iteration: a paired
-comparison, above 1: Rong is faster), and `fused_wins` is the share of
-iterations in which fused Rong beat --no-fusion Rong.
+NumPy inputs (Rong through its Python bindings, `rong.Session`). They are
+timed in phases, not run by run: onnxruntime's and OpenMP's worker threads
+keep spinning for milliseconds after a call, and a Rong run straight after
+an onnxruntime run measured 4.5 ms instead of 2.3 ms (softmax, 2 cores).
+Each of --rounds rounds runs three phases in a shuffled order: Rong, fused
+and --no-fusion alternating run by run (one runtime, no spinning threads);
+onnxruntime; PyTorch eager. A phase first runs untimed for --warmup runs
+and at least 0.2 s, then times --iterations runs.
 
-Usage: python3 bench/cpu/compare.py [--models a,b] [--iterations N]
-           [--warmup N] [--threads N] [--json OUT]
+Reported: each peer's latency is the median of all its timed runs. fused /
+unfused is the median of the per-pair ratios (adjacent runs, so a slow
+spell of the machine falls on both), and `fused_wins` the share of pairs
+fused won. onnxruntime / Rong and eager / Rong are the medians over rounds
+of the ratio of the phase medians (above 1: Rong is faster).
+
+Usage: python3 bench/cpu/compare.py [--models a,b] [--rounds N]
+           [--iterations N] [--warmup N] [--threads N] [--json OUT]
 """
 
 import argparse
@@ -62,25 +66,38 @@ def aligned(x):
     return out
 
 
-def interleaved(timers, warmup, iterations, seed=0):
-    """Gives every timer one turn per iteration, in a shuffled order; a
-    turn is one untimed run (it absorbs what the previous peer left
-    behind: its threads still spinning, its data in the caches) and one
-    timed run. Returns each timer's latencies in milliseconds, iteration
-    by iteration."""
-    for fn in timers.values():
-        for _ in range(warmup):
+def warm(fns, runs, seconds=0.2):
+    """Runs `fns` in turn untimed, `runs` times and for at least `seconds`."""
+    start = time.perf_counter()
+    done = 0
+    while done < runs or time.perf_counter() - start < seconds:
+        for fn in fns:
             fn()
+        done += 1
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1e3
+
+
+def phases(timers, rounds, warmup, iterations, seed=0):
+    """Times the peers in phases (see the module comment): the two Rong
+    artifacts alternate run by run in one phase, every other peer has a
+    phase of its own. Returns each timer's latencies in milliseconds, round
+    by round."""
     rng = random.Random(seed)
-    keys = list(timers)
-    samples = {key: [0.0] * iterations for key in keys}
-    for i in range(iterations):
-        rng.shuffle(keys)
-        for key in keys:
-            timers[key]()
-            start = time.perf_counter()
-            timers[key]()
-            samples[key][i] = (time.perf_counter() - start) * 1e3
+    groups = [["rong", "rong_unfused"], ["onnxruntime"], ["eager"]]
+    samples = {key: [[] for _ in range(rounds)] for key in timers}
+    for r in range(rounds):
+        rng.shuffle(groups)
+        for group in groups:
+            warm([timers[key] for key in group], warmup)
+            for i in range(iterations):
+                order = group if i % 2 == 0 else group[::-1]
+                for key in order:
+                    samples[key][r].append(timed(timers[key]))
     return samples
 
 
@@ -92,7 +109,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default=",".join(MODELS))
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--iterations", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -139,16 +157,21 @@ def main():
                 with torch.no_grad():
                     return module(*example)
             timers["eager"] = eager
-            samples = interleaved(timers, args.warmup, args.iterations)
-            for key, times in samples.items():
-                row[key + "_samples_ms"] = times
-                row[key + "_ms"] = statistics.median(times)
-            for key in ("rong_unfused", "onnxruntime", "eager"):
-                row[key + "_ratio"] = paired_ratio(samples[key],
-                                                   samples["rong"])
-            row["fused_wins"] = sum(
-                u > f for u, f in zip(samples["rong_unfused"],
-                                      samples["rong"])) / args.iterations
+            samples = phases(timers, args.rounds, args.warmup,
+                             args.iterations)
+            for key, per_round in samples.items():
+                row[key + "_samples_ms"] = per_round
+                row[key + "_ms"] = statistics.median(
+                    t for times in per_round for t in times)
+            fused = [t for times in samples["rong"] for t in times]
+            unfused = [t for times in samples["rong_unfused"] for t in times]
+            row["rong_unfused_ratio"] = paired_ratio(unfused, fused)
+            row["fused_wins"] = sum(u > f for u, f in zip(unfused, fused)) \
+                / len(fused)
+            for key in ("onnxruntime", "eager"):
+                row[key + "_ratio"] = statistics.median(
+                    statistics.median(peer) / statistics.median(rong)
+                    for peer, rong in zip(samples[key], samples["rong"]))
             rows.append(row)
             print(f"{name}: rong {row['rong_ms']:.3f} ms "
                   f"({row['rong_kernels']} kernels), --no-fusion "
@@ -173,7 +196,8 @@ def main():
                 "date": time.strftime("%Y-%m-%d"),
                 "torch": torch.__version__, "onnxruntime": ort.__version__,
                 "warmup": args.warmup, "iterations": args.iterations,
-                "method": "interleaved, in process, paired ratios"}
+                "rounds": args.rounds,
+                "method": "phases per round; fused/unfused paired run by run"}
         pathlib.Path(args.json).write_text(json.dumps(
             {"meta": meta, "rows": rows}, indent=2))
 
