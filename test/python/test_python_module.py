@@ -341,8 +341,11 @@ def test_bad_argument_types_raise_type_error(session):
     (lambda a: b"", "artifact is truncated"),
     # Bytes 8..11 are the FlatBuffers file identifier.
     (lambda a: a[:8] + b"ONNX" + a[12:], "not a Rong artifact"),
-    # Bytes 0..3 are the size prefix.
-    (lambda a: bytes([a[0] ^ 0xFF]) + a[1:], "artifact is truncated"),
+    # Bytes 0..3 are the size prefix (little-endian, the bytes after it):
+    # claiming 4 bytes more than there are, or 256 fewer.
+    (lambda a: len(a).to_bytes(4, "little") + a[4:], "artifact is truncated"),
+    (lambda a: (len(a) - 260).to_bytes(4, "little") + a[4:],
+     "256 stray bytes follow"),
 ])
 def test_corrupt_artifacts_raise_artifact_error(mlp, corrupt, message):
     with pytest.raises(rong.ArtifactError, match=message):
