@@ -294,6 +294,28 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
 //===----------------------------------------------------------------------===//
 
 
+/// Empty if a group of `updated`'s kind, domain and axes can write a value of
+/// `shape` as one of its results; otherwise why not. Every result of a loop
+/// or epilogue kernel covers the whole domain; a row (reduction or stitch)
+/// kernel writes full rows or one value per row.
+static std::string checkWritable(ArrayRef<int64_t> shape,
+                                 const Group &updated) {
+  if (shape == ArrayRef(updated.domain))
+    return {};
+  if (!updated.axes.empty() &&
+      ShapedType::getNumElements(shape) ==
+          ShapedType::getNumElements(dropAxes(updated.domain, updated.axes)))
+    return {};
+  return llvm::formatv("its result ({0}) is also needed outside the group, "
+                       "but a {1} kernel over {2} writes {3}",
+                       shapeStr(shape), stringifyGroupKind(updated.kind),
+                       shapeStr(updated.domain),
+                       updated.axes.empty() ? "only values of that shape"
+                                            : "only full rows or one value "
+                                              "per row")
+      .str();
+}
+
 /// The groups whose results `op` reads, looking through ops that belong to
 /// no group (views): the group that owns a value is the first that holds its
 /// producer.
@@ -483,7 +505,15 @@ void FusionPlanner::run(Block &block) {
     };
 
     // One consumer group: join it (as an extra output if the value is also
-    // needed in memory).
+    // needed in memory and the group can write it).
+    if (consumers.size() == 1 && legal.size() == 1 && materialised) {
+      if (std::string why = checkWritable(resultShape(op), legal[0].second);
+          !why.empty()) {
+        decisions.push_back({op, static_cast<int>(legal[0].first), why});
+        newGroup(op, info);
+        continue;
+      }
+    }
     if (consumers.size() == 1 && legal.size() == 1) {
       Snapshot before = snapshot();
       joinOne(legal[0].first, legal[0].second);
@@ -533,6 +563,11 @@ void FusionPlanner::run(Block &block) {
     // write the value out for the others (multi-output fusion).
     bool joined = false;
     for (auto &[id, updated] : legal) {
+      if (std::string why = checkWritable(resultShape(op), updated);
+          !why.empty()) {
+        decisions.push_back({op, static_cast<int>(id), std::move(why)});
+        continue;
+      }
       Snapshot before = snapshot();
       joinOne(id, updated);
       if (commitUnlessCyclic(before)) {

@@ -30,6 +30,18 @@
 // a GPU thread walks its whole column, while a row kernel spreads a row
 // over a block.
 //
+// Reduced axes in separate runs (N, H and W of NCHW, for batch-norm
+// statistics in training) are reduced one run at a time, first the largest
+// run that rows or columns read in place:
+//
+//   reduce_mean %x axes = [0, 2, 3]     reduce_mean axes = [2, 3] keepdims
+//     (8x64x28x28 -> 1x64x1x1)   ==>      -> 8x64x1x1 (rows, x read once)
+//                                       reduce_mean axes = [0] keepdims
+//                                         -> 1x64x1x1 (columns, small)
+//
+// instead of transposing all of x. The partial result is smaller than x by
+// the first run's extent.
+//
 //===----------------------------------------------------------------------===//
 
 #include "rong/IR/RongOps.h"
@@ -106,6 +118,45 @@ struct ColumnRule {
   }
 };
 
+/// For a reduction whose reduced axes larger than 1 form two or more
+/// separate runs (N, H and W of NCHW), the run to reduce first: one the row
+/// strategy (only size-1 axes after it) or the column strategy reads in
+/// place, the one with the most elements among those, the innermost on a tie.
+/// Reducing it first leaves the other runs a tensor smaller by that run's
+/// extent, instead of a transpose of the whole input. Sum, mean (every
+/// partial mean covers as many elements), max, min and product all compose
+/// this way. None when the axes form one run or no run is read in place.
+std::optional<SmallVector<int64_t>>
+firstRunInPlace(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
+                const ColumnRule &columns) {
+  SmallVector<SmallVector<int64_t>> runs;
+  for (int64_t a : axes) {
+    if (shape[a] == 1)
+      continue;
+    if (runs.empty() || runs.back().back() != a - 1)
+      runs.emplace_back();
+    runs.back().push_back(a);
+  }
+  if (runs.size() < 2)
+    return std::nullopt;
+  std::optional<SmallVector<int64_t>> best;
+  int64_t bestLength = 0;
+  for (const SmallVector<int64_t> &run : runs) {
+    bool row = llvm::all_of(shape.drop_front(run.back() + 1),
+                            [](int64_t d) { return d == 1; });
+    if (!row && !columns.allows(shape, run))
+      continue;
+    int64_t length = 1;
+    for (int64_t a : run)
+      length *= shape[a];
+    if (length >= bestLength) {
+      best = run;
+      bestLength = length;
+    }
+  }
+  return best;
+}
+
 /// `x` permuted by `perm`: a reshape when the permutation keeps the order of
 /// the dimensions larger than 1 (the bytes do not move), a transpose
 /// otherwise.
@@ -146,6 +197,22 @@ struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
     if (areTrailing(axes, rank))
       return rewriter.notifyMatchFailure(op, "reduces trailing axes already");
     Location loc = op.getLoc();
+    // Separate runs of reduced axes (N, H and W of NCHW): reduce one run in
+    // place first, then the rest of the (smaller) result.
+    if (std::optional<SmallVector<int64_t>> run =
+            firstRunInPlace(type.getShape(), axes, columns)) {
+      SmallVector<int64_t> rest;
+      for (int64_t a : axes)
+        if (type.getDimSize(a) != 1 && !llvm::is_contained(*run, a))
+          rest.push_back(a);
+      Value partial =
+          OpTy::create(rewriter, loc, op.getInput(), *run, /*keepdims=*/true);
+      Value reduced = OpTy::create(rewriter, loc, partial, rest,
+                                   /*keepdims=*/true);
+      rewriter.replaceOpWithNewOp<ReshapeOp>(
+          op, reduced, rewriter.getDenseI64ArrayAttr(resultType.getShape()));
+      return success();
+    }
     if (columns.allows(type.getShape(), axes)) {
       if (op.getKeepdims())
         return rewriter.notifyMatchFailure(op, "read in place as columns");

@@ -247,8 +247,14 @@ def _boxed(gm, example_inputs):
 
 
 def _decompositions():
-    from torch._decomp import core_aten_decompositions
-    return core_aten_decompositions()
+    from torch._decomp import core_aten_decompositions, get_decompositions
+    table = core_aten_decompositions()
+    # Training-mode batch norm as its parts (var_mean over N, H and W, the
+    # normalisation, the running-statistics update), which Rong fuses: the
+    # core table keeps it as one op, which would run eagerly.
+    table.update(get_decompositions(
+        [torch.ops.aten._native_batch_norm_legit_functional]))
+    return table
 
 
 def rong_backend(gm: torch.fx.GraphModule, example_inputs, **kwargs):

@@ -1,4 +1,5 @@
 // RUN: rong-opt %s --rong-form-fusions --split-input-file | FileCheck %s
+// RUN: rong-opt %s --rong-form-fusions=explain=true --split-input-file -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXPLAIN
 
 // An elementwise chain with a broadcast bias is one loop group; the bias is a
 // group input, the scalar constant is cloned inside.
@@ -80,4 +81,27 @@ func.func @data_movement(%x: tensor<8x4xf32>, %y: tensor<4x8xf32>) -> tensor<4x8
   %a = rong.add %t, %y : tensor<4x8xf32>, tensor<4x8xf32>
   %r = rong.relu %a : tensor<4x8xf32>
   return %r : tensor<4x8xf32>
+}
+
+// -----
+
+// A per-channel value (batch norm's 1/stddev, saved for the backward pass)
+// that the full-size normalisation broadcasts and the function also returns
+// does not join the loop kernel over 4x6x9x11: that kernel writes only
+// full-size results. It stays a small group of its own (with its producers).
+// CHECK-LABEL: func.func @broadcast_value_also_returned
+// CHECK: %[[R:.*]] = rong.fusion kind = "loop" (%arg1) : (tensor<1x6x1x1xf32>) -> tensor<1x6x1x1xf32>
+// CHECK:   rong.sqrt
+// CHECK:   rong.reciprocal
+// CHECK: %[[Y:.*]] = rong.fusion kind = "loop" (%arg0, %[[R]]) : (tensor<4x6x9x11xf32>, tensor<1x6x1x1xf32>) -> tensor<4x6x9x11xf32>
+// CHECK:   rong.mul
+// CHECK:   rong.relu
+// CHECK: return %[[Y]], %[[R]]
+// EXPLAIN: rejected: rong.reciprocal 'rstd' into group {{[0-9]+}}: its result (1x6x1x1) is also needed outside the group, but a loop kernel over 4x6x9x11 writes only values of that shape
+func.func @broadcast_value_also_returned(%d: tensor<4x6x9x11xf32>, %v: tensor<1x6x1x1xf32>) -> (tensor<4x6x9x11xf32>, tensor<1x6x1x1xf32>) {
+  %s = rong.sqrt %v : tensor<1x6x1x1xf32>
+  %r = rong.reciprocal %s : tensor<1x6x1x1xf32> loc("rstd")
+  %n = rong.mul %d, %r : tensor<4x6x9x11xf32>, tensor<1x6x1x1xf32>
+  %y = rong.relu %n : tensor<4x6x9x11xf32>
+  return %y, %r : tensor<4x6x9x11xf32>, tensor<1x6x1x1xf32>
 }

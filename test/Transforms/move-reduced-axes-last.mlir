@@ -33,20 +33,72 @@ func.func @sum_axis0(%x: tensor<64x33xf32>) -> tensor<33xf32> {
 
 // -----
 
-// Tests that keepdims results keep their size-1 dimensions in place through
-// the view, for two reduced axes around a kept one.
+// Tests that two separate runs of reduced axes are reduced one after the
+// other: the trailing axis 2 (6 elements, a row) first, in place, then axis 0
+// of the 4x5x1 partial result. Without column reductions the second step
+// transposes the partial result, 6x smaller than the input.
 // CHECK-LABEL: func.func @mean_axes02_keepdims
 // CHECK-SAME: (%[[X:.+]]: tensor<4x5x6xf32>)
-// CHECK: %[[T:.+]] = rong.transpose %[[X]] permutation = [1, 0, 2] : tensor<4x5x6xf32>
-// CHECK: %[[M:.+]] = rong.reduce_mean %[[T]] axes = [1, 2] keepdims : tensor<5x4x6xf32>
+// CHECK: %[[P:.+]] = rong.reduce_mean %[[X]] axes = [2] keepdims : tensor<4x5x6xf32>
+// CHECK: %[[T:.+]] = rong.transpose %[[P]] permutation = [1, 2, 0] : tensor<4x5x1xf32>
+// CHECK: %[[M:.+]] = rong.reduce_mean %[[T]] axes = [2] keepdims : tensor<5x1x4xf32>
 // CHECK: %[[R:.+]] = rong.reshape %[[M]] shape = [1, 5, 1] : tensor<5x1x1xf32>
 // CHECK: return %[[R]]
-// Axes 0 and 2 are not contiguous: no column; the transpose stays.
+// With column reductions the second step reads axis 0 in place: no
+// transpose at all.
 // COLUMNS-LABEL: func.func @mean_axes02_keepdims
-// COLUMNS: rong.transpose %{{.+}} permutation = [1, 0, 2] : tensor<4x5x6xf32>
+// COLUMNS-SAME: (%[[X:.+]]: tensor<4x5x6xf32>)
+// COLUMNS-NOT: rong.transpose
+// COLUMNS: %[[P:.+]] = rong.reduce_mean %[[X]] axes = [2] keepdims : tensor<4x5x6xf32>
+// COLUMNS: %[[M:.+]] = rong.reduce_mean %[[P]] axes = [0] keepdims : tensor<4x5x1xf32>
+// COLUMNS: return %[[M]] : tensor<1x5x1xf32>
 func.func @mean_axes02_keepdims(%x: tensor<4x5x6xf32>) -> tensor<1x5x1xf32> {
   %s = rong.reduce_mean %x axes = [0, -1] keepdims : tensor<4x5x6xf32>
   return %s : tensor<1x5x1xf32>
+}
+
+// -----
+
+// Tests batch-norm statistics over N, H and W of NCHW (training): the mean
+// and the variance of (x - mean) each take a row reduction over H and W that
+// reads x in place (the subtraction and square fused into it) and a column
+// reduction over N of the 8x16x1x1 partial means. Nothing transposes x.
+// FUSED-LABEL: func.func @batch_norm_statistics
+// FUSED-NOT: rong.transpose
+// FUSED: rong.fusion kind = "reduction"
+// FUSED: rong.reduce_mean %{{.+}} axes = [2, 3] keepdims : tensor<8x16x7x7xf32>
+// FUSED: rong.fusion kind = "reduction"
+// FUSED: rong.reduce_mean %{{.+}} axes = [0] keepdims : tensor<8x16x1x1xf32>
+// FUSED: rong.fusion kind = "reduction"
+// FUSED: rong.sub
+// FUSED: rong.mul
+// FUSED: rong.reduce_mean %{{.+}} axes = [2, 3] keepdims : tensor<8x16x7x7xf32>
+// FUSED: rong.fusion kind = "reduction"
+// FUSED: rong.reduce_mean %{{.+}} axes = [0] keepdims : tensor<8x16x1x1xf32>
+// FUSED-NOT: rong.fusion
+// FUSED-NOT: rong.transpose
+// FUSED: return
+func.func @batch_norm_statistics(%x: tensor<8x16x7x7xf32>) -> (tensor<1x16x1x1xf32>, tensor<1x16x1x1xf32>) {
+  %m = rong.reduce_mean %x axes = [0, 2, 3] keepdims : tensor<8x16x7x7xf32>
+  %d = rong.sub %x, %m : tensor<8x16x7x7xf32>, tensor<1x16x1x1xf32>
+  %d2 = rong.mul %d, %d : tensor<8x16x7x7xf32>, tensor<8x16x7x7xf32>
+  %v = rong.reduce_mean %d2 axes = [0, 2, 3] keepdims : tensor<8x16x7x7xf32>
+  return %m, %v : tensor<1x16x1x1xf32>, tensor<1x16x1x1xf32>
+}
+
+// -----
+
+// Tests a sum over N, H and W without keepdims: the same two steps and a
+// view. Of runs that can be read in place, the one with more elements goes
+// first: here N (32) before H and W (2 x 2), as a column over C, H and W.
+// COLUMNS-LABEL: func.func @sum_nhw
+// COLUMNS-NOT: rong.transpose
+// COLUMNS: %[[P:.+]] = rong.reduce_sum %{{.+}} axes = [0] keepdims : tensor<32x16x2x2xf32>
+// COLUMNS: %[[S:.+]] = rong.reduce_sum %[[P]] axes = [2, 3] keepdims : tensor<1x16x2x2xf32>
+// COLUMNS: rong.reshape %[[S]] shape = [16] : tensor<1x16x1x1xf32>
+func.func @sum_nhw(%x: tensor<32x16x2x2xf32>) -> tensor<16xf32> {
+  %s = rong.reduce_sum %x axes = [0, 2, 3] : tensor<32x16x2x2xf32>
+  return %s : tensor<16xf32>
 }
 
 // -----

@@ -111,3 +111,36 @@ def test_gpu_targets_transpose_long_columns(workdir):
         plan = rong_tools.compile_model(
             path, str(workdir / f"long_{target}.rong"), target=target)
         assert rong_tools.plan_counts(plan) == (want, 0), plan
+
+
+@pytest.mark.parametrize("target,device", [("cpu", "cpu"),
+                                           ("opencl", "opencl")])
+def test_batch_norm_statistics_without_transposes(target, device, workdir):
+    """Batch norm in training normalises with the mean and variance over N, H
+    and W of NCHW: two separate runs of axes. Each statistic is a row
+    reduction over H and W that reads x in place (the variance's subtraction
+    and square fused into it) and a column reduction over N of the small
+    partial result; the normalisation is one loop kernel. Five kernels, none a
+    transpose of x (which took three more full passes over it)."""
+    path = str(workdir / "batch_norm_training.onnx")
+    make_model(path,
+               [helper.make_node("ReduceMean", ["x", "a"], ["m"], keepdims=1),
+                helper.make_node("Sub", ["x", "m"], ["d"]),
+                helper.make_node("Mul", ["d", "d"], ["d2"]),
+                helper.make_node("ReduceMean", ["d2", "a"], ["v"], keepdims=1),
+                helper.make_node("Add", ["v", "eps"], ["ve"]),
+                helper.make_node("Sqrt", ["ve"], ["s"]),
+                helper.make_node("Div", ["d", "s"], ["y"])],
+               [("x", F32, [4, 6, 9, 11])],
+               [("y", F32, [4, 6, 9, 11]), ("m", F32, [1, 6, 1, 1]),
+                ("v", F32, [1, 6, 1, 1])],
+               [axes("a", [0, 2, 3]),
+                helper.make_tensor("eps", F32, [], [1e-5])])
+    rng = np.random.default_rng(3)
+    feeds = [(rng.standard_normal((4, 6, 9, 11)) * 2 + 1).astype(np.float32)]
+    want = rong_tools.onnxruntime_reference(path, feeds)
+    artifact = str(workdir / f"batch_norm_training_{target}.rong")
+    plan = rong_tools.compile_model(path, artifact, target=target)
+    assert rong_tools.plan_counts(plan) == (5, 0), plan
+    got = rong_tools.run_artifact(artifact, feeds, len(want), device=device)
+    rong_tools.assert_close(got, want, f"batch norm statistics ({target})")

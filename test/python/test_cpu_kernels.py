@@ -81,6 +81,12 @@ REDUCTIONS = [
     ("ReduceProd", (6, 3, 2), [0], 0),
     ("ReduceSum", (2, 3, 4, 5), [0, 2, 3], 1),
     ("ReduceSum", (8, 1, 16), [1], 0),
+    # Separate runs of reduced axes: one run in place, then the rest.
+    ("ReduceMean", (8, 16, 7, 7), [0, 2, 3], 1),
+    ("ReduceMax", (4, 6, 5, 7), [0, 2, 3], 0),
+    ("ReduceMin", (5, 3, 4, 6), [0, 3], 1),
+    ("ReduceProd", (3, 4, 2, 5), [0, 2], 0),
+    ("ReduceSum", (3, 1, 4, 5, 6), [0, 1, 3], 0),
     # Computed on the reduced values in the reduction's kernel (output
     # fusion), with and without keepdims, over trailing and leading axes.
     ("ReduceL2", (6, 40), [1], 0),

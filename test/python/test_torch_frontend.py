@@ -205,28 +205,55 @@ def _train(model, batches, compiled, steps):
     return losses, grads
 
 
-@pytest.mark.parametrize("make,shape", [(_mlp, (8, 20)),
-                                        (TinyTransformer, (4, 6, 16))])
-def test_training_matches_eager_every_step(make, shape):
+def _train_like_eager(make, batches):
+    """Trains one model eagerly and a copy through Rong on `batches`, checks
+    that every step's loss and gradients agree, and returns both models."""
     torch.manual_seed(0)
     reference = make()
     model = make()
     model.load_state_dict(reference.state_dict())
-    gen = torch.Generator().manual_seed(2)
-    batches = [(torch.randn(*shape, generator=gen),
-                torch.randint(0, 5, (shape[0],), generator=gen))
-               for _ in range(5)]
-    eager_losses, eager_grads = _train(reference, batches, False, 5)
-    rong_losses, rong_grads = _train(model, batches, True, 5)
+    eager_losses, eager_grads = _train(reference, batches, False, len(batches))
+    rong_losses, rong_grads = _train(model, batches, True, len(batches))
     for a, b in zip(rong_losses, eager_losses):
         _close(a, b, rtol=1e-4, atol=1e-5)
     for ga, gb in zip(rong_grads, eager_grads):
         for a, b in zip(ga, gb):
             _close(a, b, rtol=1e-3, atol=1e-5)
+    return model, reference
+
+
+@pytest.mark.parametrize("make,shape", [(_mlp, (8, 20)),
+                                        (TinyTransformer, (4, 6, 16))])
+def test_training_matches_eager_every_step(make, shape):
+    gen = torch.Generator().manual_seed(2)
+    batches = [(torch.randn(*shape, generator=gen),
+                torch.randint(0, 5, (shape[0],), generator=gen))
+               for _ in range(5)]
+    _train_like_eager(make, batches)
     # A forward and a backward graph were compiled, both with Rong kernels.
     assert rong.dynamo.stats.graphs >= 2
     assert rong.dynamo.stats.partitions >= 2
     assert rong.dynamo.stats.kernels >= 4
+
+
+def test_batch_norm_training_is_compiled_and_matches_eager():
+    """BatchNorm2d in training mode: the batch statistics over N, H and W,
+    the normalisation and the running-statistics update are compiled by Rong
+    (none of it runs eagerly), and losses, gradients and running statistics
+    follow eager PyTorch step by step."""
+    def make():
+        return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8),
+                             nn.ReLU(), nn.Flatten(), nn.Linear(8 * 6 * 6, 5))
+    gen = torch.Generator().manual_seed(2)
+    batches = [(torch.randn(6, 3, 6, 6, generator=gen) * 2 + 0.5,
+                torch.randint(0, 5, (6,), generator=gen)) for _ in range(3)]
+    model, reference = _train_like_eager(make, batches)
+    for name in ("running_mean", "running_var"):
+        _close(getattr(model[1], name), getattr(reference[1], name),
+               rtol=1e-4, atol=1e-6)
+    assert not rong.dynamo.stats.compile_failures
+    eager = {str(op) for op in rong.dynamo.stats.eager_ops}
+    assert not any("batch_norm" in op for op in eager), eager
 
 
 def test_unsupported_op_runs_eagerly_and_is_logged(caplog):

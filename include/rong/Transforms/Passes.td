@@ -66,6 +66,13 @@ def RongMoveReducedAxesLast
     pattern recognition, so a spelled-out softmax over axis 0 is recognised
     first and moved as one op.
 
+    A reduction whose reduced axes (those larger than 1) form separate runs,
+    such as N, H and W of NCHW in batch-norm statistics, is split: the run
+    that can be read in place (a trailing run as rows, or a column run) with
+    the most elements is reduced first with `keepdims`, then the other runs of
+    that smaller result. Sum, mean, max, min and product compose this way;
+    the whole input is read once and never transposed.
+
     With `column-reductions`, a reduction or softmax over contiguous axes
     that are followed by kept axes (`sum(x, axis 0)` of a matrix, softmax over
     the channels of NCHW) is left in place instead, reducing with `keepdims`:
