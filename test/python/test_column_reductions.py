@@ -144,3 +144,24 @@ def test_batch_norm_statistics_without_transposes(target, device, workdir):
     assert rong_tools.plan_counts(plan) == (5, 0), plan
     got = rong_tools.run_artifact(artifact, feeds, len(want), device=device)
     rong_tools.assert_close(got, want, f"batch norm statistics ({target})")
+
+
+def test_separate_runs_with_a_long_column(workdir):
+    """A sum over N, H and W with N = 2048: H and W are reduced first as
+    rows, then N of the 2048x16 partial sums. The CPU reads that as columns
+    (2 kernels); a GPU thread would walk 2048 elements, so OpenCL transposes
+    the partial sums (16 times smaller than x) into rows (3 kernels)."""
+    path = str(workdir / "long_separate_runs.onnx")
+    make_model(path,
+               [helper.make_node("ReduceSum", ["x", "a"], ["y"], keepdims=0)],
+               [("x", F32, [2048, 16, 3, 5])], [("y", F32, [16])],
+               [axes("a", [0, 2, 3])])
+    feeds = [np.random.default_rng(5).standard_normal((2048, 16, 3, 5))
+             .astype(np.float32)]
+    want = rong_tools.onnxruntime_reference(path, feeds)
+    for target, kernels in [("cpu", 2), ("opencl", 3)]:
+        artifact = str(workdir / f"long_separate_{target}.rong")
+        plan = rong_tools.compile_model(path, artifact, target=target)
+        assert rong_tools.plan_counts(plan) == (kernels, 0), plan
+        got = rong_tools.run_artifact(artifact, feeds, len(want), device=target)
+        rong_tools.assert_close(got, want, f"long separate runs ({target})")
