@@ -45,7 +45,10 @@ def make_model(op, inputs, output_dtype, attrs=None, constants=None):
     return model
 
 
-def run_both(model, inputs, tmp_path):
+def run_both(model, inputs, tmp_path, threads=0):
+    """Runs `model` on onnxruntime and, compiled, on Rong's runtime (a pool of
+    `threads` threads; 0: one per core); returns (Rong's output,
+    onnxruntime's, the plan)."""
     path = str(tmp_path / "model.onnx")
     onnx.save(model, path)
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
@@ -53,7 +56,7 @@ def run_both(model, inputs, tmp_path):
                               zip(session.get_inputs(), inputs)})[0]
     artifact = str(tmp_path / "model.rong")
     plan = rong_tools.compile_model(path, artifact)
-    got = rong_tools.run_artifact(artifact, inputs, 1)[0]
+    got = rong_tools.run_artifact(artifact, inputs, 1, threads=threads)[0]
     return got, want, plan
 
 
@@ -362,18 +365,6 @@ def test_conv_geometry(x_shape, w_shape, attrs, tmp_path):
     assert_matches(got, want)
 
 
-def run_with_threads(model, inputs, tmp_path, threads):
-    """Like run_both, on a pool of `threads` threads."""
-    path = str(tmp_path / "model.onnx")
-    onnx.save(model, path)
-    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    want = session.run(None, {i.name: x for i, x in
-                              zip(session.get_inputs(), inputs)})[0]
-    artifact = str(tmp_path / "model.rong")
-    rong_tools.compile_model(path, artifact)
-    return rong_tools.run_artifact(artifact, inputs, 1, threads=threads)[0], want
-
-
 # Products large enough (2^18 multiply-adds or more) that the runtime cuts
 # them across its threads, one BLAS call per thread: along the rows of the
 # result when it is taller than wide, else along its columns, in slices of
@@ -395,7 +386,7 @@ def test_gemm_split_across_threads(a_shape, b_shape, attrs, threads,
     a = RNG.standard_normal(a_shape).astype(np.float32)
     b = RNG.standard_normal(b_shape).astype(np.float32)
     model = make_model("Gemm", [a, b], np.float32, attrs)
-    got, want = run_with_threads(model, [a, b], tmp_path, threads)
+    got, want, _ = run_both(model, [a, b], tmp_path, threads=threads)
     assert_matches(got, want)
 
 
@@ -406,7 +397,7 @@ def test_batched_matmul_across_threads(batch, tmp_path):
     a = RNG.standard_normal((batch, 96, 70)).astype(np.float32)
     b = RNG.standard_normal((batch, 70, 81)).astype(np.float32)
     model = make_model("MatMul", [a, b], np.float32)
-    got, want = run_with_threads(model, [a, b], tmp_path, 3)
+    got, want, _ = run_both(model, [a, b], tmp_path, threads=3)
     assert_matches(got, want)
 
 
@@ -426,5 +417,5 @@ def test_conv_split_across_threads(x_shape, w_shape, attrs, tmp_path):
     bias = RNG.standard_normal(w_shape[0]).astype(np.float32)
     model = make_model("Conv", [x], np.float32, attrs,
                        constants={"w": weight, "b": bias})
-    got, want = run_with_threads(model, [x], tmp_path, 3)
+    got, want, _ = run_both(model, [x], tmp_path, threads=3)
     assert_matches(got, want)
