@@ -354,15 +354,20 @@ CONVOLUTIONS = [
 ]
 
 
-@pytest.mark.parametrize("x_shape,w_shape,attrs", CONVOLUTIONS)
-def test_conv_geometry(x_shape, w_shape, attrs, tmp_path):
+def check_conv(x_shape, w_shape, attrs, tmp_path, threads=0):
+    """A biased Conv with random data matches onnxruntime."""
     x = RNG.standard_normal(x_shape).astype(np.float32)
     weight = RNG.standard_normal(w_shape).astype(np.float32)
     bias = RNG.standard_normal(w_shape[0]).astype(np.float32)
     model = make_model("Conv", [x], np.float32, attrs,
                        constants={"w": weight, "b": bias})
-    got, want, _ = run_both(model, [x], tmp_path)
+    got, want, _ = run_both(model, [x], tmp_path, threads=threads)
     assert_matches(got, want)
+
+
+@pytest.mark.parametrize("x_shape,w_shape,attrs", CONVOLUTIONS)
+def test_conv_geometry(x_shape, w_shape, attrs, tmp_path):
+    check_conv(x_shape, w_shape, attrs, tmp_path)
 
 
 # Products large enough (2^18 multiply-adds or more) that the runtime cuts
@@ -412,10 +417,4 @@ def test_batched_matmul_across_threads(batch, tmp_path):
     ((2, 16, 24, 24), (32, 8, 3, 3), dict(group=2, strides=[2, 1])),
 ])
 def test_conv_split_across_threads(x_shape, w_shape, attrs, tmp_path):
-    x = RNG.standard_normal(x_shape).astype(np.float32)
-    weight = RNG.standard_normal(w_shape).astype(np.float32)
-    bias = RNG.standard_normal(w_shape[0]).astype(np.float32)
-    model = make_model("Conv", [x], np.float32, attrs,
-                       constants={"w": weight, "b": bias})
-    got, want, _ = run_both(model, [x], tmp_path, threads=3)
-    assert_matches(got, want)
+    check_conv(x_shape, w_shape, attrs, tmp_path, threads=3)
