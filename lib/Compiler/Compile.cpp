@@ -207,7 +207,8 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
     // One module per kernel, each with its cubin and the PTX it came from,
     // so a driver for a newer architecture can JIT the PTX.
     planBackend = {target->name.str(), "CUDA", "cuBLAS",
-                   /*lowPrecisionGemm=*/true};
+                   /*lowPrecisionGemm=*/true,
+                   /*gemmBias=*/target->gemmBiasEpilogue()};
     cuda::CUDAOptions cudaOptions;
     cudaOptions.toolkitPath = options.cudaPath.empty()
                                   ? cuda::defaultToolkitPath()

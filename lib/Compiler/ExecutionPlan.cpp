@@ -573,11 +573,27 @@ LogicalResult PlanBuilder::planMatmul(
   FailureOr<uint32_t> b = lookup(op, matmul.getRhs());
   if (failed(a) || failed(b))
     return failure();
+  // The bias (one element per column of the product) is added in the GEMM's
+  // epilogue: the runtime passes it as the call's argument before C.
+  std::optional<uint32_t> bias;
+  if (Value v = matmul.getBias()) {
+    if (!backend.gemmBias)
+      return op->emitError() << "a matmul with a bias is not supported by the "
+                             << backend.name << " backend (its " << backend.blas
+                             << " has no bias epilogue)";
+    if (isStrided(v))
+      return op->emitError() << "the bias of a matmul must be densely packed";
+    FailureOr<uint32_t> index = lookup(op, v);
+    if (failed(index))
+      return failure();
+    bias = *index;
+  }
   PlanStep step;
   step.launch = false;
   std::string name = locationName(op->getLoc());
   step.debug = "contraction: rong.matmul" +
-               (name.empty() ? std::string() : " '" + name + "'");
+               (name.empty() ? std::string() : " '" + name + "'") +
+               (bias ? " + bias" : "");
   if (!strided) {
     FailureOr<rt::LibraryCallDesc> call = gemmCall(matmul, backend);
     if (failed(call))
@@ -589,6 +605,8 @@ LogicalResult PlanBuilder::planMatmul(
     bufferOf[matmul.getResult()] = *c;
     step.call = std::move(*call);
     step.call.args = {*a, *b, *c};
+    if (bias)
+      step.call.args.insert(step.call.args.begin() + 2, *bias);
     return addStep(std::move(step));
   }
 
@@ -622,9 +640,17 @@ LogicalResult PlanBuilder::planMatmul(
     bufferOf[layoutOp->getResult(0)] = *c;
     viewOf[layoutOp->getResult(0)] = current;
   }
+  if (bias && (layout->swapped ||
+               layout->n !=
+                   cast<ShapedType>(matmul.getType()).getShape().back()))
+    return op->emitError() << "the bias of this matmul would not lie along "
+                              "the columns of the library call that writes "
+                              "its strided result";
   step.call = layoutCall(*layout);
   step.call.args = layout->swapped ? std::vector<uint32_t>{*b, *a, *c}
                                    : std::vector<uint32_t>{*a, *b, *c};
+  if (bias)
+    step.call.args.insert(step.call.args.begin() + 2, *bias);
   if (step.call.function == "strided_gemm")
     step.debug += " (strided operands)";
   return addStep(std::move(step));

@@ -39,6 +39,9 @@ struct PlanBackend {
   /// The BLAS also runs f16 and bf16 GEMMs (accumulating in f32); otherwise
   /// only f32 and f64 ones, and the CPU widens the others before fusion.
   bool lowPrecisionGemm = false;
+  /// The BLAS adds a bias vector in the GEMM's epilogue (a gemm call's
+  /// optional argument before C).
+  bool gemmBias = false;
 };
 
 /// What a kernel launch needs that the host function does not say.

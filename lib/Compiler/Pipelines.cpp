@@ -59,6 +59,10 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   // library call writes it in place.
   if (options.fuse && options.foldLayouts)
     func.addPass(createRongHoistLayoutsAboveEpilogues());
+  // Then a bias the BLAS adds in its epilogue becomes the matmul's operand.
+  if (const TargetDescriptor *target = lookupTarget(options.target);
+      options.fuse && target && target->gemmBiasEpilogue())
+    func.addPass(createRongFoldBiasIntoMatmul());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());
   RongFormFusionsOptions fusion;

@@ -42,7 +42,8 @@ static LogicalResult convertMatMul(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
       failed(requireElementType(ctx, ctx.input(0), "A", false)))
     return failure();
-  return finish(ctx, ctx.create<MatMulOp>(ctx.input(0), ctx.input(1)));
+  return finish(ctx, ctx.create<MatMulOp>(ctx.input(0), ctx.input(1),
+                                          /*bias=*/Value()));
 }
 
 /// Y = alpha * op(A) * op(B) + beta * C, C broadcasting to [M, N].
@@ -62,7 +63,8 @@ static LogicalResult convertGemm(NodeContext &ctx) {
       operands[i] = ctx.create<TransposeOp>(
           operands[i], ctx.b().getDenseI64ArrayAttr({1, 0}));
   }
-  Value product = ctx.create<MatMulOp>(operands[0], operands[1]);
+  Value product = ctx.create<MatMulOp>(operands[0], operands[1],
+                                       /*bias=*/Value());
   if (!product)
     return failure();
   auto productType = cast<RankedTensorType>(product.getType());

@@ -134,8 +134,18 @@ void useCallingThreadOnly() {
   std::call_once(once, [] { openblas_set_num_threads(1); });
 }
 
+/// Adds `bias` to rows [begin, end) of `q`'s C.
 template <typename T>
-void runGemm(const GemmCall &g, const T *a, const T *b, T *c,
+void addBias(const Product<T> &q, const T *bias, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
+    T *row = q.c + i * q.ldc;
+    for (int64_t j = 0; j < q.n; ++j)
+      row[j] += bias[j];
+  }
+}
+
+template <typename T>
+void runGemm(const GemmCall &g, const T *a, const T *b, const T *bias, T *c,
              ThreadPool &pool) {
   // CBLAS rejects a leading dimension of 0 even when the matrix is empty.
   Product<T> p{g.m,
@@ -162,32 +172,44 @@ void runGemm(const GemmCall &g, const T *a, const T *b, T *c,
     return q;
   };
   int64_t count = g.outerBatch * g.batch;
+  // CBLAS has no bias epilogue: the bias is added to each product's rows
+  // right after it, while they are still in cache where they can be.
   if (count >= int64_t(pool.size())) {
     pool.parallelFor(count, [&](int64_t begin, int64_t end) {
-      for (int64_t index = begin; index < end; ++index)
-        blasCall(matrix(index));
+      for (int64_t index = begin; index < end; ++index) {
+        Product<T> q = matrix(index);
+        blasCall(q);
+        if (bias)
+          addBias(q, bias, 0, q.m);
+      }
     });
     return;
   }
-  for (int64_t index = 0; index < count; ++index)
-    parallelProduct(matrix(index), pool);
+  for (int64_t index = 0; index < count; ++index) {
+    Product<T> q = matrix(index);
+    parallelProduct(q, pool);
+    if (bias)
+      pool.parallelFor(q.m, [&](int64_t begin, int64_t end) {
+        addBias(q, bias, begin, end);
+      });
+  }
 }
 
 } // namespace
 #endif
 
-void runCpuGemm(const GemmCall &g, const void *a, const void *b, void *c,
-                ThreadPool &pool) {
+void runCpuGemm(const GemmCall &g, const void *a, const void *b,
+                const void *bias, void *c, ThreadPool &pool) {
 #ifdef RONG_RUNTIME_HAS_BLAS
   useCallingThreadOnly();
   if (g.dtype == DType::F32)
     runGemm(g, static_cast<const float *>(a), static_cast<const float *>(b),
-            static_cast<float *>(c), pool);
+            static_cast<const float *>(bias), static_cast<float *>(c), pool);
   else
     runGemm(g, static_cast<const double *>(a), static_cast<const double *>(b),
-            static_cast<double *>(c), pool);
+            static_cast<const double *>(bias), static_cast<double *>(c), pool);
 #else
-  (void)g, (void)a, (void)b, (void)c, (void)pool;
+  (void)g, (void)a, (void)b, (void)bias, (void)c, (void)pool;
 #endif
 }
 

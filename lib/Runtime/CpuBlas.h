@@ -21,9 +21,10 @@ Status checkCpuGemm(const GemmCall &gemm, const std::string &what);
 /// Runs `gemm` on host memory with one BLAS call per `pool` thread (the
 /// matrices of a batch dealt out whole, a single product cut along its larger
 /// output dimension); checkCpuGemm must have succeeded. The first call sets
-/// OpenBLAS to one thread for the whole process.
-void runCpuGemm(const GemmCall &gemm, const void *a, const void *b, void *c,
-                ThreadPool &pool);
+/// OpenBLAS to one thread for the whole process. `bias` (N elements, added
+/// to every row) is null when the call has none.
+void runCpuGemm(const GemmCall &gemm, const void *a, const void *b,
+                const void *bias, void *c, ThreadPool &pool);
 
 /// Checks that `conv` can run on the CPU (BLAS present, f32).
 Status checkCpuConv2D(const Conv2DCall &conv, const std::string &what);

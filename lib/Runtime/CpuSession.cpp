@@ -253,7 +253,8 @@ void CpuSession::executeStep(size_t i, std::vector<void *> &pointers,
   }
   if (!step.isLaunch) {
     const GemmCall &g = step.gemm;
-    runCpuGemm(g, pointers[g.a], pointers[g.b], pointers[g.c], pool);
+    runCpuGemm(g, pointers[g.a], pointers[g.b],
+               g.hasBias ? pointers[g.bias] : nullptr, pointers[g.c], pool);
     return;
   }
   args.resize(argIndices.size());

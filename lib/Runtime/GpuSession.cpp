@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GpuBlas.h"
+#include "GpuBlasLt.h"
 #include "GpuDriver.h"
 #include "rong/Runtime/Session.h"
 
@@ -62,14 +63,33 @@ std::optional<SmArch> parseSmArch(const std::string &target) {
   return arch;
 }
 
+/// cuBLASLt's workspace, shared by every GEMM of a session (what PyTorch
+/// gives cuBLAS on Hopper).
+constexpr uint64_t kBlasLtWorkspaceBytes = 32ull << 20;
+
 struct GpuStep {
   enum class Kind { Launch, Gemm, Copy } kind = Kind::Launch;
   Function fn = nullptr;
   Dim3 grid, block;
   unsigned sharedBytes = 0;
   GemmCall gemm;
+  /// A GEMM with a bias: cuBLASLt's plan, or null when the bias is copied
+  /// into C and cuBLAS accumulates onto it (beta = 1).
+  std::shared_ptr<const GpuBlasLt::Plan> biasPlan;
   CopyCall copy;
 };
+
+/// The cuBLASLt libraries that go with `cublas`: "libcublas.so.13" ->
+/// "libcublasLt.so.13", in the same directory.
+std::vector<std::string> blasLtLibraries(const std::vector<std::string> &cublas) {
+  std::vector<std::string> lt;
+  for (const std::string &path : cublas) {
+    size_t at = path.rfind("libcublas");
+    if (at != std::string::npos && path.compare(at, 11, "libcublasLt") != 0)
+      lt.push_back(path.substr(0, at) + "libcublasLt" + path.substr(at + 9));
+  }
+  return lt;
+}
 
 class GpuSession : public Session {
 public:
@@ -123,11 +143,17 @@ private:
   Status addLibraryCall(size_t index);
   Expected<DevicePtr> allocate(uint64_t bytes, const std::string &what);
   Status enqueue(const std::vector<DevicePtr> &pointers, Stream stream);
+  Status planBias(size_t index, GpuStep &step);
+  Status enqueueGemm(const GpuStep &step,
+                     const std::vector<DevicePtr> &pointers, Stream stream);
 
   std::shared_ptr<GpuDriver> drv;
   DeviceKind kind;
   std::vector<std::string> blasLibraries;
   std::unique_ptr<GpuBlas> blas; // created when the plan has a GEMM
+  std::unique_ptr<GpuBlasLt> blasLt; // ... and when one has a bias
+  std::string blasLtError;           // why cuBLASLt could not be loaded
+  DevicePtr blasLtWorkspace = 0;
   int ordinal = 0;
   bool bound = false; // the device (and on CUDA its context) is held
   Device dev = 0;
@@ -151,6 +177,8 @@ GpuSession::~GpuSession() {
     ContextScope scope(*this);
     if (ownStream)
       drv->streamSynchronize(ownStream);
+    steps.clear(); // the cuBLASLt plans, before their library goes
+    blasLt.reset();
     blas.reset();
     for (DevicePtr p : allocations)
       drv->memFree(p);
@@ -313,8 +341,85 @@ Status GpuSession::addLibraryCall(size_t i) {
     return Status::failure(a.describeStep(i) + ": " + st.message());
   step.kind = GpuStep::Kind::Gemm;
   step.gemm = *gemm;
+  if (gemm->hasBias)
+    if (Status st = planBias(i, step); !st.ok())
+      return st;
   steps.push_back(step);
   return Status::success();
+}
+
+Status GpuSession::planBias(size_t index, GpuStep &step) {
+  const GemmCall &g = step.gemm;
+  std::string reason;
+  if (!blasLt && blasLtError.empty()) {
+    Expected<std::unique_ptr<GpuBlasLt>> loaded =
+        GpuBlasLt::create(cublasLtTable(), blasLtLibraries(blasLibraries));
+    if (loaded)
+      blasLt = loaded.take();
+    else
+      blasLtError = loaded.message();
+  }
+  if (blasLt) {
+    if (!blasLtWorkspace) {
+      Expected<DevicePtr> w =
+          allocate(kBlasLtWorkspaceBytes, "cuBLASLt's workspace");
+      if (!w)
+        return w.status();
+      blasLtWorkspace = *w;
+    }
+    Expected<std::unique_ptr<GpuBlasLt::Plan>> plan =
+        blasLt->plan(g, kBlasLtWorkspaceBytes);
+    if (plan) {
+      step.biasPlan = std::shared_ptr<const GpuBlasLt::Plan>(plan.take());
+      return Status::success();
+    }
+    reason = plan.message();
+  } else {
+    reason = blasLtError;
+  }
+  // Without cuBLASLt: copy the bias into every row of C, then accumulate the
+  // product onto it. One rounding still, at the price of writing C twice;
+  // this needs C packed densely and no beta of its own.
+  bool dense = g.ldc() == g.n && g.outerBatch == 1 && g.offsetC == 0 &&
+               (g.batch == 1 || g.strideC == g.m * g.n) && g.beta == 0;
+  if (!dense)
+    return Status::failure(art->describeStep(index) +
+                           ": the GEMM's bias needs cuBLASLt: " + reason);
+  step.gemm.beta = 1;
+  return Status::success();
+}
+
+Status GpuSession::enqueueGemm(const GpuStep &step,
+                               const std::vector<DevicePtr> &pointers,
+                               Stream stream) {
+  const GemmCall &g = step.gemm;
+  if (g.hasBias && step.biasPlan)
+    return blasLt->run(*step.biasPlan, pointers[g.a], pointers[g.b],
+                       pointers[g.bias], pointers[g.c], blasLtWorkspace,
+                       stream);
+  if (g.hasBias) {
+    // Row 0 from the bias, then each copy doubles the rows filled.
+    uint64_t row = uint64_t(g.n) * dtypeSize(g.dtype);
+    uint64_t rows = uint64_t(g.m) * g.batch;
+    DevicePtr c = pointers[g.c];
+    if (rows)
+      if (Status s = drv->check(
+              drv->memcpyDtoDAsync(c, pointers[g.bias], row, stream),
+              "copying the bias into the GEMM's result failed");
+          !s.ok())
+        return s;
+    for (uint64_t filled = 1; filled < rows;) {
+      uint64_t count = std::min(filled, rows - filled);
+      if (Status s = drv->check(drv->memcpyDtoDAsync(c + filled * row, c,
+                                                     count * row, stream),
+                                "copying the bias into the GEMM's result "
+                                "failed");
+          !s.ok())
+        return s;
+      filled += count;
+    }
+  }
+  return blas->gemm(g, pointers[g.a], pointers[g.b], pointers[g.c], stream);
 }
 
 Status GpuSession::init(int deviceOrdinal) {
@@ -442,12 +547,9 @@ Status GpuSession::enqueue(const std::vector<DevicePtr> &pointers,
     const GpuStep &step = steps[i];
     Status status = Status::success();
     switch (step.kind) {
-    case GpuStep::Kind::Gemm: {
-      const GemmCall &g = step.gemm;
-      status = blas->gemm(g, pointers[g.a], pointers[g.b], pointers[g.c],
-                          stream);
+    case GpuStep::Kind::Gemm:
+      status = enqueueGemm(step, pointers, stream);
       break;
-    }
     case GpuStep::Kind::Copy:
       status = drv->check(
           drv->memcpyDtoDAsync(pointers[step.copy.dst],

@@ -60,8 +60,9 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
     return Status::failure(what +
                            ": needs 2 float parameters [alpha, beta], has " +
                            std::to_string(call.floatParams.size()));
-  if (call.args.size() != 3)
-    return Status::failure(what + ": needs 3 arguments [A, B, C], has " +
+  if (call.args.size() != 3 && call.args.size() != 4)
+    return Status::failure(what + ": needs 3 or 4 arguments [A, B, (bias,) "
+                                  "C], has " +
                            std::to_string(call.args.size()));
 
   GemmCall g;
@@ -118,7 +119,10 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
   g.beta = call.floatParams[1];
   g.a = call.args[0];
   g.b = call.args[1];
-  g.c = call.args[2];
+  g.c = call.args.back();
+  g.hasBias = call.args.size() == 4;
+  if (g.hasBias)
+    g.bias = call.args[2];
 
   // The stored matrices: A is M x K (K x M transposed), B is K x N (N x K).
   struct Operand {
@@ -149,6 +153,19 @@ Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index) {
 
   const BufferDesc &c = artifact.buffers()[g.c];
   g.dtype = c.dtype;
+  if (g.hasBias) {
+    const BufferDesc &bias = artifact.buffers()[g.bias];
+    if (bias.dtype != g.dtype)
+      return Status::failure(what + ": the bias (" +
+                             artifact.describeBuffer(g.bias) + ") is " +
+                             dtypeName(bias.dtype) + " but C is " +
+                             dtypeName(g.dtype));
+    if (bias.sizeBytes != uint64_t(g.n) * dtypeSize(bias.dtype))
+      return Status::failure(
+          what + ": the bias (" + artifact.describeBuffer(g.bias) +
+          ") holds " + std::to_string(bias.sizeBytes / dtypeSize(bias.dtype)) +
+          " elements, but C has " + std::to_string(g.n) + " columns");
+  }
   for (const Operand &o : operands) {
     const BufferDesc &b = artifact.buffers()[o.buffer];
     if (b.dtype != g.dtype)

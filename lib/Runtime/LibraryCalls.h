@@ -36,6 +36,11 @@ struct GemmCall {
   double alpha = 1, beta = 0;
   /// Buffer indices of A, B and C.
   uint32_t a = 0, b = 0, c = 0;
+  /// A bias of N elements (the type of C) added to every row of every
+  /// matrix of the batch, in the GEMM's epilogue: C = alpha * op(A) * op(B)
+  /// + beta * C + bias. Its buffer index is valid when hasBias.
+  bool hasBias = false;
+  uint32_t bias = 0;
   DType dtype = DType::F32;
 
   int64_t lda() const { return ldA ? ldA : (transA ? m : k); }
@@ -56,8 +61,9 @@ struct GemmCall {
 
 /// Decodes and checks the "gemm", "batched_gemm" or "strided_gemm" call of
 /// step `index`: parameter counts, dimensions, leading dimensions, one element
-/// type for A, B and C, that every matrix of the batch lies inside its buffer
-/// and that no two elements of C coincide.
+/// type for A, B, C (and the bias), that every matrix of the batch lies inside
+/// its buffer, that no two elements of C coincide, and that a bias holds N
+/// elements. `args` are [A, B, C] or [A, B, bias, C].
 Expected<GemmCall> decodeGemm(const Artifact &artifact, size_t index);
 
 /// True for the functions decodeGemm understands.

@@ -172,6 +172,9 @@ Status OpenCLLibraryCalls::checkGemm(const GemmCall &gemm,
     return Status::failure(what + ": gemm on OpenCL supports f32 and f64, "
                                   "not " +
                            std::string(dtypeName(gemm.dtype)));
+  if (gemm.hasBias)
+    return Status::failure(what + ": a gemm with a bias cannot run on OpenCL "
+                                  "(CLBlast's GEMM has no bias epilogue)");
   return Status::success();
 }
 

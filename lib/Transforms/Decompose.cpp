@@ -73,6 +73,10 @@ struct HoistScaleOutOfMatmul : OpRewritePattern<MatMulOp> {
 
   LogicalResult matchAndRewrite(MatMulOp op,
                                 PatternRewriter &rewriter) const override {
+    // The bias is added after the product: (a * b) * s + bias differs from
+    // (a * b + bias) * s.
+    if (op.getBias())
+      return rewriter.notifyMatchFailure(op, "the matmul adds a bias");
     for (unsigned i = 0; i < 2; ++i) {
       auto mul = op->getOperand(i).getDefiningOp<MulOp>();
       if (!mul || !mul->hasOneUse())

@@ -255,9 +255,18 @@ struct FoldLayoutsPass
       int count = useA + useB + useC;
       if (count <= bestCount)
         continue;
-      if (computeGemmLayout(useA ? *inView[0] : shapeView(matmul.getLhs()),
+      std::optional<GemmLayout> layout =
+          computeGemmLayout(useA ? *inView[0] : shapeView(matmul.getLhs()),
                             useB ? *inView[1] : shapeView(matmul.getRhs()),
-                            useC ? *outView : shapeView(matmul.getResult())))
+                            useC ? *outView : shapeView(matmul.getResult()));
+      // A bias is added along the call's N: the product's columns must stay
+      // the call's columns, whole.
+      if (layout && matmul.getBias() &&
+          (layout->swapped ||
+           layout->n !=
+               cast<RankedTensorType>(matmul.getType()).getShape().back()))
+        continue;
+      if (layout)
         best = {useA, useB, useC}, bestCount = count;
     }
     if (!bestCount)

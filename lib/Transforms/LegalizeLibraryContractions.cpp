@@ -46,9 +46,12 @@ struct WidenMatMul : OpRewritePattern<MatMulOp> {
       return rewriter.notifyMatchFailure(op, "BLAS takes this element type");
     Location loc = op.getLoc();
     Type f32 = rewriter.getF32Type();
+    Value bias = op.getBias();
+    if (bias)
+      bias = castTo(rewriter, loc, bias, f32);
     Value product =
         MatMulOp::create(rewriter, loc, castTo(rewriter, loc, op.getLhs(), f32),
-                         castTo(rewriter, loc, op.getRhs(), f32));
+                         castTo(rewriter, loc, op.getRhs(), f32), bias);
     rewriter.replaceOp(op, castTo(rewriter, loc, product, element));
     return success();
   }
@@ -125,7 +128,8 @@ struct BroadcastMatMulBatches : OpRewritePattern<MatMulOp> {
     };
     Value result = MatMulOp::create(rewriter, loc,
                                     broadcast(op.getLhs(), lhsType),
-                                    broadcast(op.getRhs(), rhsType));
+                                    broadcast(op.getRhs(), rhsType),
+                                    op.getBias());
     rewriter.replaceOp(op, result);
     return success();
   }

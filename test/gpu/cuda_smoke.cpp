@@ -11,7 +11,9 @@
 //      device matches it (a module whose cubin is garbage must then fail);
 //   3. runWith on device memory and a stream from the CUDA runtime API, as
 //      PyTorch would pass them;
-//   4. timedRun and the error for too much dynamic shared memory.
+//   4. timedRun and the error for too much dynamic shared memory;
+//   5. gemm steps with a bias (cuBLASLt's bias epilogue), f32 and bf16, plain
+//      and batched, against a host product rounded once.
 //
 // Exit status 0 means every check passed.
 //
@@ -23,7 +25,9 @@
 #include <cuda_runtime_api.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -129,6 +133,117 @@ std::unique_ptr<Session> session(std::shared_ptr<const Artifact> a) {
   return s.take();
 }
 
+/// bf16 by round-to-nearest-even, and back.
+uint16_t toBf16(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return uint16_t((u + 0x7fff + ((u >> 16) & 1)) >> 16);
+}
+float fromBf16(uint16_t h) {
+  uint32_t u = uint32_t(h) << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+/// A gemm (batch 1) or batched_gemm step with a bias, in `dtype` (f32 or
+/// bf16), run through a session and compared with the host: every element
+/// within one rounding of the exact sum (plus f32 accumulation noise).
+bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
+                  bool transB) {
+  bool bf16 = dtype == DType::BF16;
+  size_t size = bf16 ? 2 : 4;
+  auto values = [&](size_t count, unsigned seed) {
+    std::vector<float> v(count);
+    for (size_t i = 0; i < count; ++i)
+      v[i] = float(int((i * 2654435761u + seed) % 17) - 8) / 8.0f;
+    return v;
+  };
+  std::vector<float> a = values(batch * m * k, 1), b = values(k * n, 2),
+                     bias = values(n, 3);
+  auto bytes = [&](const std::vector<float> &v) {
+    std::vector<uint8_t> out(v.size() * size);
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (bf16) {
+        uint16_t h = toBf16(v[i]);
+        std::memcpy(&out[i * 2], &h, 2);
+      } else {
+        std::memcpy(&out[i * 4], &v[i], 4);
+      }
+    }
+    return out;
+  };
+  std::vector<uint8_t> aBytes = bytes(a), bBytes = bytes(b),
+                       biasBytes = bytes(bias);
+  ArtifactBuilder builder("sm_90");
+  uint32_t ai = builder.addInput("a", dtype, {batch, m, k});
+  uint32_t bi = builder.addConstant("b", dtype, {transB ? n : k, transB ? k : n},
+                                    ByteSpan::of(bBytes));
+  uint32_t biasIndex =
+      builder.addConstant("bias", dtype, {n}, ByteSpan::of(biasBytes));
+  uint32_t ci = builder.addOutput("c", dtype, {batch, m, n});
+  LibraryCallDesc call;
+  call.floatParams = {1.0, 0.0};
+  call.args = {ai, bi, biasIndex, ci};
+  if (batch == 1) {
+    call.function = "gemm";
+    call.intParams = {m, n, k, 0, transB};
+  } else {
+    call.function = "batched_gemm";
+    call.intParams = {m, n, k, 0, transB, batch, m * k, 0, m * n};
+  }
+  builder.addLibraryCall(call);
+  Expected<std::vector<uint8_t>> serialized = builder.serialize();
+  if (!serialized)
+    return false;
+  Expected<Artifact> artifact =
+      Artifact::fromBytes(serialized->data(), serialized->size());
+  if (!artifact)
+    return false;
+  std::unique_ptr<Session> s =
+      session(std::make_shared<const Artifact>(artifact.take()));
+  if (!s)
+    return false;
+  std::vector<uint8_t> out(batch * m * n * size);
+  Status st = s->setInput(0, aBytes.data(), aBytes.size());
+  if (st.ok())
+    st = s->run();
+  if (st.ok())
+    st = s->getOutput(0, out.data(), out.size());
+  if (!st.ok()) {
+    std::printf("  %s
+", st.message().c_str());
+    return false;
+  }
+  // The inputs are exact in bf16 (multiples of 1/8), so the exact sum is
+  // known; a result rounded once lies within half a bf16 ulp of it.
+  for (int64_t p = 0; p < batch; ++p)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double exact = bias[j];
+        for (int64_t l = 0; l < k; ++l)
+          exact += double(a[(p * m + i) * k + l]) *
+                   b[transB ? j * k + l : l * n + j];
+        size_t at = (p * m + i) * n + j;
+        float got;
+        if (bf16) {
+          uint16_t h;
+          std::memcpy(&h, &out[at * 2], 2);
+          got = fromBf16(h);
+        } else {
+          std::memcpy(&got, &out[at * 4], 4);
+        }
+        double tolerance = bf16 ? std::ldexp(std::fabs(exact), -8) + 1e-6
+                                : 1e-5 * (1 + std::fabs(exact));
+        if (std::fabs(got - exact) > tolerance) {
+          std::printf("  element (%ld, %ld, %ld): %g, want %g\n", long(p),
+                      long(i), long(j), got, exact);
+          return false;
+        }
+      }
+  return true;
+}
+
 } // namespace
 
 int main() {
@@ -223,6 +338,14 @@ int main() {
                     std::string::npos,
         "too much dynamic shared memory is an error" +
             (big ? std::string() : " (" + big.message() + ")"));
+
+  // 5. GEMMs with a bias in the epilogue.
+  check(gemmWithBias(DType::F32, 1, 96, 80, 64, false),
+        "gemm + bias, f32 (cuBLASLt epilogue)");
+  check(gemmWithBias(DType::BF16, 1, 128, 256, 96, true),
+        "gemm + bias, bf16, B transposed, rounded once");
+  check(gemmWithBias(DType::BF16, 3, 64, 128, 32, false),
+        "batched_gemm + bias, bf16, shared B");
 
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
   return failures ? 1 : 0;

@@ -19,15 +19,33 @@ def Rong_MatMulOp : Rong_InferredOp<"matmul"> {
     dimension is removed from the result. Both operands have the same element
     type.
 
+    The optional `bias` (`[N]`, the element type of the operands) is added to
+    every row of the product, as a GEMM epilogue: the sum is formed at the
+    accumulator's precision and rounded once. `rong-fold-bias-into-matmul`
+    creates it for targets whose BLAS adds a bias in its epilogue; the
+    operands must then be matrices or batches of matrices (rank >= 2).
+
     Example:
 
     ```mlir
     %c = rong.matmul %a, %b : tensor<8x12x128x64xf32>, tensor<8x12x64x128xf32>
+    %d = rong.matmul %x, %w, %bias
+        : tensor<4096x768xbf16>, tensor<768x3072xbf16>, tensor<3072xbf16>
     ```
   }];
-  let arguments = (ins Rong_NumericTensor:$lhs, Rong_NumericTensor:$rhs);
+  let arguments = (ins Rong_NumericTensor:$lhs, Rong_NumericTensor:$rhs,
+                       Optional<Rong_FloatTensor>:$bias);
   let results = (outs Rong_NumericTensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  let builders = [
+    // A product without a bias.
+    OpBuilder<(ins "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state, lhs, rhs, ::mlir::Value());
+    }]>
+  ];
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? attr-dict `:` type($lhs) `,` type($rhs)
+    (`,` type($bias)^)?
+  }];
 }
 
 def Rong_Conv2DOp : Rong_InferredOp<"conv2d"> {

@@ -55,6 +55,21 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
     shape.push_back(m);
   if (!rhsVector)
     shape.push_back(n);
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (lhsVector || rhsVector)
+      return emitOptionalError(loc, "a matmul with a bias needs matrix "
+                                    "operands (rank >= 2)");
+    if (biasType.getElementType() != lhs.getElementType())
+      return emitOptionalError(loc, "bias element type ",
+                               biasType.getElementType(),
+                               " differs from the operands' ",
+                               lhs.getElementType());
+    if (biasType.getRank() != 1 || !sizesMayAgree(biasType.getDimSize(0), n))
+      return emitOptionalError(loc, "bias ", biasType,
+                               " must have one element per column of the "
+                               "product (", n, ")");
+  }
   inferred.push_back(RankedTensorType::get(shape, lhs.getElementType()));
   return success();
 }

@@ -55,6 +55,10 @@ struct TargetDescriptor {
   bool allowsNvidiaOnlyFeatures;
 
   bool isGPU() const { return kind != TargetKind::CPU; }
+  /// Does the runtime's BLAS add a bias vector in the GEMM's epilogue, so
+  /// `rong-fold-bias-into-matmul` applies? Rong's CUDA runtime does, through
+  /// cuBLASLt; the CPU's BLAS, CLBlast and the source packages do not.
+  bool gemmBiasEpilogue() const { return kind == TargetKind::CUDA; }
 };
 
 /// Every target Rong knows, in a stable order.

@@ -160,6 +160,22 @@ def RongHoistLayoutsAboveEpilogues
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongFoldBiasIntoMatmul
+    : Pass<"rong-fold-bias-into-matmul", "func::FuncOp"> {
+  let summary = "make a linear layer's bias add the bias operand of its matmul";
+  let description = [{
+    `add(layouts*(matmul(x, w)), bias)`, where `bias` has one element per
+    column of the product and is constant along every other axis, and the
+    layout ops between are single-use reshapes that keep the last axis and
+    transposes that keep it last, becomes `layouts*(matmul(x, w, bias))`.
+    The fusion pipeline runs it for targets whose BLAS adds a bias in the
+    GEMM's epilogue (`TargetDescriptor::gemmBiasEpilogue`: cuBLASLt on
+    NVIDIA). The sum is formed at the accumulator's precision and rounded
+    once, and a GEMM whose only epilogue was the bias needs no kernel.
+  }];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 def RongFoldConstantLayouts
     : Pass<"rong-fold-constant-layouts", "func::FuncOp"> {
   let summary = "transpose constant weights at compile time";

@@ -1266,3 +1266,30 @@ func.func @f(%x: tensor<4x5xf32>, %i: tensor<4x2xi64>) {
   %0 = rong.gather_elements %x, %i axis = 2 : tensor<4x5xf32>, tensor<4x2xi64>
   return
 }
+
+// -----
+
+// Tests that a matmul's bias has one element per column of the product.
+func.func @f(%x: tensor<8x16xf32>, %w: tensor<16x4xf32>, %b: tensor<8xf32>) {
+  // expected-error @+1 {{bias 'tensor<8xf32>' must have one element per column of the product (4)}}
+  %0 = rong.matmul %x, %w, %b : tensor<8x16xf32>, tensor<16x4xf32>, tensor<8xf32>
+  return
+}
+
+// -----
+
+// Tests that a matmul's bias has the operands' element type.
+func.func @f(%x: tensor<8x16xbf16>, %w: tensor<16x4xbf16>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{bias element type 'f32' differs from the operands' 'bf16'}}
+  %0 = rong.matmul %x, %w, %b : tensor<8x16xbf16>, tensor<16x4xbf16>, tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that a matmul with a bias takes matrices, not vectors.
+func.func @f(%x: tensor<8x16xf32>, %v: tensor<16xf32>, %b: tensor<1xf32>) {
+  // expected-error @+1 {{a matmul with a bias needs matrix operands (rank >= 2)}}
+  %0 = rong.matmul %x, %v, %b : tensor<8x16xf32>, tensor<16xf32>, tensor<1xf32>
+  return
+}

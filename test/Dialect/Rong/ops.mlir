@@ -536,6 +536,14 @@ func.func @batch_norm(%x: tensor<1x64x56x56xf32>, %s: tensor<64xf32>, %b: tensor
   return %0, %1 : tensor<1x64x56x56xf32>, tensor<?x?xf16>
 }
 
+// Tests that rong.matmul round-trips with a bias (one element per column).
+// CHECK-LABEL: func.func @matmul_bias(
+// CHECK: rong.matmul %{{.+}}, %{{.+}}, %{{.+}} : tensor<4x512x768xbf16>, tensor<768x3072xbf16>, tensor<3072xbf16>
+func.func @matmul_bias(%x: tensor<4x512x768xbf16>, %w: tensor<768x3072xbf16>, %b: tensor<3072xbf16>) -> tensor<4x512x3072xbf16> {
+  %0 = rong.matmul %x, %w, %b : tensor<4x512x768xbf16>, tensor<768x3072xbf16>, tensor<3072xbf16>
+  return %0 : tensor<4x512x3072xbf16>
+}
+
 // Tests that rong.matmul round-trips in batched, broadcast, vector and dynamic forms.
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME: %[[ARG0:.+]]: tensor<8x12x128x64xf32>, %[[ARG1:.+]]: tensor<8x12x64x128xf32>, %[[ARG2:.+]]: tensor<12x1x128x64xf16>, %[[ARG3:.+]]: tensor<5x64x32xf16>, %[[ARG4:.+]]: tensor<4x64xf32>, %[[ARG5:.+]]: tensor<64xf32>, %[[ARG6:.+]]: tensor<?x?xbf16>, %[[ARG7:.+]]: tensor<3x4xi64>, %[[ARG8:.+]]: tensor<4xi64>, %[[ARG9:.+]]: tensor<2x?x3xi32>, %[[ARG10:.+]]: tensor<3x?xi32>) -> (tensor<8x12x128x128xf32>, tensor<12x5x128x32xf16>, tensor<4xf32>, tensor<f32>, tensor<?x?xbf16>, tensor<3xi64>, tensor<2x?x?xi32>, tensor<8x12x128xf32>) {

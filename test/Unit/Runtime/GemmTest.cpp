@@ -1,9 +1,9 @@
 //===- GemmTest.cpp - gemm library calls on the CPU -----------------------===//
 //
 // Tests gemm, batched_gemm and strided_gemm steps against a naive reference,
-// over every transposition, with alpha and beta, with a broadcast operand and
-// with attention's head-split views; and the messages for malformed
-// parameters.
+// over every transposition, with alpha and beta, with a broadcast operand,
+// with a bias and with attention's head-split views; and the messages for
+// malformed parameters.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,11 +25,15 @@ struct Case {
   int64_t batch;
   bool broadcastB;
   float alpha, beta;
+  /// The call adds a bias of N elements to every row (args [A, B, bias, C]).
+  bool bias = false;
 };
 
 /// C[b] = alpha * op(A[b]) op(B[b]) + beta * C[b], row-major, in double.
+/// Plus bias[j] when the case has one.
 std::vector<float> reference(const Case &c, const std::vector<float> &a,
                              const std::vector<float> &b,
+                             const std::vector<float> &bias,
                              const std::vector<float> &c0) {
   std::vector<float> out = c0;
   int64_t strideB = c.broadcastB ? 0 : c.k * c.n;
@@ -45,7 +49,7 @@ std::vector<float> reference(const Case &c, const std::vector<float> &a,
           acc += double(av) * bv;
         }
         float &o = out[p * c.m * c.n + i * c.n + j];
-        o = float(c.alpha * acc + c.beta * o);
+        o = float(c.alpha * acc + c.beta * o + (c.bias ? bias[j] : 0.0));
       }
   return out;
 }
@@ -78,6 +82,7 @@ TEST_P(GemmTest, MatchesNaiveReference) {
   std::vector<float> a = random(c.batch * c.m * c.k);
   std::vector<float> b = random(bMatrices * c.k * c.n);
   std::vector<float> c0 = random(c.batch * c.m * c.n);
+  std::vector<float> bias = random(c.n);
 
   std::vector<int64_t> aShape = {c.batch, c.transA ? c.k : c.m,
                                  c.transA ? c.m : c.k};
@@ -89,6 +94,10 @@ TEST_P(GemmTest, MatchesNaiveReference) {
   uint32_t ci = builder.addOutput("c", DType::F32, {c.batch, c.m, c.n});
   LibraryCallDesc call;
   call.args = {ai, bi, ci};
+  if (c.bias)
+    call.args.insert(call.args.begin() + 2,
+                     builder.addConstant("bias", DType::F32, {c.n},
+                                         ByteSpan::of(bias)));
   call.floatParams = {c.alpha, c.beta};
   if (c.batch == 1 && !c.broadcastB) {
     call.function = "gemm";
@@ -107,7 +116,7 @@ TEST_P(GemmTest, MatchesNaiveReference) {
   // beta != 0 reads C: the caller's output memory holds c0 on entry.
   std::vector<float> out = c0;
   ASSERT_TRUE((*s)->runWith({a.data()}, {out.data()}).ok());
-  std::vector<float> want = reference(c, a, b, c0);
+  std::vector<float> want = reference(c, a, b, bias, c0);
   for (size_t i = 0; i < want.size(); ++i)
     ASSERT_NEAR(out[i], want[i], 1e-4f * (1 + std::fabs(want[i])))
         << "element " << i;
@@ -121,7 +130,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{5, 7, 3, true, true, 1, false, 0.5f, 2},
                       Case{64, 33, 70, false, false, 1, false, 1.5f, -1},
                       Case{4, 6, 5, false, true, 3, false, 1, 0},
-                      Case{4, 6, 5, true, false, 3, true, 1, 0.25f}));
+                      Case{4, 6, 5, true, false, 3, true, 1, 0.25f},
+                      // With a bias: one product, split over the pool's
+                      // threads; a batch dealt out whole; beta kept.
+                      Case{64, 33, 70, false, true, 1, false, 1, 0, true},
+                      Case{4, 6, 5, false, false, 3, true, 1, 0, true},
+                      Case{5, 7, 3, true, false, 1, false, 0.5f, 2, true}));
 
 std::string creationError(const LibraryCallDesc &call) {
   ArtifactBuilder b("cpu");
@@ -205,6 +219,34 @@ TEST(GemmErrorTest, ParameterCount) {
   EXPECT_EQ(creationError({"gemm", {2, 2, 2, 0, 0}, {1}, {0, 1, 2}}),
             "step 0 (library call 'gemm'): needs 2 float parameters [alpha, "
             "beta], has 1");
+}
+
+TEST(GemmErrorTest, Bias) {
+  auto error = [](DType dtype, int64_t elements) {
+    ArtifactBuilder b("cpu");
+    b.addInput("a", DType::F32, {2, 2});
+    b.addInput("b", DType::F32, {2, 3});
+    b.addInput("bias", dtype, {elements});
+    b.addOutput("c", DType::F32, {2, 3});
+    b.addLibraryCall({"gemm", {2, 3, 2, 0, 0}, {1, 0}, {0, 1, 2, 3}});
+    Expected<std::vector<uint8_t>> bytes = b.serialize();
+    EXPECT_TRUE(bytes.ok());
+    Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
+    EXPECT_TRUE(a.ok());
+    Expected<std::unique_ptr<Session>> s =
+        createCpuSession(std::make_shared<const Artifact>(a.take()));
+    EXPECT_FALSE(s.ok());
+    return s.ok() ? "" : s.message();
+  };
+  EXPECT_EQ(error(DType::F32, 2),
+            "step 0 (library call 'gemm'): the bias (buffer 2 ('bias')) holds "
+            "2 elements, but C has 3 columns");
+  EXPECT_EQ(error(DType::F64, 3),
+            "step 0 (library call 'gemm'): the bias (buffer 2 ('bias')) is "
+            "f64 but C is f32");
+  EXPECT_EQ(creationError({"gemm", {2, 2, 2, 0, 0}, {1, 0}, {0, 1}}),
+            "step 0 (library call 'gemm'): needs 3 or 4 arguments [A, B, "
+            "(bias,) C], has 2");
 }
 
 TEST(GemmErrorTest, OperandTooSmall) {
