@@ -211,8 +211,7 @@ bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
   if (st.ok())
     st = s->getOutput(0, out.data(), out.size());
   if (!st.ok()) {
-    std::printf("  %s
-", st.message().c_str());
+    std::printf("  %s\n", st.message().c_str());
     return false;
   }
   // The inputs are exact in bf16 (multiples of 1/8), so the exact sum is
