@@ -137,12 +137,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{4, 6, 5, false, false, 3, true, 1, 0, true},
                       Case{5, 7, 3, true, false, 1, false, 0.5f, 2, true}));
 
-std::string creationError(const LibraryCallDesc &call) {
-  ArtifactBuilder b("cpu");
-  b.addInput("a", DType::F32, {2, 2});
-  b.addInput("b", DType::F32, {2, 2});
-  b.addOutput("c", DType::F32, {2, 2});
-  b.addLibraryCall(call);
+/// The message of creating a CPU session on `b`'s artifact, which must fail.
+std::string creationError(ArtifactBuilder &b) {
   Expected<std::vector<uint8_t>> bytes = b.serialize();
   EXPECT_TRUE(bytes.ok()) << bytes.message();
   Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
@@ -151,6 +147,15 @@ std::string creationError(const LibraryCallDesc &call) {
       createCpuSession(std::make_shared<const Artifact>(a.take()));
   EXPECT_FALSE(s.ok());
   return s.ok() ? "" : s.message();
+}
+
+std::string creationError(const LibraryCallDesc &call) {
+  ArtifactBuilder b("cpu");
+  b.addInput("a", DType::F32, {2, 2});
+  b.addInput("b", DType::F32, {2, 2});
+  b.addOutput("c", DType::F32, {2, 2});
+  b.addLibraryCall(call);
+  return creationError(b);
 }
 
 /// strided_gemm as attention uses it: Q and K^T are head-split views of one
@@ -229,14 +234,7 @@ TEST(GemmErrorTest, Bias) {
     b.addInput("bias", dtype, {elements});
     b.addOutput("c", DType::F32, {2, 3});
     b.addLibraryCall({"gemm", {2, 3, 2, 0, 0}, {1, 0}, {0, 1, 2, 3}});
-    Expected<std::vector<uint8_t>> bytes = b.serialize();
-    EXPECT_TRUE(bytes.ok());
-    Expected<Artifact> a = Artifact::fromBytes(bytes->data(), bytes->size());
-    EXPECT_TRUE(a.ok());
-    Expected<std::unique_ptr<Session>> s =
-        createCpuSession(std::make_shared<const Artifact>(a.take()));
-    EXPECT_FALSE(s.ok());
-    return s.ok() ? "" : s.message();
+    return creationError(b);
   };
   EXPECT_EQ(error(DType::F32, 2),
             "step 0 (library call 'gemm'): the bias (buffer 2 ('bias')) holds "
