@@ -205,6 +205,9 @@ void ignoreSignOfZeroInMinMax(ModuleOp host) {
 LogicalResult lowerToLLVMDialect(ModuleOp host) {
   MLIRContext *ctx = host.getContext();
   RewritePatternSet expansions(ctx);
+  // exp2 (narrow GELU) becomes exp(x ln 2) and then upstream's vectorised
+  // exp polynomial; LLVM would call libm's exp2f lane by lane.
+  math::populateExpansionPatterns(expansions, {"exp2"});
   populateMathPolynomialApproximationPatterns(expansions);
   // Kernels compute bf16 in f32 and truncate when they store. LLVM lowers
   // that truncation to a call to `__truncsfbf2` on hosts without bf16

@@ -35,6 +35,7 @@ static void externalizeDynamicSharedMemory(ModuleOp container) {
 }
 
 LogicalResult mlir::rong::cuda::lowerKernelIRToNVVM(ModuleOp container) {
+  container.walk([](gpu::GPUModuleOp module) { lowerApproximateMath(module); });
   PassManager pm(container.getContext());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createCanonicalizerPass());

@@ -43,6 +43,11 @@ std::string defaultToolkitPath();
 /// dialects (bare-pointer kernel arguments: one pointer per memref).
 LogicalResult lowerKernelIRToNVVM(ModuleOp container);
 
+/// Lowers the f32 `afn` reciprocals (`arith.divf 1.0, %d`) and `math.exp2`
+/// of `module` to `rcp.approx.ftz` and `ex2.approx.ftz`; results that
+/// underflow are flushed to zero. lowerKernelIRToNVVM runs it first.
+void lowerApproximateMath(gpu::GPUModuleOp module);
+
 /// PTX text of `module` for `target` (a CUDA target). `module` is cloned, not
 /// modified.
 FailureOr<std::string> emitPTX(gpu::GPUModuleOp module,
