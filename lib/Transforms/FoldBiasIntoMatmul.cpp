@@ -62,6 +62,24 @@ MatMulOp productThroughLayouts(Value v) {
   }
 }
 
+/// `bias`, or the value its reshapes start from, whichever exists where
+/// `matmul` is (rong-hoist-layouts-above-epilogues leaves the reshape of a
+/// `[N]` bias to `[1, 1, N]` next to the add, after the matmul); null if
+/// neither does. Reshapes keep the element order, so the source holds the
+/// same N values.
+Value availableAt(Value bias, MatMulOp matmul) {
+  while (true) {
+    Operation *def = bias.getDefiningOp();
+    if (!def || def->getBlock() != matmul->getBlock() ||
+        def->isBeforeInBlock(matmul))
+      return bias;
+    auto reshape = dyn_cast<ReshapeOp>(def);
+    if (!reshape)
+      return nullptr;
+    bias = reshape.getInput();
+  }
+}
+
 struct FoldBiasAdd : OpRewritePattern<AddOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -92,15 +110,13 @@ struct FoldBiasAdd : OpRewritePattern<AddOp> {
         continue;
 
       // The bias must exist where the matmul is (a constant or an input,
-      // in practice).
-      if (Operation *def = bias.getDefiningOp();
-          def && def->getBlock() == matmul->getBlock() &&
-          !def->isBeforeInBlock(matmul))
+      // in practice, perhaps through reshapes).
+      Value vector = availableAt(bias, matmul);
+      if (!vector)
         continue;
       rewriter.setInsertionPoint(matmul);
-      Value vector = bias;
-      if (shape.size() != 1)
-        vector = ReshapeOp::create(rewriter, add.getLoc(), bias,
+      if (shapeOf(vector).size() != 1)
+        vector = ReshapeOp::create(rewriter, add.getLoc(), vector,
                                    rewriter.getDenseI64ArrayAttr({n}));
       rewriter.modifyOpInPlace(
           matmul, [&] { matmul.getBiasMutable().assign(vector); });

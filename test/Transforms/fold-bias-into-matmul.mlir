@@ -67,6 +67,42 @@ func.func @through_layouts(%x: tensor<32x64xf16>, %w: tensor<64x64xf16>, %b: ten
 
 // -----
 
+// Tests BERT's output projection as the hoist pass leaves it: the [N] bias is
+// reshaped to [1, 1, N] next to the add, after the matmul. The matmul takes
+// the reshape's source, which exists before it.
+// CHECK-LABEL: func.func @bias_reshaped_after
+// CHECK-SAME: (%[[X:.+]]: tensor<32x64xbf16>, %[[W:.+]]: tensor<64x64xbf16>, %[[B:.+]]: tensor<64xbf16>)
+// CHECK: %[[P:.+]] = rong.matmul %[[X]], %[[W]], %[[B]]
+// CHECK: %[[R:.+]] = rong.reshape %[[P]] shape = [16, 2, 64]
+// CHECK: %[[T:.+]] = rong.transpose %[[R]] permutation = [1, 0, 2]
+// CHECK-NOT: rong.add
+// CHECK: return %[[T]]
+func.func @bias_reshaped_after(%x: tensor<32x64xbf16>, %w: tensor<64x64xbf16>, %b: tensor<64xbf16>) -> tensor<2x16x64xbf16> {
+  %p = rong.matmul %x, %w : tensor<32x64xbf16>, tensor<64x64xbf16>
+  %r = rong.reshape %p shape = [16, 2, 64] : tensor<32x64xbf16>
+  %t = rong.transpose %r permutation = [1, 0, 2] : tensor<16x2x64xbf16>
+  %v = rong.reshape %b shape = [1, 1, 64] : tensor<64xbf16>
+  %a = rong.add %t, %v : tensor<2x16x64xbf16>, tensor<1x1x64xbf16>
+  return %a : tensor<2x16x64xbf16>
+}
+
+// -----
+
+// Tests a bias computed after the matmul by something other than reshapes:
+// it does not exist where the matmul is, so the add stays.
+// CHECK-LABEL: func.func @bias_computed_after
+// CHECK: rong.matmul %{{.+}}, %{{.+}} : tensor<32x64xf32>, tensor<64x64xf32>
+// CHECK: rong.neg
+// CHECK: rong.add
+func.func @bias_computed_after(%x: tensor<32x64xf32>, %w: tensor<64x64xf32>, %b: tensor<64xf32>) -> tensor<32x64xf32> {
+  %p = rong.matmul %x, %w : tensor<32x64xf32>, tensor<64x64xf32>
+  %n = rong.neg %b : tensor<64xf32>
+  %a = rong.add %p, %n : tensor<32x64xf32>, tensor<64xf32>
+  return %a : tensor<32x64xf32>
+}
+
+// -----
+
 // Tests what stays an add:
 // - a per-row vector ([M, 1]) is not a bias along the columns;
 // - a full-size addend (a residual) is not a vector;
