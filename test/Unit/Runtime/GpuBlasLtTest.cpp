@@ -104,55 +104,97 @@ DevicePtr address(const void *p) {
   return static_cast<DevicePtr>(reinterpret_cast<uintptr_t>(p));
 }
 
+/// GpuBlasLt over the stand-in, written into `dir`.
+std::unique_ptr<GpuBlasLt> loadStandIn(ScratchDir &dir) {
+  std::vector<uint8_t> so = compileSharedObject(kStandIn);
+  EXPECT_FALSE(so.empty());
+  std::string path = dir.file("libcublasLt.so.13");
+  EXPECT_TRUE(writeBytesToFile(path, so).ok());
+  Expected<std::unique_ptr<GpuBlasLt>> lt =
+      GpuBlasLt::create(cublasLtTable(), {path});
+  EXPECT_TRUE(lt.ok()) << lt.message();
+  return lt.ok() ? std::move(*lt) : nullptr;
+}
+
+std::vector<float> randomVector(std::mt19937 &rng, size_t n) {
+  std::uniform_real_distribution<float> dist(-1, 1);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = dist(rng);
+  return v;
+}
+
+/// Plans and runs `g` (row-major, with a bias) on host buffers through the
+/// stand-in, and compares every element of `out` with a float64 reference
+/// computed from the call's own strides and offsets; elements no matrix
+/// covers must keep their value.
+void runAndCheck(GpuBlasLt &lt, const GemmCall &g, const std::vector<float> &a,
+                 const std::vector<float> &b, const std::vector<float> &bias,
+                 std::vector<float> out) {
+  std::vector<float> want = out;
+  for (int64_t o = 0; o < g.outerBatch; ++o)
+    for (int64_t p = 0; p < g.batch; ++p)
+      for (int64_t i = 0; i < g.m; ++i)
+        for (int64_t j = 0; j < g.n; ++j) {
+          double acc = bias[j];
+          for (int64_t l = 0; l < g.k; ++l)
+            acc += double(a[g.elementA(o, p) + (g.transA ? l * g.lda() + i
+                                                         : i * g.lda() + l)]) *
+                   b[g.elementB(o, p) +
+                     (g.transB ? j * g.ldb() + l : l * g.ldb() + j)];
+          want[g.elementC(o, p) + i * g.ldc() + j] = static_cast<float>(acc);
+        }
+  Expected<std::unique_ptr<GpuBlasLt::Plan>> plan = lt.plan(g, 1 << 20);
+  ASSERT_TRUE(plan.ok()) << plan.message();
+  Status run = lt.run(**plan, address(a.data()), address(b.data()),
+                      address(bias.data()), address(out.data()),
+                      /*workspace=*/0, /*stream=*/nullptr);
+  ASSERT_TRUE(run.ok()) << run.message();
+  for (size_t e = 0; e < out.size(); ++e)
+    ASSERT_NEAR(out[e], want[e], 1e-5) << "element " << e;
+}
+
 TEST_P(GpuBlasLtTest, RowMajorGemmWithBias) {
   const Case &c = GetParam();
   ScratchDir dir;
-  std::vector<uint8_t> so = compileSharedObject(kStandIn);
-  ASSERT_FALSE(so.empty());
-  std::string path = dir.file("libcublasLt.so.13");
-  ASSERT_TRUE(writeBytesToFile(path, so).ok());
-  Expected<std::unique_ptr<GpuBlasLt>> lt =
-      GpuBlasLt::create(cublasLtTable(), {path});
-  ASSERT_TRUE(lt.ok()) << lt.message();
-
+  std::unique_ptr<GpuBlasLt> lt = loadStandIn(dir);
+  ASSERT_TRUE(lt);
   std::mt19937 rng(7);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  auto random = [&](size_t n) {
-    std::vector<float> v(n);
-    for (float &x : v)
-      x = dist(rng);
-    return v;
-  };
-  std::vector<float> a = random(c.batch * c.m * c.k);
-  std::vector<float> b = random(c.batch * c.k * c.n);
-  std::vector<float> bias = random(c.n);
-  std::vector<float> out(c.batch * c.m * c.n, 1e30f);
-
   GemmCall g;
   g.m = c.m, g.n = c.n, g.k = c.k;
   g.transA = c.transA, g.transB = c.transB;
   g.batch = c.batch;
   g.strideA = c.m * c.k, g.strideB = c.k * c.n, g.strideC = c.m * c.n;
   g.hasBias = true;
-  Expected<std::unique_ptr<GpuBlasLt::Plan>> plan = (*lt)->plan(g, 1 << 20);
-  ASSERT_TRUE(plan.ok()) << plan.message();
-  Status run = (*lt)->run(**plan, address(a.data()), address(b.data()),
-                          address(bias.data()), address(out.data()),
-                          /*workspace=*/0, /*stream=*/nullptr);
-  ASSERT_TRUE(run.ok()) << run.message();
+  runAndCheck(*lt, g, randomVector(rng, c.batch * c.m * c.k),
+              randomVector(rng, c.batch * c.k * c.n), randomVector(rng, c.n),
+              std::vector<float>(c.batch * c.m * c.n, 1e30f));
+}
 
-  for (int64_t p = 0; p < c.batch; ++p)
-    for (int64_t i = 0; i < c.m; ++i)
-      for (int64_t j = 0; j < c.n; ++j) {
-        double acc = bias[j];
-        for (int64_t l = 0; l < c.k; ++l)
-          acc += double(c.transA ? a[p * g.strideA + l * c.m + i]
-                                 : a[p * g.strideA + i * c.k + l]) *
-                 (c.transB ? b[p * g.strideB + j * c.k + l]
-                           : b[p * g.strideB + l * c.n + j]);
-        ASSERT_NEAR(out[p * g.strideC + i * c.n + j], acc, 1e-5)
-            << "batch " << p << " row " << i << " column " << j;
-      }
+/// A strided_gemm with a bias as BERT's output projection plans it, in
+/// miniature: the rows of each inner batch interleaved in A (leading
+/// dimension batch * k, batch stride k), one weight matrix with a padded
+/// leading dimension for every batch (stride 0), C written batch-first with
+/// padded rows, an outer batch level, and offsets into every buffer.
+TEST(GpuBlasLtStridedTest, StridedOperandsOuterBatchAndOffsets) {
+  ScratchDir dir;
+  std::unique_ptr<GpuBlasLt> lt = loadStandIn(dir);
+  ASSERT_TRUE(lt);
+  std::mt19937 rng(11);
+  GemmCall g;
+  g.m = 6, g.n = 5, g.k = 4;
+  g.transB = true;
+  g.batch = 3;
+  g.ldA = g.batch * g.k, g.strideA = g.k, g.outerStrideA = g.m * g.ldA;
+  g.ldB = g.k + 1, g.strideB = 0, g.outerStrideB = 0;
+  g.ldC = g.n + 2, g.strideC = g.m * g.ldC, g.outerStrideC = g.batch * g.strideC;
+  g.outerBatch = 2;
+  g.offsetA = 2, g.offsetB = 1, g.offsetC = 3;
+  g.hasBias = true;
+  runAndCheck(*lt, g, randomVector(rng, g.offsetA + 2 * g.outerStrideA),
+              randomVector(rng, g.offsetB + g.n * g.ldB),
+              randomVector(rng, g.n),
+              std::vector<float>(g.offsetC + 2 * g.outerStrideC, 1e30f));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GpuBlasLtTest,
