@@ -77,11 +77,18 @@ def kernel_gelu(x, a, coef):
         z = (np.abs(x) * F32(math.sqrt(log2e / 2.0))).astype(F32)
         t = (F32(1.0) / (F32(1.0) + (z * F32(a / math.sqrt(log2e))).astype(
             F32))).astype(F32)
-        p = np.full_like(t, F32(coef[-1]))
-        for c in coef[-2::-1]:
+        # The kernel adds 24 to the exponent (in P's constant term) and
+        # scales t by 2^-24 (exactly) so that exp2 stays in the normal
+        # range; a GPU may flush its results below 2^-126 to zero, as here.
+        shifted = list(coef)
+        shifted[0] += 24.0
+        p = np.full_like(t, F32(shifted[-1]))
+        for c in shifted[-2::-1]:
             p = ((p * t).astype(F32) + F32(c)).astype(F32)
         e = (p - (z * z).astype(F32)).astype(F32)
-        q = (t * np.exp2(e.astype(np.float64)).astype(F32)).astype(F32)
+        power = np.exp2(e.astype(np.float64)).astype(F32)
+        power = np.where(power < F32(2.0**-126), F32(0.0), power)
+        q = ((t * F32(2.0**-24)).astype(F32) * power).astype(F32)
         phi = np.where(x >= 0, (F32(1.0) - q).astype(F32), q)
         return (x * phi).astype(F32)
 

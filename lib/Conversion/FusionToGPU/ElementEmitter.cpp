@@ -133,12 +133,12 @@ struct Emitter {
         b, loc, arith::MulFOp::create(b, loc, x, y, contract), z, contract);
   }
 
-  /// GELU with erf, `storage` being the element type its result is stored
-  /// in.
+  /// GELU, `storage` being the element type its result is stored in.
   Value gelu(Value x, GeluApproximation approximation, Type storage) {
-    if (approximation == GeluApproximation::none &&
-        isa<BFloat16Type, Float16Type>(storage))
-      return geluNarrow(x);
+    bool narrow = isa<BFloat16Type, Float16Type>(storage);
+    if (narrow)
+      return approximation == GeluApproximation::tanh ? geluTanhNarrow(x)
+                                                      : geluErfNarrow(x);
     Value half = mul(cst(0.5), x);
     if (approximation == GeluApproximation::tanh) {
       Value cube = mul(mul(x, x), x);
@@ -150,19 +150,23 @@ struct Emitter {
     return mul(half, add(cst(1.0), erf));
   }
 
+  // The narrow forms below compute a power of two that underflows for very
+  // negative x, through `afn` ops that a backend may flush there (CUDA's
+  // ex2/rcp.approx.ftz). They compute it 2^24 times too large and scale the
+  // product back with an ordinary multiply, which keeps denormal results:
+  // only values that round to zero in bf16 and f16 are lost.
+
   /// GELU with erf for results stored in bf16 or f16: x * Phi(x), where
   /// q = Phi(-|x|) = erfc(z) / 2 = t * 2^(P(t) - z^2 log2(e)),
   /// z = |x| / sqrt(2), t = 1 / (1 + A z), and Phi(x) = 1 - q for x >= 0.
   /// The relative error of the f32 result is at most about 1.2e-5 on every
-  /// finite input, so the stored value is within one ulp of the correctly
-  /// rounded GELU in both types, down to where q underflows. The erf form
-  /// cancels in 1 + erf for negative x instead (over a hundred bf16 ulps off
-  /// near x = -5.5), and costs about twice the instructions: on GPUs that
-  /// decides whether a bf16 GELU chain is memory-bound. The reciprocal and
-  /// exp2 are marked `afn`: a few ulps of f32 change nothing here. A and P
-  /// come from scripts/fit_gelu_erfc.py, which checks this formula on every
-  /// finite bf16 and f16 input.
-  Value geluNarrow(Value x) {
+  /// finite input, so every stored value is within one ulp of the correctly
+  /// rounded GELU in both types. The erf form cancels in 1 + erf for
+  /// negative x instead (over a hundred bf16 ulps off near x = -5.5), and
+  /// costs about twice the instructions: on GPUs that decides whether a bf16
+  /// GELU chain is memory-bound. A and P come from scripts/fit_gelu_erfc.py,
+  /// which checks this formula on every finite bf16 and f16 input.
+  Value geluErfNarrow(Value x) {
     // w |x| = z sqrt(log2(e)), so that (w |x|)^2 = z^2 log2(e).
     constexpr double kW = 0.8493218;        // sqrt(log2(e) / 2)
     constexpr double kA = 0.35383571;       // A / sqrt(log2(e)), A = 0.425
@@ -175,12 +179,31 @@ struct Emitter {
                                     mulAdd(z, cst(kA), cst(1.0)), afn);
     Value p = cst(kP[std::size(kP) - 1]);
     for (size_t i = std::size(kP) - 1; i-- > 0;)
-      p = mulAdd(p, t, cst(kP[i]));
+      p = mulAdd(p, t, cst(kP[i] + (i == 0 ? 24.0 : 0.0)));
     Value exponent = mulAdd(arith::NegFOp::create(b, loc, z), z, p);
-    Value q = mul(t, math::Exp2Op::create(b, loc, exponent, afn));
+    Value q = mul(mul(t, cst(0x1p-24)),
+                  math::Exp2Op::create(b, loc, exponent, afn));
     Value upper = arith::SubFOp::create(b, loc, cst(1.0), q);
     return mul(x, select(cmp(arith::CmpFPredicate::OGE, x, cst(0.0)), upper,
                          q));
+  }
+
+  /// GELU with tanh for results stored in bf16 or f16, through
+  /// (1 + tanh(u)) / 2 = 1 / (1 + e^(-2u)), u = sqrt(2 / pi) (x + 0.044715
+  /// x^3): x / (1 + 2^(x (c + c 0.044715 x^2))) with c = -2 sqrt(2 / pi)
+  /// log2(e). An `afn` exp2 and reciprocal with a few ulps of f32 error
+  /// leave every stored value within one ulp of the correctly rounded
+  /// formula, the negative tail included, where 1 + tanh(u) cancels; about
+  /// a third of the instructions of tanh.
+  Value geluTanhNarrow(Value x) {
+    const double c = -2.0 * std::sqrt(2.0 / M_PI) / M_LN2;
+    auto afn = arith::FastMathFlags::afn;
+    Value slope = mulAdd(mul(x, x), cst(c * 0.044715), cst(c));
+    // 2^-24 e and 2^24 / (1 + e), then the ordinary multiply by 2^-24.
+    Value e = math::Exp2Op::create(b, loc, mulAdd(x, slope, cst(-24.0)), afn);
+    Value r = arith::DivFOp::create(b, loc, cst(1.0), add(cst(0x1p-24), e),
+                                    afn);
+    return mul(x, mul(r, cst(0x1p-24)));
   }
 
   /// `element` at the shape (scalar or vector) of compute value `like`.
