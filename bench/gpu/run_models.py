@@ -15,7 +15,8 @@ For every model of ARTIFACTS/models.json (written by make_models.py):
     reference), plus a floor of max|ref| / 2^8 (bfloat16) or 1e-6 max|ref|
     (float32) for outputs PyTorch computes exactly;
   * times `rong-run --benchmark` (CUDA events around each run on its stream,
-    median) and PyTorch eager and torch.compile with the same method;
+    median) and PyTorch eager and torch.compile with the same method, and
+    keeps `rong-run --profile`'s per-step medians (`rong_profile`);
   * counts the kernels PyTorch launches per call (profiler) next to Rong's
     plan.
 
@@ -133,6 +134,13 @@ def one(entry, ns, tmp):
                  str(ns.iters)])
     m = re.search(r"median ([0-9.]+) ms, min ([0-9.]+) ms", bench)
     out["rong_ms"], out["rong_min_ms"] = float(m.group(1)), float(m.group(2))
+    # Where the time goes: each step's median (events between steps).
+    profile = run([ns.rong_run, artifact, "--device", dev, "--input", xin,
+                   "--profile", "--warmup", str(ns.warmup), "--iterations",
+                   str(ns.iters)])
+    out["rong_profile"] = [line.rstrip() for line in profile.splitlines()
+                           if line.strip()]
+    print("\n".join(out["rong_profile"]), flush=True)
 
     # Reference (float64) and PyTorch in the model's dtype.
     torch.backends.cuda.matmul.allow_tf32 = False

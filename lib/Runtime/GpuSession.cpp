@@ -106,6 +106,7 @@ public:
   Status setInput(size_t index, const void *host, size_t bytes) override;
   Status run() override;
   Expected<double> timedRun() override;
+  Expected<std::vector<double>> profiledRun() override;
   Status getOutput(size_t index, void *host, size_t bytes) override;
   Status runWith(const std::vector<const void *> &inputs,
                  const std::vector<void *> &outputs, void *stream) override;
@@ -142,7 +143,10 @@ private:
                    int sharedLimit);
   Status addLibraryCall(size_t index);
   Expected<DevicePtr> allocate(uint64_t bytes, const std::string &what);
-  Status enqueue(const std::vector<DevicePtr> &pointers, Stream stream);
+  /// Enqueues every step on `stream`; with `marks` (one event per step and
+  /// one more), records marks[i] before step i and the last after them.
+  Status enqueue(const std::vector<DevicePtr> &pointers, Stream stream,
+                 const std::vector<Event> *marks = nullptr);
   Status planBias(size_t index, GpuStep &step);
   Status enqueueGemm(const GpuStep &step,
                      const std::vector<DevicePtr> &pointers, Stream stream);
@@ -166,6 +170,7 @@ private:
   std::vector<DevicePtr> basePointers; // by buffer index
   Stream ownStream = nullptr;
   Event startEvent = nullptr, stopEvent = nullptr;
+  std::vector<Event> stepEvents; // profiledRun's, created on its first call
   Stream lastStream = nullptr; // where the arena was last used
   std::mutex runMutex;           // the arena is shared: one run at a time
 };
@@ -188,6 +193,8 @@ GpuSession::~GpuSession() {
       drv->eventDestroy(startEvent);
     if (stopEvent)
       drv->eventDestroy(stopEvent);
+    for (Event e : stepEvents)
+      drv->eventDestroy(e);
     if (ownStream)
       drv->streamDestroy(ownStream);
   }
@@ -532,7 +539,7 @@ Status GpuSession::init(int deviceOrdinal) {
 }
 
 Status GpuSession::enqueue(const std::vector<DevicePtr> &pointers,
-                            Stream stream) {
+                            Stream stream, const std::vector<Event> *marks) {
   // Every run uses the one arena: a run on another stream than the last one
   // must not overlap it.
   if (lastStream && lastStream != stream)
@@ -543,9 +550,16 @@ Status GpuSession::enqueue(const std::vector<DevicePtr> &pointers,
   lastStream = stream;
   std::vector<DevicePtr> values;
   std::vector<void *> params;
+  auto mark = [&](size_t i) {
+    return marks ? drv->check(drv->eventRecord((*marks)[i], stream),
+                              "recording an event")
+                 : Status::success();
+  };
   for (size_t i = 0; i < steps.size(); ++i) {
     const GpuStep &step = steps[i];
-    Status status = Status::success();
+    Status status = mark(i);
+    if (!status.ok())
+      return status;
     switch (step.kind) {
     case GpuStep::Kind::Gemm:
       status = enqueueGemm(step, pointers, stream);
@@ -576,7 +590,7 @@ Status GpuSession::enqueue(const std::vector<DevicePtr> &pointers,
     if (!status.ok())
       return Status::failure(art->describeStep(i) + ": " + status.message());
   }
-  return Status::success();
+  return mark(steps.size());
 }
 
 Status GpuSession::setInput(size_t index, const void *host, size_t bytes) {
@@ -639,6 +653,38 @@ Expected<double> GpuSession::timedRun() {
       !s.ok())
     return s;
   return double(ms);
+}
+
+Expected<std::vector<double>> GpuSession::profiledRun() {
+  std::lock_guard<std::mutex> lock(runMutex);
+  ContextScope scope(*this);
+  const GpuDriver &d = *drv;
+  while (stepEvents.size() < steps.size() + 1) {
+    Event e = nullptr;
+    if (Status s = d.check(d.eventCreate(&e, CU_EVENT_DEFAULT),
+                           "cannot create an event");
+        !s.ok())
+      return s;
+    stepEvents.push_back(e);
+  }
+  if (Status s = enqueue(basePointers, ownStream, &stepEvents); !s.ok())
+    return s;
+  if (Status s =
+          d.check(d.eventSynchronize(stepEvents.back()),
+                  "running the model on " + deviceDescription + " failed");
+      !s.ok())
+    return s;
+  std::vector<double> stepMs(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    float ms = 0;
+    if (Status s = d.check(
+            d.eventElapsedTime(&ms, stepEvents[i], stepEvents[i + 1]),
+            "reading an event timer");
+        !s.ok())
+      return s;
+    stepMs[i] = ms;
+  }
+  return stepMs;
 }
 
 Status GpuSession::runWith(const std::vector<const void *> &inputs,

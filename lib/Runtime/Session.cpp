@@ -39,7 +39,8 @@ Session::~Session() = default;
 Expected<std::vector<double>> Session::profiledRun() {
   return Status::failure(std::string("per-step profiling is not supported "
                                      "on the ") +
-                         deviceName(device()) + " executor (only on the cpu)");
+                         deviceName(device()) +
+                         " executor (only on the cpu, cuda and hip ones)");
 }
 
 Status Session::checkBindings(size_t numInputs, size_t numOutputs) const {

@@ -11,7 +11,8 @@
 //      device matches it (a module whose cubin is garbage must then fail);
 //   3. runWith on device memory and a stream from the CUDA runtime API, as
 //      PyTorch would pass them;
-//   4. timedRun and the error for too much dynamic shared memory;
+//   4. timedRun, profiledRun (a time per step) and the error for too much
+//      dynamic shared memory;
 //   5. gemm steps with a bias (cuBLASLt's bias epilogue), f32 and bf16, plain
 //      and batched, against a host product rounded once.
 //
@@ -329,6 +330,20 @@ int main() {
     Expected<double> ms = jit->timedRun();
     check(ms && *ms > 0, "timedRun measures " +
                              (ms ? std::to_string(*ms) + " ms" : ms.message()));
+    // One time per step (events resolve about half a microsecond: none
+    // negative, the sum positive), then the outputs still right.
+    Expected<std::vector<double>> steps = jit->profiledRun();
+    bool measured = steps && steps->size() == jit->artifact().steps().size();
+    double sum = 0;
+    for (size_t i = 0; measured && i < steps->size(); ++i) {
+      measured = (*steps)[i] >= 0;
+      sum += (*steps)[i];
+    }
+    measured = measured && sum > 0;
+    check(measured, "profiledRun times each of the " +
+                        std::to_string(jit->artifact().steps().size()) +
+                        " steps" + (steps ? "" : ": " + steps.message()));
+    check(runOnHost(*jit, data), "run() after profiledRun");
   }
   auto tooMuch = buildArtifact(
       {ptxTarget, {{ModuleFormat::Ptx, ByteSpan::of(ptx)}}}, 1u << 30);

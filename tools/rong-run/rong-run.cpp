@@ -10,10 +10,10 @@
 // --info prints the artifact's buffers, modules and steps; --extract writes
 // each module image to DIR (module<i>.so, .ptx, .cubin, .hsaco, .cl, .cu) for
 // inspection with the vendor's tools. Either alone, without inputs, only
-// inspects. --profile (CPU) times every step over the benchmark's iterations
-// and prints each step's median, its share of the summed medians, and what
-// it runs, slowest first. The device defaults to the one the artifact was
-// compiled for.
+// inspects. --profile (CPU, CUDA, HIP) times every step over the
+// benchmark's iterations and prints each step's median, its share of the
+// summed medians, and what it runs, slowest first. The device defaults to
+// the one the artifact was compiled for.
 // --blas-library names the vendor BLAS a GPU plan's GEMMs load (default:
 // libcublas.so.13, .so.12, .so, found on the library path).
 //

@@ -67,8 +67,10 @@ public:
   /// (device time measured with events on GPUs).
   virtual Expected<double> timedRun() = 0;
   /// Runs the plan like run() and returns each step's time in milliseconds,
-  /// in plan order. The CPU executor times every step; other devices fail
-  /// with a message naming the device.
+  /// in plan order. The CPU executor times every step on the host; CUDA and
+  /// HIP record an event between consecutive steps on the session's stream
+  /// (device time, the launch gaps included); OpenCL fails with a message
+  /// naming the device.
   virtual Expected<std::vector<double>> profiledRun();
   /// Copies the session's buffer for graph output `index` to host memory.
   virtual Status getOutput(size_t index, void *host, size_t bytes) = 0;
