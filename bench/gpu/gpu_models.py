@@ -32,6 +32,33 @@ class SelfAttention(nn.Module):
         return self.attn(x, x, x, need_weights=False)[0]
 
 
+class AttentionBlock(nn.Module):
+    """The encoder layer's first half with its residual and LayerNorm:
+    LayerNorm(x + SelfAttention(x)), to tell an error of the attention from
+    one of the residual and normalisation after it."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(768, 12, batch_first=True)
+        self.norm = nn.LayerNorm(768)
+
+    def forward(self, x):
+        return self.norm(x + self.attn(x, x, x, need_weights=False)[0])
+
+
+class FeedForwardBlock(nn.Module):
+    """The encoder layer's second half: LayerNorm(x + FFN(x))."""
+
+    def __init__(self):
+        super().__init__()
+        self.ffn = nn.Sequential(nn.Linear(768, 3072), nn.GELU(),
+                                 nn.Linear(3072, 768))
+        self.norm = nn.LayerNorm(768)
+
+    def forward(self, x):
+        return self.norm(x + self.ffn(x))
+
+
 def specs():
     """name -> (constructor, input shape)."""
     return {
@@ -43,6 +70,8 @@ def specs():
         "attention": (SelfAttention, (8, 512, 768)),
         "ffn": (lambda: nn.Sequential(nn.Linear(768, 3072), nn.GELU(),
                                       nn.Linear(3072, 768)), (8, 512, 768)),
+        "attention_block": (AttentionBlock, (8, 512, 768)),
+        "ffn_block": (FeedForwardBlock, (8, 512, 768)),
         "layernorm768": (lambda: nn.LayerNorm(768), (4096, 768)),
         "softmax512": (model_zoo.Softmax, (8 * 12 * 512, 512)),
         "mlp": (lambda: nn.Sequential(nn.Linear(256, 512), nn.ReLU(),

@@ -134,6 +134,8 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   fusionOptions.explainStream = options.explainStream;
   fusionOptions.fuse = options.fuse;
   fusionOptions.foldLayouts = options.foldLayouts;
+  // GEMMs of a target's kernel IR printed for OpenCL run on CLBlast.
+  fusionOptions.gemmBiasEpilogue = *backend != Backend::OpenCL;
   buildFusionPipeline(fusion, fusionOptions);
   fusion.nest<func::FuncOp>().addPass(createRongOutlineContractions());
   if (failed(fusion.run(module)))

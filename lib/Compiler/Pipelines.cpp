@@ -61,7 +61,8 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
     func.addPass(createRongHoistLayoutsAboveEpilogues());
   // Then a bias the BLAS adds in its epilogue becomes the matmul's operand.
   if (const TargetDescriptor *target = lookupTarget(options.target);
-      options.fuse && target && target->gemmBiasEpilogue())
+      options.fuse && options.gemmBiasEpilogue && target &&
+      target->gemmBiasEpilogue())
     func.addPass(createRongFoldBiasIntoMatmul());
   func.addPass(createCanonicalizerPass());
   func.addPass(createCSEPass());

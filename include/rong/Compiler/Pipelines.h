@@ -30,6 +30,11 @@ struct FusionPipelineOptions {
   /// operands (rong-fold-layouts-into-contractions). Off keeps them as loop
   /// kernels, which tests of the loop strategy use.
   bool foldLayouts = true;
+  /// Let matmuls take their bias where the target's BLAS adds it in the
+  /// GEMM's epilogue (TargetDescriptor::gemmBiasEpilogue). Off when another
+  /// runtime executes the target's kernel IR (`--profile=opencl`: CLBlast
+  /// has no bias epilogue).
+  bool gemmBiasEpilogue = true;
 };
 
 /// Graph clean-up on the imported graph: canonicalisation and CSE.
