@@ -11,7 +11,8 @@ draws them from the same seeded generator, which keeps the folder small
 enough to carry to the GPU machine.
 
 Usage: bench/gpu/make_models.py --out bench-models [--target sm_90]
-                                [--models a,b] [--dtypes float32,bfloat16]
+                                [--models main|parts|a,b]
+                                [--dtypes float32,bfloat16]
 """
 
 import argparse
@@ -37,7 +38,9 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--target", default="sm_90")
-    ap.add_argument("--models", default=",".join(gpu_models.specs()))
+    ap.add_argument("--models", default="main",
+                    help="comma-separated model names, or the groups 'main' "
+                    "(the default) and 'parts' (gpu_models.MAIN, PARTS)")
     ap.add_argument("--dtypes", default=",".join(DTYPES))
     args = ap.parse_args()
 
@@ -47,7 +50,14 @@ def main():
     os.makedirs(args.out)
     warnings.filterwarnings("ignore")
     entries = []
-    for name in args.models.split(","):
+    groups = {"main": gpu_models.MAIN, "parts": gpu_models.PARTS}
+    names = [m for item in args.models.split(",")
+             for m in groups.get(item, [item])]
+    unknown = [m for m in names if m not in gpu_models.specs()]
+    if unknown:
+        sys.exit("unknown model(s): %s (known: %s, or main, parts)"
+                 % (", ".join(unknown), ", ".join(gpu_models.specs())))
+    for name in names:
         for dtype_name in args.dtypes.split(","):
             dtype = DTYPES[dtype_name]
             module = gpu_models.build(name, dtype)
