@@ -147,4 +147,16 @@ Expected<DynamicLibrary> DynamicLibrary::openImage(ByteSpan image,
   return DynamicLibrary(h, fd);
 }
 
+void *SymbolResolver::resolve(const char *alternatives) {
+  if (!*alternatives)
+    return nullptr;
+  if (void *p = library.firstSymbol(alternatives))
+    return p;
+  const char *bar = std::strchr(alternatives, '|');
+  missingNames += std::string(missingNames.empty() ? "" : ", ") +
+                  (bar ? std::string(alternatives, bar)
+                       : std::string(alternatives));
+  return nullptr;
+}
+
 } // namespace rong::runtime

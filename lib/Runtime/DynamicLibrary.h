@@ -59,6 +59,30 @@ private:
   int fd = -1;
 };
 
+/// Fills a vendor API's function pointers from a library and collects the
+/// names it lacks, for one "lacks ..." message naming them all.
+class SymbolResolver {
+public:
+  explicit SymbolResolver(const DynamicLibrary &library) : library(library) {}
+
+  /// Sets `field` to the first of `alternatives` ("cuMemAlloc_v2|cuMemAlloc")
+  /// the library exports. When it exports none, the first alternative is
+  /// noted as missing; empty `alternatives` (an entry point this API does not
+  /// have) leaves `field` null without a note.
+  template <typename Fn> void operator()(Fn &field, const char *alternatives) {
+    field = reinterpret_cast<Fn>(resolve(alternatives));
+  }
+
+  /// The missing names, comma-separated; empty when none is.
+  const std::string &missing() const { return missingNames; }
+
+private:
+  void *resolve(const char *alternatives);
+
+  const DynamicLibrary &library;
+  std::string missingNames;
+};
+
 } // namespace rong::runtime
 
 #endif // RONG_RUNTIME_DYNAMICLIBRARY_H

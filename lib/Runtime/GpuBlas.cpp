@@ -47,21 +47,15 @@ GpuBlas::create(const BlasTable &table,
   if (!lib)
     return Status::failure(lib.message() + "; " + table.installHint);
   std::unique_ptr<GpuBlas> blas(new GpuBlas(table, lib.take()));
-  std::string missing;
-  auto resolve = [&](auto &field, const char *names) {
-    field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(
-        blas->library.firstSymbol(names));
-    if (!field)
-      missing += std::string(missing.empty() ? "" : ", ") + names;
-  };
+  SymbolResolver resolve(blas->library);
   resolve(blas->createFn, table.create);
   resolve(blas->destroyFn, table.destroy);
   resolve(blas->setStreamFn, table.setStream);
   resolve(blas->gemmFn, table.gemmStridedBatchedEx);
   resolve(blas->statusStringFn, table.statusString);
-  if (!missing.empty())
+  if (!resolve.missing().empty())
     return Status::failure(std::string(table.apiName) + " (" + name +
-                           ") lacks entry points: " + missing);
+                           ") lacks entry points: " + resolve.missing());
   Handle handle = nullptr;
   if (Status s = blas->check(blas->createFn(&handle),
                              "cannot create a " + std::string(table.apiName) +

@@ -78,13 +78,7 @@ GpuBlasLt::create(const BlasLtTable &table,
   if (!lib)
     return Status::failure(lib.message() + "; " + table.installHint);
   std::unique_ptr<GpuBlasLt> lt(new GpuBlasLt(table, lib.take()));
-  std::string missing;
-  auto resolve = [&](auto &field, const char *names) {
-    field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(
-        lt->library.firstSymbol(names));
-    if (!field)
-      missing += std::string(missing.empty() ? "" : ", ") + names;
-  };
+  SymbolResolver resolve(lt->library);
   resolve(lt->createFn, table.create);
   resolve(lt->destroyFn, table.destroy);
   resolve(lt->statusStringFn, table.statusString);
@@ -99,9 +93,9 @@ GpuBlasLt::create(const BlasLtTable &table,
   resolve(lt->preferenceSetFn, table.preferenceSetAttribute);
   resolve(lt->heuristicFn, table.heuristic);
   resolve(lt->matmulFn, table.matmul);
-  if (!missing.empty())
+  if (!resolve.missing().empty())
     return Status::failure(std::string(table.apiName) + " (" + name +
-                           ") lacks entry points: " + missing);
+                           ") lacks entry points: " + resolve.missing());
   Handle handle = nullptr;
   if (Status s = lt->check(lt->createFn(&handle),
                            "cannot create a " + std::string(table.apiName) +

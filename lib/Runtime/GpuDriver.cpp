@@ -110,21 +110,7 @@ GpuDriver::load(const DriverTable &table,
   if (!lib)
     return Status::failure(lib.message() + "; " + table.installHint);
   std::shared_ptr<GpuDriver> d(new GpuDriver(table, lib.take()));
-  std::string missing;
-  // Resolves `field` from the first alternative of `names` the library
-  // exports; an empty `names` leaves the field null.
-  auto resolve = [&](auto &field, const char *names) {
-    field = nullptr;
-    if (!*names)
-      return;
-    if (void *p = d->library.firstSymbol(names)) {
-      field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(p);
-      return;
-    }
-    const char *bar = std::strchr(names, '|');
-    missing += std::string(missing.empty() ? "" : ", ") +
-               (bar ? std::string(names, bar) : std::string(names));
-  };
+  SymbolResolver resolve(d->library);
   resolve(d->init, table.init);
   resolve(d->driverGetVersion, table.driverGetVersion);
   resolve(d->deviceGetCount, table.deviceGetCount);
@@ -156,10 +142,10 @@ GpuDriver::load(const DriverTable &table,
   resolve(d->eventElapsedTime, table.eventElapsedTime);
   resolve(d->getErrorString, table.getErrorString);
   resolve(d->getErrorName, table.getErrorName);
-  if (!missing.empty())
+  if (!resolve.missing().empty())
     return Status::failure("the " + std::string(table.apiName) +
                            " driver (" + name +
-                           ") lacks entry points: " + missing +
+                           ") lacks entry points: " + resolve.missing() +
                            "; it is too old for this runtime");
   return d;
 }

@@ -24,13 +24,7 @@ OpenCLApi::load(const std::string &libraryName) {
                            " (Debian: ocl-icd-libopencl1 and a platform such "
                            "as pocl-opencl-icd)");
   std::shared_ptr<OpenCLApi> api(new OpenCLApi(lib.take()));
-  std::string missing;
-  auto resolve = [&](auto &field, const char *name) {
-    field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(
-        api->library.symbol(name));
-    if (!field)
-      missing += std::string(missing.empty() ? "" : ", ") + name;
-  };
+  SymbolResolver resolve(api->library);
   resolve(api->GetPlatformIDs, "clGetPlatformIDs");
   resolve(api->GetPlatformInfo, "clGetPlatformInfo");
   resolve(api->GetDeviceIDs, "clGetDeviceIDs");
@@ -57,9 +51,9 @@ OpenCLApi::load(const std::string &libraryName) {
   resolve(api->ReleaseProgram, "clReleaseProgram");
   resolve(api->ReleaseCommandQueue, "clReleaseCommandQueue");
   resolve(api->ReleaseContext, "clReleaseContext");
-  if (!missing.empty())
+  if (!resolve.missing().empty())
     return Status::failure("the OpenCL library '" + libraryName + "' lacks " +
-                           missing + " (OpenCL 1.2 is needed)");
+                           resolve.missing() + " (OpenCL 1.2 is needed)");
   return api;
 }
 

@@ -119,21 +119,15 @@ OpenCLLibraryCalls::create(const OpenCLContext &context,
   std::unique_ptr<OpenCLLibraryCalls> calls(new OpenCLLibraryCalls(context));
   calls->blas = std::make_unique<CLBlast>(lib.take());
   CLBlast &b = *calls->blas;
-  std::string missing;
-  auto resolve = [&](auto &field, const char *name) {
-    field = reinterpret_cast<std::remove_reference_t<decltype(field)>>(
-        b.library.symbol(name));
-    if (!field)
-      missing += std::string(missing.empty() ? "" : ", ") + name;
-  };
+  SymbolResolver resolve(b.library);
   resolve(b.sgemm, "CLBlastSgemm");
   resolve(b.dgemm, "CLBlastDgemm");
   resolve(b.sgemmBatched, "CLBlastSgemmStridedBatched");
   resolve(b.dgemmBatched, "CLBlastDgemmStridedBatched");
-  if (!missing.empty())
+  if (!resolve.missing().empty())
     return Status::failure("the CLBlast library '" + clblastLibrary +
-                           "' lacks " + missing + " (CLBlast 1.5 or newer "
-                           "is needed)");
+                           "' lacks " + resolve.missing() +
+                           " (CLBlast 1.5 or newer is needed)");
   if (!withConv2D)
     return calls;
 
