@@ -71,14 +71,19 @@ GpuBlas::~GpuBlas() {
     destroyFn(handle);
 }
 
-Status GpuBlas::check(StatusCode code, const std::string &what) const {
+Status blasStatus(int code, const std::string &what,
+                  const char *(*statusString)(int), const char *apiName) {
   if (code == 0)
     return Status::success();
-  const char *text = statusStringFn ? statusStringFn(code) : nullptr;
+  const char *text = statusString ? statusString(code) : nullptr;
   return Status::failure(what + ": " +
                          (text ? std::string(text)
-                               : std::string(tbl->apiName) + " status " +
+                               : std::string(apiName) + " status " +
                                      std::to_string(code)));
+}
+
+Status GpuBlas::check(StatusCode code, const std::string &what) const {
+  return blasStatus(code, what, statusStringFn, tbl->apiName);
 }
 
 Status GpuBlas::supports(const BlasTable &table, const GemmCall &call) {

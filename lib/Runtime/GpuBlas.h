@@ -38,6 +38,11 @@ struct BlasTable {
 /// NVIDIA's cuBLAS (libcublas.so.13 or .12).
 const BlasTable &cublasTable();
 
+/// `what` failed with vendor BLAS status `code` (0 is success), in the
+/// library's words where `statusString` gives them, else "<api> status N".
+Status blasStatus(int code, const std::string &what,
+                  const char *(*statusString)(int), const char *apiName);
+
 class GpuBlas {
 public:
   /// Loads the first of `libraries` that opens and has every entry point,

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GpuBlasLt.h"
+#include "GpuBlas.h"
 
 #include <climits>
 
@@ -112,13 +113,7 @@ GpuBlasLt::~GpuBlasLt() {
 }
 
 Status GpuBlasLt::check(StatusCode code, const std::string &what) const {
-  if (code == 0)
-    return Status::success();
-  const char *text = statusStringFn ? statusStringFn(code) : nullptr;
-  return Status::failure(what + ": " +
-                         (text ? std::string(text)
-                               : std::string(tbl->apiName) + " status " +
-                                     std::to_string(code)));
+  return blasStatus(code, what, statusStringFn, tbl->apiName);
 }
 
 Expected<std::unique_ptr<GpuBlasLt::Plan>>
