@@ -79,8 +79,15 @@ void printReport(func::FuncOp func, const TargetDescriptor &target,
       llvm::interleaveComma(g.axes, os);
       os << "]";
     }
-    os << llvm::formatv(", saves ~{0} and {1} launch(es)\n",
+    os << llvm::formatv(", saves ~{0} and {1} launch(es)",
                         humanBytes(g.bytesSaved), g.ops.size() - 1);
+    if (g.rowRereadBytes > 0)
+      os << llvm::formatv("; its rows exceed the {0} bytes on chip, so each "
+                          "pass after the first reads its inputs again "
+                          "(~{1})",
+                          target.onChipBytesPerBlock,
+                          humanBytes(g.rowRereadBytes));
+    os << "\n";
     for (Operation *op : g.ops)
       os << "    " << describeOp(op) << "\n";
   }

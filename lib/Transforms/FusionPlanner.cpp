@@ -107,28 +107,6 @@ std::string mlir::rong::fusion::describeOp(Operation *op) {
 // Legality and cost
 //===----------------------------------------------------------------------===//
 
-std::string FusionPlanner::checkRowFits(ArrayRef<int64_t> domain,
-                                        ArrayRef<int64_t> axes,
-                                        Type elementType) const {
-  // A stitched row is reduced and then broadcast back, so the kernel keeps it
-  // on chip between the two; it accumulates in at least 32 bits.
-  double rowElements = 1;
-  for (int64_t a : axes)
-    rowElements *= domain[a];
-  unsigned bits = elementType.isIntOrFloat()
-                      ? std::max(32u, elementType.getIntOrFloatBitWidth())
-                      : 32u;
-  double rowBytes = rowElements * bits / 8;
-  if (rowBytes <= static_cast<double>(target.onChipBytesPerBlock))
-    return {};
-  return llvm::formatv("a row of {0} elements needs {1} bytes on chip, but "
-                       "{2} has {3} bytes per block",
-                       static_cast<int64_t>(rowElements),
-                       static_cast<int64_t>(rowBytes), target.name,
-                       target.onChipBytesPerBlock)
-      .str();
-}
-
 /// True if `producer`'s result feeds the operands of the group's contraction
 /// (directly): that would be prologue fusion, which Rong does not do.
 static bool feedsContraction(Operation *producer, const Group &group) {
@@ -165,8 +143,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
                          describeOp(group.contraction))
         .str();
   SmallVector<int64_t> shape = resultShape(producer);
-  Type elementType =
-      cast<RankedTensorType>(producer->getOperand(0).getType()).getElementType();
 
   switch (info.cls) {
   case OpClass::None:
@@ -207,10 +183,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
           if (!info.keepdims)
             return "its result drops the reduced axes and cannot be broadcast "
                    "back";
-          if (std::string why =
-                  checkRowFits(info.domain, info.axes, elementType);
-              !why.empty())
-            return why;
           updated.kind = GroupKind::Stitch;
         }
         return {};
@@ -229,9 +201,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
     if (group.domain == info.domain) {
       if (!info.keepdims)
         return "its result drops the reduced axes and cannot be broadcast back";
-      if (std::string why = checkRowFits(info.domain, info.axes, elementType);
-          !why.empty())
-        return why;
       updated.kind = GroupKind::Stitch;
       updated.axes = info.axes;
       return {};
@@ -262,9 +231,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
       return llvm::formatv("it reduces axes {0} but the group reduces axes {1}",
                            axesStr(info.axes), axesStr(group.axes))
           .str();
-    if (std::string why = checkRowFits(info.domain, info.axes, elementType);
-        !why.empty())
-      return why;
     updated.kind = GroupKind::Stitch;
     updated.axes = info.axes;
     return {};
@@ -718,6 +684,34 @@ void FusionPlanner::renumber() {
   groups = std::move(live);
 }
 
+double FusionPlanner::rowRereadBytes(const Group &group) const {
+  // A stitch kernel reduces its rows and then broadcasts the results back
+  // over them: a pass per dependent reduction, then the output pass. Rows
+  // too large for the block's on-chip memory cannot be kept there between
+  // the passes, so every later pass reads the row's inputs from memory
+  // again. That costs no more than the unfused kernels, which read those
+  // inputs too (and a row op alone re-reads its row the same way), but it is
+  // traffic an on-chip row would not have, so the report names it.
+  if (group.kind != GroupKind::Stitch || group.axes.empty())
+    return 0;
+  int64_t rowElements = 1;
+  for (int64_t a : group.axes)
+    rowElements *= group.domain[a];
+  int64_t domainElements = ShapedType::getNumElements(group.domain);
+  double rowBytes = 0, inputBytes = 0;
+  for (Value input : externalInputs(group)) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape() ||
+        type.getNumElements() != domainElements)
+      continue;
+    inputBytes += valueBytes(input);
+    rowBytes += valueBytes(input) / domainElements * rowElements;
+  }
+  if (rowBytes <= static_cast<double>(target.onChipBytesPerBlock))
+    return 0;
+  return inputBytes;
+}
+
 void FusionPlanner::estimateSavings() {
   // Every value produced and consumed inside a group is neither written nor
   // read back; one that also leaves the group still saves the read.
@@ -736,5 +730,6 @@ void FusionPlanner::estimateSavings() {
           saved += valueBytes(result) * (outside ? 1 : 2);
       }
     group.bytesSaved = saved;
+    group.rowRereadBytes = rowRereadBytes(group);
   }
 }

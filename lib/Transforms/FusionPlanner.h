@@ -66,6 +66,10 @@ struct Group {
   /// Estimated device-memory traffic the group avoids compared with running
   /// each member as its own kernel.
   double bytesSaved = 0;
+  /// For a stitch group whose rows do not fit on chip: the bytes its kernel
+  /// reads again in each pass after the first (its inputs that vary along
+  /// the rows). 0 when the rows stay on chip.
+  double rowRereadBytes = 0;
 };
 
 /// One fusion the planner considered and refused, with its reason.
@@ -97,8 +101,7 @@ private:
   /// `updated` holds the group's new kind, domain and axes.
   std::string checkFusion(Operation *producer, const OpInfo &info,
                           const Group &group, Group &updated) const;
-  std::string checkRowFits(llvm::ArrayRef<int64_t> domain,
-                           llvm::ArrayRef<int64_t> axes, Type elementType) const;
+  double rowRereadBytes(const Group &group) const;
   /// Planner state to roll back to when a tentative change creates a cycle.
   struct Snapshot {
     std::vector<Group> groups;
