@@ -21,15 +21,21 @@
 using namespace rong::runtime;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolCategory("rong-cl-run options");
+
 namespace {
 
 cl::opt<std::string> packageDir("package", cl::desc("Source package folder"),
-                                cl::Required);
-cl::opt<std::string> kernelName("kernel", cl::desc("Kernel to run"));
-cl::list<std::string> inputs("input", cl::desc("Input .npy, in order"));
-cl::list<std::string> outputs("output", cl::desc("Output .npy, in order"));
+                                cl::Required, cl::cat(toolCategory));
+cl::opt<std::string> kernelName("kernel", cl::desc("Kernel to run"),
+                                cl::cat(toolCategory));
+cl::list<std::string> inputs("input", cl::desc("Input .npy, in order"),
+                             cl::cat(toolCategory));
+cl::list<std::string> outputs("output", cl::desc("Output .npy, in order"),
+                              cl::cat(toolCategory));
 cl::opt<bool> buildOnly("build-only",
-                        cl::desc("Build the program and list its kernels"));
+                        cl::desc("Build the program and list its kernels"),
+                        cl::cat(toolCategory));
 
 int fail(const llvm::Twine &message) {
   llvm::errs() << "rong-cl-run: " << message << "\n";
@@ -194,6 +200,8 @@ int run() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --help lists this tool's options, not those of LLVM's libraries.
+  cl::HideUnrelatedOptions(toolCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "Build and run OpenCL kernels of a Rong source "
                               "package on .npy inputs\n");

@@ -38,23 +38,26 @@ using namespace mlir;
 using namespace mlir::rong;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory toolCategory("rong-gpu-compile options");
+
 namespace {
 
 enum class Emit { KernelIR, NVVM, PTX, Cubin, ROCDL, LLVMIR, HSACO, Source };
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<input .mlir>"),
-                               cl::init("-"));
+                               cl::init("-"), cl::cat(toolCategory));
 cl::opt<std::string> outputFile("o", cl::desc("Output file (default stdout)"),
-                                cl::init("-"));
+                                cl::init("-"), cl::cat(toolCategory));
 cl::opt<std::string> outDir("out-dir",
                             cl::desc("Write the output (one file per "
                                      "kernel, or one code object) and "
-                                     "manifest.json into this directory"));
+                                     "manifest.json into this directory"),
+                            cl::cat(toolCategory));
 cl::opt<std::string> targetName(
     "target",
     cl::desc("Target descriptor name, optionally qualified by its family "
              "(sm_90, cuda:sm_90, rocm:gfx906, hip, ...)"),
-    cl::init("sm_90"));
+    cl::init("sm_90"), cl::cat(toolCategory));
 cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::PTX),
     cl::values(clEnumValN(Emit::KernelIR, "kernel-ir", "kernel IR (gpu.func)"),
@@ -69,23 +72,26 @@ cl::opt<Emit> emit(
                           "HSA code object holding every kernel (ld.lld)"),
                clEnumValN(Emit::Source, "source",
                           "vendor source (CUDA, HIP, MUSA, MACA, CoreX, "
-                          "OpenCL C) with a launch table")));
+                          "OpenCL C) with a launch table")),
+    cl::cat(toolCategory));
 cl::opt<std::string> cudaPath("cuda-path",
-                              cl::desc("CUDA toolkit root (libdevice, ptxas)"));
-cl::opt<std::string> ptxasPath("ptxas", cl::desc("ptxas executable"));
+                              cl::desc("CUDA toolkit root (libdevice, ptxas)"),
+                              cl::cat(toolCategory));
+cl::opt<std::string> ptxasPath("ptxas", cl::desc("ptxas executable"),
+                               cl::cat(toolCategory));
 cl::opt<unsigned> codeObjectVersion(
     "code-object",
     cl::desc("HSA code object version of --emit=hsaco: 4 (default, what "
              "Hygon's DTK loads) or 5"),
-    cl::init(4));
+    cl::init(4), cl::cat(toolCategory));
 cl::opt<std::string> lldPath("ld-lld",
                              cl::desc("ld.lld executable linking the HSA "
-                                      "code object"));
+                                      "code object"), cl::cat(toolCategory));
 cl::opt<std::string> sourceProfile(
     "profile",
     cl::desc("--emit=source: print with this vendor profile instead of the "
              "target's own (e.g. --target=musa --profile=opencl runs warp-128 "
-             "kernels on OpenCL)"));
+             "kernels on OpenCL)"), cl::cat(toolCategory));
 
 std::string elementName(Type type) {
   if (type.isF32())
@@ -469,6 +475,8 @@ int run(MLIRContext &context) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // --help lists this tool's options, not those of LLVM's libraries.
+  cl::HideUnrelatedOptions(toolCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "Rong GPU code generator: fusion groups -> "
                               "kernel IR -> NVVM -> PTX -> cubin, or "

@@ -32,16 +32,19 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory rongcCategory("rongc options");
+
 namespace {
 enum class EmitPhase { Rong, Fused, Artifact };
 } // namespace
 
 static cl::opt<std::string> inputFilename(cl::Positional,
                                           cl::desc("<model.onnx | graph.mlir>"),
-                                          cl::Required);
+                                          cl::Required, cl::cat(rongcCategory));
 static cl::opt<std::string> outputFilename("o", cl::desc("Output file"),
                                            cl::value_desc("filename"),
-                                           cl::init("-"));
+                                           cl::init("-"),
+                                           cl::cat(rongcCategory));
 static cl::opt<EmitPhase> emitPhase(
     "emit", cl::desc("Phase to stop at and print"), cl::init(EmitPhase::Rong),
     cl::values(clEnumValN(EmitPhase::Rong, "rong", "the imported rong graph"),
@@ -49,71 +52,80 @@ static cl::opt<EmitPhase> emitPhase(
                           "the graph with its fusion groups formed"),
                clEnumValN(EmitPhase::Artifact, "artifact",
                           "a compiled artifact for rong-run and the runtime "
-                          "(the default when -o names a .rong file)")));
+                          "(the default when -o names a .rong file)")),
+    cl::cat(rongcCategory));
 static cl::opt<std::string> targetName(
     "target",
     cl::desc("Target: cpu, sm_80, sm_90, rocm:gfx906|gfx90a|gfx942, opencl, "
              "or source:<profile>[:<arch>] (cuda, hip, musa, maca, corex); "
              "an unknown name lists them all"),
-    cl::init("cpu"));
+    cl::init("cpu"), cl::cat(rongcCategory));
 static cl::opt<std::string> cudaPath(
     "cuda-path",
     cl::desc("NVIDIA targets: the CUDA toolkit (libdevice, ptxas)"),
-    cl::init(""));
+    cl::init(""), cl::cat(rongcCategory));
 static cl::opt<unsigned> codeObjectVersion(
     "code-object",
     cl::desc("AMD / Hygon targets: HSA code object version, 4 (what Hygon's "
              "DTK loads) or 5"),
-    cl::init(4));
+    cl::init(4), cl::cat(rongcCategory));
 static cl::opt<std::string> profileName(
     "profile",
     cl::desc("With an artifact: print the kernels with this source profile "
              "instead of the target's own backend; `opencl` runs kernel IR "
              "built for any GPU target (e.g. --target=musa, warps of 128) on "
              "OpenCL"),
-    cl::init(""));
+    cl::init(""), cl::cat(rongcCategory));
 static cl::opt<bool> explainFusion(
     "explain-fusion",
     cl::desc("Print every fusion group and every rejected fusion to stderr"),
-    cl::init(false));
+    cl::init(false), cl::cat(rongcCategory));
 static cl::opt<bool> foldLayouts(
     "fold-layouts",
     cl::desc("Read transposed and sliced matmul operands in place through "
              "strided library calls instead of copying them with a kernel "
              "(default on; =false keeps the copies)"),
-    cl::init(true));
+    cl::init(true), cl::cat(rongcCategory));
 
 static cl::opt<bool> noFusion(
     "no-fusion",
     cl::desc("Compile every op as a kernel of its own (the unfused baseline)"),
-    cl::init(false));
+    cl::init(false), cl::cat(rongcCategory));
 static cl::opt<bool> printPlan(
     "print-plan",
     cl::desc("With an artifact: print its steps, one line per kernel or "
              "library call, to stdout"),
-    cl::init(false));
+    cl::init(false), cl::cat(rongcCategory));
 static cl::opt<bool> noCanonicalize(
     "no-canonicalize",
     cl::desc("Print the graph exactly as imported, without folding"),
-    cl::init(false));
+    cl::init(false), cl::cat(rongcCategory));
 static cl::opt<int64_t> resourceThreshold(
     "resource-threshold",
     cl::desc("Initializers with more elements become dense_resource constants"),
-    cl::init(64));
+    cl::init(64), cl::cat(rongcCategory));
 static cl::list<std::string> constantInputs(
     "constant-input",
     cl::desc("NAME=FILE.npy: compile with graph input NAME fixed to the "
              "array in FILE.npy (for inputs an op needs at compile time, such "
              "as reduction axes or shapes); repeatable"),
-    cl::value_desc("NAME=FILE.npy"));
+    cl::value_desc("NAME=FILE.npy"), cl::cat(rongcCategory));
 static cl::opt<bool> emitBytecode("emit-bytecode",
                                   cl::desc("Write MLIR bytecode"),
-                                  cl::init(false));
+                                  cl::init(false), cl::cat(rongcCategory));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerAsmPrinterCLOptions();
   registerMLIRContextCLOptions();
+  // --help lists rongc's options and MLIR's printing options (for --emit=rong
+  // and --emit=fused), not the hundreds LLVM's libraries register; those
+  // still parse.
+  static cl::OptionCategory mlirCategory("MLIR printing options");
+  for (auto &entry : cl::getRegisteredOptions())
+    if (entry.first.starts_with("mlir-"))
+      entry.second->addCategory(mlirCategory);
+  cl::HideUnrelatedOptions({&rongcCategory, &mlirCategory});
   cl::ParseCommandLineOptions(argc, argv, "Rong compile driver\n");
 
   const mlir::rong::TargetDescriptor *target = mlir::rong::lookupTarget(targetName);
