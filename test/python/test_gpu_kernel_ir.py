@@ -13,7 +13,7 @@ strategies (a warp per row, a block per row in registers, a block per row
 cached in shared memory, a block per row that loops with an online softmax);
 the test reads the strategy from the comment above each printed kernel, so a
 change to the cost model that stops reaching a strategy fails here instead
-of leaving it untested. Those rows run in float32 and bfloat16."""
+of leaving it untested. Those rows run in float32, float16 and bfloat16."""
 
 import re
 
@@ -83,6 +83,7 @@ def row_model(op, dtype, rows, n):
     """softmax, LayerNorm or spelled-out RMSNorm over the last axis of
     [rows, n], with a scale (and LayerNorm's bias) of `dtype`."""
     onnx_type = {np.dtype(np.float32): TensorProto.FLOAT,
+                 np.dtype(np.float16): TensorProto.FLOAT16,
                  BF16: TensorProto.BFLOAT16}[np.dtype(dtype)]
     rng = np.random.default_rng(n)
     scale = (1.0 + 0.5 * rng.standard_normal(n)).astype(dtype)
@@ -138,13 +139,15 @@ STRATEGY_ROWS = [
     ("row.block.loop", 131072)]
 
 
-@pytest.mark.parametrize("dtype", [np.float32, BF16], ids=["f32", "bf16"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, BF16],
+                         ids=["f32", "f16", "bf16"])
 @pytest.mark.parametrize("strategy,n", STRATEGY_ROWS,
                          ids=[s for s, _ in STRATEGY_ROWS])
 @pytest.mark.parametrize("op", ["softmax", "layernorm", "rmsnorm"])
 def test_row_strategies(op, strategy, n, dtype, tmp_path):
-    """Each of sm_90's row strategies, in f32 and bf16, against float64 on
-    the same inputs: within f32's tolerance, or one bf16 rounding."""
+    """Each of sm_90's row strategies, in f32, f16 and bf16, against float64
+    on the same inputs: within f32's tolerance, or one rounding to the
+    16-bit type."""
     rows = 3
     model, scale, bias = row_model(op, dtype, rows, n)
     path = str(tmp_path / f"{op}.onnx")
@@ -161,25 +164,26 @@ def test_row_strategies(op, strategy, n, dtype, tmp_path):
     (got,) = rong_tools.run_artifact(artifact, [stored], 1, device="opencl")
     want = reference(op, x, scale, bias)
     what = f"{op} [{rows}x{n}] {strategy}"
-    if x.dtype != BF16:
+    if x.dtype == np.float32:
         np.testing.assert_allclose(got, want, rtol=2e-5,
                                    atol=2e-7 * np.abs(want).max(),
                                    err_msg=what)
         return
-    # Computed in f32 and rounded once: at most one bf16 ulp from the exact
-    # result rounded to bf16, except where f32's own error (relative to the
-    # row's largest value) is larger than a bf16 ulp of a tiny result.
-    got = got.view(BF16)
-    rounded = want.astype(np.float32).astype(BF16)
+    # Computed in f32 and rounded once: at most one ulp from the exact result
+    # rounded to the 16-bit type, except where f32's own error (relative to
+    # the row's largest value) is larger than an ulp of a tiny result.
+    got = got.view(x.dtype)
+    rounded = want.astype(np.float32).astype(x.dtype)
     ulps = np.abs(ordered(got) - ordered(rounded))
     near = np.abs(got.astype(np.float64) - want) <= 2.0**-16 * np.abs(want).max()
     bad = (ulps > 1) & ~near
     assert not bad.any(), (
-        f"{what}: {np.count_nonzero(bad)} results more than one bf16 ulp "
+        f"{what} {x.dtype}: {np.count_nonzero(bad)} results more than one ulp "
         f"off, e.g. {got[bad][0]} for {want[bad][0]}")
 
 
 def ordered(x):
-    """bf16 bit patterns as integers that count ulps across zero."""
+    """bf16 or f16 bit patterns (sign and magnitude) as integers that count
+    ulps across zero."""
     bits = x.view(np.uint16).astype(np.int64)
     return np.where(bits & 0x8000, 0x8000 - bits, bits)
