@@ -104,6 +104,23 @@ def onnxruntime_reference(path, inputs):
     return session.run(None, feeds)
 
 
+def zoo_references(out_dir: str):
+    """Returns a function name -> (model path, example inputs, onnxruntime's
+    outputs) for the models of model_zoo.py, each exported to `out_dir` and
+    run by onnxruntime once."""
+    import model_zoo  # Imports torch: only where a test needs the models.
+
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            path, inputs = model_zoo.export(name, out_dir)
+            cache[name] = (path, inputs, onnxruntime_reference(path, inputs))
+        return cache[name]
+
+    return get
+
+
 def assert_close(got, want, what):
     """Rong's outputs against a reference's, at tolerance(dtype)."""
     assert len(got) == len(want), f"{what}: {len(got)} outputs, expected {len(want)}"

@@ -23,7 +23,6 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-import model_zoo
 import rong_tools
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
@@ -44,16 +43,7 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def exported(workdir):
     """name -> (model path, inputs, onnxruntime's outputs), exported once."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            path, inputs = model_zoo.export(name, str(workdir))
-            cache[name] = (path, inputs,
-                           rong_tools.onnxruntime_reference(path, inputs))
-        return cache[name]
-
-    return get
+    return rong_tools.zoo_references(str(workdir))
 
 
 def compile_kernel_ir(path, artifact, target):

@@ -9,7 +9,6 @@ cross-work-item reductions."""
 
 import pytest
 
-import model_zoo
 import rong_tools
 
 # Subgroup width -> (rongc --target, --profile).
@@ -32,16 +31,7 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def exported(workdir):
     """name -> (model path, inputs, onnxruntime's outputs), exported once."""
-    cache = {}
-
-    def get(name):
-        if name not in cache:
-            path, inputs = model_zoo.export(name, str(workdir))
-            cache[name] = (path, inputs,
-                           rong_tools.onnxruntime_reference(path, inputs))
-        return cache[name]
-
-    return get
+    return rong_tools.zoo_references(str(workdir))
 
 
 def compile_for_width(path, artifact, width, fuse=True):
