@@ -1,10 +1,10 @@
 """Reductions and softmaxes over leading axes, read in place by the column
-strategy: each graph is one kernel (no transpose), on the CPU and on OpenCL,
-and matches onnxruntime. The cases cover short columns (unrolled, kept in
-registers), long ones (a loop per pass; on OpenCL also the online softmax),
-vectorised and scalar inner axes, broadcast inputs read per column, producer
-and consumer chains fused around the reduction, a per-column output next to a
-full one, and f16."""
+strategy: each graph is one kernel (no transpose), on the CPU, on OpenCL and
+in sm_90's kernel IR (run on OpenCL), and matches onnxruntime. The cases
+cover short columns (unrolled, kept in registers), long ones (a loop per
+pass; on OpenCL also the online softmax), vectorised and scalar inner axes,
+broadcast inputs read per column, producer and consumer chains fused around
+the reduction, a per-column output next to a full one, and f16."""
 
 import numpy as np
 import onnx
@@ -86,13 +86,18 @@ def prepare(name, workdir):
     return path, feeds, rong_tools.onnxruntime_reference(path, feeds)
 
 
-@pytest.mark.parametrize("target,device", [("cpu", "cpu"),
-                                           ("opencl", "opencl")])
+# (target, profile, device): sm_90's kernel IR runs on OpenCL through the
+# OpenCL profile (test_gpu_kernel_ir.py).
+@pytest.mark.parametrize("target,profile,device", [
+    ("cpu", "", "cpu"), ("opencl", "", "opencl"),
+    ("sm_90", "opencl", "opencl")])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_one_kernel_matching_onnxruntime(name, target, device, workdir):
+def test_one_kernel_matching_onnxruntime(name, target, profile, device,
+                                         workdir):
     path, feeds, want = prepare(name, workdir)
     artifact = str(workdir / f"{name}_{target}.rong")
-    plan = rong_tools.compile_model(path, artifact, target=target)
+    plan = rong_tools.compile_model(path, artifact, target=target,
+                                    profile=profile)
     kernels, calls = rong_tools.plan_counts(plan)
     assert (kernels, calls) == (1, 0), plan
     got = rong_tools.run_artifact(artifact, feeds, len(want), device=device)
