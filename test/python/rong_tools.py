@@ -141,3 +141,10 @@ def tolerance(dtype) -> tuple[float, float]:
     if dtype == np.float64:
         return 1e-7, 1e-8
     return 0.0, 0.0
+
+
+def ordered_bits(x):
+    """bf16/f16 values as integers in the order of the values, so that the
+    difference of two is their distance in ulps (+0 and -0 coincide)."""
+    bits = x.view(np.uint16).astype(np.int64)
+    return np.where(bits & 0x8000, 0x8000 - bits, bits)

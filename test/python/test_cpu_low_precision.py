@@ -173,13 +173,6 @@ def test_low_precision_matmul(dtype, onnx_type, rtol, tmp_path):
                                rtol=rtol, atol=1e-2 * rtol)
 
 
-def ordered_bits(x):
-    """bf16/f16 values as integers in the order of the values, so that the
-    difference of two is their distance in ulps (+0 and -0 coincide)."""
-    bits = x.view(np.uint16).astype(np.int64)
-    return np.where(bits & 0x8000, 0x8000 - bits, bits)
-
-
 def exact_gelu(x, approximate):
     """GELU in float64, in forms that do not cancel for negative x."""
     if approximate == "none":
@@ -224,9 +217,56 @@ def test_gelu_on_every_input(dtype, onnx_type, approximate, device,
     # float64 -> float32 -> bf16 rounds twice; f32 keeps 16 bits more than
     # bf16, which changes none of these results.
     want = exact.astype(np.float32).astype(dtype)
-    distance = np.abs(ordered_bits(got) - ordered_bits(want))
+    distance = np.abs(rong_tools.ordered_bits(got) - rong_tools.ordered_bits(want))
     far = distance > 1
     assert not far.any(), (
         f"{np.count_nonzero(far)} results more than one ulp off, e.g. "
         f"GELU({x[far][0]}) = {got[far][0]}, want {want[far][0]}")
     assert np.count_nonzero(distance) < 0.01 * len(x)
+
+
+@pytest.mark.parametrize("target,profile,device", [
+    ("cpu", "", "cpu"), ("opencl", "", "opencl"),
+    ("sm_90", "opencl", "opencl")])
+@pytest.mark.parametrize("dtype,onnx_type", [
+    (BF16, TensorProto.BFLOAT16),
+    (np.dtype(np.float16), TensorProto.FLOAT16),
+])
+def test_softmax_tail_within_one_ulp(dtype, onnx_type, target, profile,
+                                     device, tmp_path):
+    """Softmax with bf16 and f16 results uses a faster exp (an approximate
+    exp2, scaled so that a flushing one keeps denormals) and one reciprocal
+    per row. Rows whose results fall from 1 through the normal range into
+    the denormals and to zero: every result within one ulp of the correctly
+    rounded softmax, the denormal tail included."""
+    rows, n = 4, 1024
+    rng = np.random.default_rng(11)
+    # Gaps of 0.11 reach 112 below the row's maximum: e^-112 is below bf16's
+    # smallest denormal (2^-133), e^-88 to e^-92 are bf16 denormals, and
+    # f16's denormals start near e^-9.7.
+    x = -0.11 * np.arange(n) + 0.01 * rng.standard_normal((rows, n))
+    x = rng.permuted(x, axis=1).astype(dtype)
+    model = make_graph_model(
+        [helper.make_node("Softmax", ["x"], ["y"], axis=-1)],
+        [("x", onnx_type, [rows, n])], [("y", onnx_type, [rows, n])])
+    path = str(tmp_path / "softmax.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "softmax.rong")
+    rong_tools.compile_model(path, artifact, target=target, profile=profile)
+    (got,) = rong_tools.run_artifact(artifact, [to_npy(x)], 1, device=device)
+    got = from_npy(got, dtype)
+
+    x64 = x.astype(np.float64)
+    e = np.exp(x64 - x64.max(axis=1, keepdims=True))
+    want = (e / e.sum(axis=1, keepdims=True)).astype(np.float32).astype(dtype)
+    # The rows do reach the denormals and zero.
+    smallest_normal = float(ml_dtypes.finfo(dtype).smallest_normal)
+    magnitude = np.abs(want.astype(np.float32))
+    assert np.count_nonzero(want == 0) > 0
+    assert np.count_nonzero((magnitude > 0) & (magnitude < smallest_normal)) > 0
+    distance = np.abs(rong_tools.ordered_bits(got) -
+                      rong_tools.ordered_bits(want))
+    far = distance > 1
+    assert not far.any(), (
+        f"{np.count_nonzero(far)} results more than one ulp off, e.g. "
+        f"{got[far][0]} for {want[far][0]}")

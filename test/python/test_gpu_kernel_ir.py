@@ -164,16 +164,11 @@ def test_row_strategies(op, strategy, n, dtype, tmp_path):
     # the row's largest value) is larger than an ulp of a tiny result.
     got = got.view(x.dtype)
     rounded = want.astype(np.float32).astype(x.dtype)
-    ulps = np.abs(ordered(got) - ordered(rounded))
+    ulps = np.abs(rong_tools.ordered_bits(got) -
+                  rong_tools.ordered_bits(rounded))
     near = np.abs(got.astype(np.float64) - want) <= 2.0**-16 * np.abs(want).max()
     bad = (ulps > 1) & ~near
     assert not bad.any(), (
         f"{what} {x.dtype}: {np.count_nonzero(bad)} results more than one ulp "
         f"off, e.g. {got[bad][0]} for {want[bad][0]}")
 
-
-def ordered(x):
-    """bf16 or f16 bit patterns (sign and magnitude) as integers that count
-    ulps across zero."""
-    bits = x.view(np.uint16).astype(np.int64)
-    return np.where(bits & 0x8000, 0x8000 - bits, bits)

@@ -31,6 +31,12 @@ namespace mlir::rong {
 /// rong.layer_norm and rong.rms_norm into reductions and elementwise ops.
 void populateExpandRowOpsPatterns(RewritePatternSet &patterns);
 
+/// Unit attribute the softmax expansion puts on its `rong.exp` when the
+/// softmax's result is bf16 or f16: the exp's value (in (0, 1]) only needs
+/// far less than f32's accuracy, so kernels may compute it with a faster
+/// approximation (see ElementEmitter).
+inline constexpr llvm::StringLiteral kNarrowResultAttr = "rong.narrow_result";
+
 #define GEN_PASS_REGISTRATION
 #include "rong/Conversion/Passes.h.inc"
 
