@@ -4,9 +4,11 @@
 // rong.log_softmax, rong.layer_norm and rong.rms_norm into keepdims reductions
 // over the normalised axes plus broadcasting elementwise ops. The row kernel
 // strategy only understands that decomposed form, so named and decomposed
-// groups share one code path. Intermediate tensors keep the input's element
-// type; the kernels evaluate every intermediate in f32 regardless, so the
-// expansion loses no precision for f16/bf16 inputs.
+// groups share one code path. The expansions compute in f32 (f16/bf16
+// inputs are cast first and the result cast back), so they lose no
+// precision for narrow types. A softmax with an f16/bf16 result marks its
+// exp `rong.narrow_result` and multiplies by the row's reciprocal, which
+// its rounding cannot tell from the exact forms.
 //
 //===----------------------------------------------------------------------===//
 
