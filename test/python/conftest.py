@@ -50,3 +50,13 @@ def rong_opt():
         return done.stdout
 
     return run
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, request):
+    """name -> (model path, example inputs, onnxruntime's outputs) for the
+    models of model_zoo.py, each exported once per test module."""
+    import rong_tools  # Next to the tests (sys.path above).
+
+    folder = tmp_path_factory.mktemp(request.module.__name__ + "_zoo")
+    return rong_tools.zoo_references(str(folder))

@@ -40,12 +40,6 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("gpu_kernel_ir")
 
 
-@pytest.fixture(scope="module")
-def exported(workdir):
-    """name -> (model path, inputs, onnxruntime's outputs), exported once."""
-    return rong_tools.zoo_references(str(workdir))
-
-
 def compile_kernel_ir(path, artifact, target):
     """Compiles for `target`'s kernel IR printed as OpenCL C; returns
     (plan, {kernel: strategy})."""

@@ -28,12 +28,6 @@ def workdir(tmp_path_factory):
     return tmp_path_factory.mktemp("opencl_e2e")
 
 
-@pytest.fixture(scope="module")
-def exported(workdir):
-    """name -> (model path, inputs, onnxruntime's outputs), exported once."""
-    return rong_tools.zoo_references(str(workdir))
-
-
 def compile_for_width(path, artifact, width, fuse=True):
     target, profile = WIDTHS[width]
     plan = rong_tools.compile_model(path, artifact, target=target, fuse=fuse,
