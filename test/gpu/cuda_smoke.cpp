@@ -14,7 +14,9 @@
 //   4. timedRun, profiledRun (a time per step) and the error for too much
 //      dynamic shared memory;
 //   5. gemm steps with a bias (cuBLASLt's bias epilogue), f32 and bf16, plain
-//      and batched, against a host product rounded once.
+//      and batched, against a host product rounded once;
+//   6. the precision of f32 gemm and batched_gemm on full-mantissa inputs
+//      (f32 accumulation, not TF32), shaped like the BERT layer's GEMMs.
 //
 // Exit status 0 means every check passed.
 //
@@ -25,6 +27,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -147,21 +150,42 @@ float fromBf16(uint16_t h) {
   return f;
 }
 
-/// A gemm (batch 1) or batched_gemm step with a bias, in `dtype` (f32 or
-/// bf16), run through a session and compared with the host: every element
-/// within one rounding of the exact sum (plus f32 accumulation noise).
-bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
-                  bool transB) {
-  bool bf16 = dtype == DType::BF16;
+/// A gemm (batch 1) or batched_gemm step, in `dtype` (f32 or bf16), with or
+/// without a bias, run through a session and compared with a host product
+/// in double.
+struct GemmCase {
+  DType dtype;
+  int64_t batch, m, n, k;
+  bool transB;
+  bool bias;
+  /// false: multiples of 1/8, exact in bf16 (and in TF32), so the exact sum
+  /// is known and every element must lie within one rounding of it. true:
+  /// values with full f32 mantissas, for the precision of f32 products:
+  /// each element's error relative to the sum of |a||b| over its dot
+  /// product must stay under 1e-5, which f32 accumulation meets (about
+  /// sqrt(k) 2^-24) and inputs rounded to TF32's 10 bits (about 2^-11) do
+  /// not. The largest such error is printed either way.
+  bool fullMantissa = false;
+};
+
+bool runGemm(const GemmCase &c) {
+  bool bf16 = c.dtype == DType::BF16;
   size_t size = bf16 ? 2 : 4;
   auto values = [&](size_t count, unsigned seed) {
     std::vector<float> v(count);
-    for (size_t i = 0; i < count; ++i)
-      v[i] = float(int((i * 2654435761u + seed) % 17) - 8) / 8.0f;
+    uint32_t state = seed * 2654435761u + 1;
+    for (size_t i = 0; i < count; ++i) {
+      if (c.fullMantissa) {
+        state = state * 1664525u + 1013904223u;
+        v[i] = float(state >> 8) / float(1u << 24) * 2.0f - 1.0f;
+      } else {
+        v[i] = float(int((i * 2654435761u + seed) % 17) - 8) / 8.0f;
+      }
+    }
     return v;
   };
-  std::vector<float> a = values(batch * m * k, 1), b = values(k * n, 2),
-                     bias = values(n, 3);
+  std::vector<float> a = values(c.batch * c.m * c.k, 1),
+                     b = values(c.k * c.n, 2), bias = values(c.n, 3);
   auto bytes = [&](const std::vector<float> &v) {
     std::vector<uint8_t> out(v.size() * size);
     for (size_t i = 0; i < v.size(); ++i) {
@@ -177,21 +201,25 @@ bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
   std::vector<uint8_t> aBytes = bytes(a), bBytes = bytes(b),
                        biasBytes = bytes(bias);
   ArtifactBuilder builder("sm_90");
-  uint32_t ai = builder.addInput("a", dtype, {batch, m, k});
-  uint32_t bi = builder.addConstant("b", dtype, {transB ? n : k, transB ? k : n},
-                                    ByteSpan::of(bBytes));
-  uint32_t biasIndex =
-      builder.addConstant("bias", dtype, {n}, ByteSpan::of(biasBytes));
-  uint32_t ci = builder.addOutput("c", dtype, {batch, m, n});
+  uint32_t ai = builder.addInput("a", c.dtype, {c.batch, c.m, c.k});
+  uint32_t bi =
+      builder.addConstant("b", c.dtype, {c.transB ? c.n : c.k,
+                                         c.transB ? c.k : c.n},
+                          ByteSpan::of(bBytes));
   LibraryCallDesc call;
   call.floatParams = {1.0, 0.0};
-  call.args = {ai, bi, biasIndex, ci};
-  if (batch == 1) {
+  call.args = {ai, bi};
+  if (c.bias)
+    call.args.push_back(
+        builder.addConstant("bias", c.dtype, {c.n}, ByteSpan::of(biasBytes)));
+  call.args.push_back(builder.addOutput("c", c.dtype, {c.batch, c.m, c.n}));
+  if (c.batch == 1) {
     call.function = "gemm";
-    call.intParams = {m, n, k, 0, transB};
+    call.intParams = {c.m, c.n, c.k, 0, c.transB};
   } else {
     call.function = "batched_gemm";
-    call.intParams = {m, n, k, 0, transB, batch, m * k, 0, m * n};
+    call.intParams = {c.m,     c.n,       c.k, 0, c.transB,
+                      c.batch, c.m * c.k, 0,   c.m * c.n};
   }
   builder.addLibraryCall(call);
   Expected<std::vector<uint8_t>> serialized = builder.serialize();
@@ -205,7 +233,7 @@ bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
       session(std::make_shared<const Artifact>(artifact.take()));
   if (!s)
     return false;
-  std::vector<uint8_t> out(batch * m * n * size);
+  std::vector<uint8_t> out(c.batch * c.m * c.n * size);
   Status st = s->setInput(0, aBytes.data(), aBytes.size());
   if (st.ok())
     st = s->run();
@@ -215,16 +243,19 @@ bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
     std::printf("  %s\n", st.message().c_str());
     return false;
   }
-  // The inputs are exact in bf16 (multiples of 1/8), so the exact sum is
-  // known; a result rounded once lies within half a bf16 ulp of it.
-  for (int64_t p = 0; p < batch; ++p)
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        double exact = bias[j];
-        for (int64_t l = 0; l < k; ++l)
-          exact += double(a[(p * m + i) * k + l]) *
-                   b[transB ? j * k + l : l * n + j];
-        size_t at = (p * m + i) * n + j;
+  double worst = 0;
+  for (int64_t p = 0; p < c.batch; ++p)
+    for (int64_t i = 0; i < c.m; ++i)
+      for (int64_t j = 0; j < c.n; ++j) {
+        double exact = c.bias ? bias[j] : 0.0;
+        double magnitude = std::fabs(exact);
+        for (int64_t l = 0; l < c.k; ++l) {
+          double product = double(a[(p * c.m + i) * c.k + l]) *
+                           b[c.transB ? j * c.k + l : l * c.n + j];
+          exact += product;
+          magnitude += std::fabs(product);
+        }
+        size_t at = (p * c.m + i) * c.n + j;
         float got;
         if (bf16) {
           uint16_t h;
@@ -233,15 +264,24 @@ bool gemmWithBias(DType dtype, int64_t batch, int64_t m, int64_t n, int64_t k,
         } else {
           std::memcpy(&got, &out[at * 4], 4);
         }
+        double error = std::fabs(got - exact);
+        if (c.fullMantissa) {
+          worst = std::max(worst, error / magnitude);
+          continue;
+        }
+        // A result rounded once lies within half a bf16 ulp of the exact
+        // sum.
         double tolerance = bf16 ? std::ldexp(std::fabs(exact), -8) + 1e-6
                                 : 1e-5 * (1 + std::fabs(exact));
-        if (std::fabs(got - exact) > tolerance) {
+        if (error > tolerance) {
           std::printf("  element (%ld, %ld, %ld): %g, want %g\n", long(p),
                       long(i), long(j), got, exact);
           return false;
         }
       }
-  return true;
+  if (c.fullMantissa)
+    std::printf("  largest error / sum |a||b|: %.3g\n", worst);
+  return worst <= 1e-5;
 }
 
 } // namespace
@@ -354,12 +394,23 @@ int main() {
             (big ? std::string() : " (" + big.message() + ")"));
 
   // 5. GEMMs with a bias in the epilogue.
-  check(gemmWithBias(DType::F32, 1, 96, 80, 64, false),
+  check(runGemm({DType::F32, 1, 96, 80, 64, false, true}),
         "gemm + bias, f32 (cuBLASLt epilogue)");
-  check(gemmWithBias(DType::BF16, 1, 128, 256, 96, true),
+  check(runGemm({DType::BF16, 1, 128, 256, 96, true, true}),
         "gemm + bias, bf16, B transposed, rounded once");
-  check(gemmWithBias(DType::BF16, 3, 64, 128, 32, false),
+  check(runGemm({DType::BF16, 3, 64, 128, 32, false, true}),
         "batched_gemm + bias, bf16, shared B");
+
+  // 6. The precision of f32 GEMMs (no TF32), on inputs with full mantissas,
+  //    shaped like the BERT layer's: a linear layer (cuBLAS, and cuBLASLt
+  //    with a bias) and attention's probabilities times values (batched,
+  //    k = 512).
+  check(runGemm({DType::F32, 1, 512, 768, 768, true, false, true}),
+        "gemm, f32, full mantissas (cuBLAS): f32 precision");
+  check(runGemm({DType::F32, 1, 512, 768, 768, true, true, true}),
+        "gemm + bias, f32, full mantissas (cuBLASLt): f32 precision");
+  check(runGemm({DType::F32, 12, 512, 64, 512, false, false, true}),
+        "batched_gemm, f32, 12 x 512x512 times 512x64: f32 precision");
 
   std::printf("%s: %d failure(s)\n", failures ? "FAILED" : "PASSED", failures);
   return failures ? 1 : 0;
