@@ -18,10 +18,18 @@ For every model of ARTIFACTS/models.json (written by make_models.py):
     median) and PyTorch eager and torch.compile with the same method, and
     keeps `rong-run --profile`'s per-step medians (`rong_profile`);
   * counts the kernels PyTorch launches per call (profiler) next to Rong's
-    plan.
+    plan;
+  * with --python-package (the runtime-only Python package the standalone
+    runtime build assembles, RONG_RUNTIME_PYTHON=ON): runs the artifact
+    again through `rong.load(...)` on PyTorch's tensors on the device (the
+    DLPack route, on PyTorch's current stream), checks it the same way,
+    reports its largest difference from rong-run's output and times it
+    with the same method (`rong_python_ms`, Python's call overhead
+    included).
 
 Usage: python3 bench/gpu/run_models.py --artifacts bench-models \
-           --rong-run build-rt/bin/rong-run --out DIR [--no-compile]
+           --rong-run build-rt/bin/rong-run --out DIR [--no-compile] \
+           [--python-package build-rt/python_packages]
 
 Smoke test without a GPU (artifacts from make_models.py --target cpu;
 PyTorch on the CPU, wall-clock timing, no kernel counts):
@@ -160,6 +168,13 @@ def one(entry, ns, tmp):
         finally:
             torch.backends.mha.set_fastpath_enabled(True)
     y = y.double()
+    yp = None
+    if ns.python_package:
+        import rong
+        compiled = rong.load(artifact, device=dev)
+        with torch.no_grad():
+            yp = compiled(xd).double()
+        out["python_vs_rong_run_max_diff"] = float((yp - y).abs().max())
     out.update(torch_nofastpath_max_err=float((unfused - ref).abs().max()),
                torch_nofastpath_rmse=float(
                    (unfused - ref).pow(2).mean().sqrt()))
@@ -174,8 +189,13 @@ def one(entry, ns, tmp):
     floor = scale * (2.0 ** -8 if dtype == torch.bfloat16 else 1e-6)
     out["criterion"] = "max|rong-ref| <= 2 max|torch-ref| + floor"
     out["err_over_tol"] = rong_err / (2 * torch_err + floor)
-    out["check"] = "PASS" if out["err_over_tol"] <= 1 else "FAIL"
-    del ref_model, ref, mine, y
+    passed = out["err_over_tol"] <= 1
+    if yp is not None:
+        out["python_err_over_tol"] = (float((yp - ref).abs().max())
+                                      / (2 * torch_err + floor))
+        passed = passed and out["python_err_over_tol"] <= 1
+    out["check"] = "PASS" if passed else "FAIL"
+    del ref_model, ref, mine, y, yp
 
     # Timing: eager and torch.compile, same inputs, same method.
     with torch.no_grad():
@@ -196,13 +216,18 @@ def one(entry, ns, tmp):
                 cfn, ns.warmup, ns.iters, dev)
             out["compile_kernels"] = kernel_count(cfn, dev)
             out["compile_over_rong"] = out["compile_ms"] / out["rong_ms"]
+    if ns.python_package:
+        out["rong_python_ms"], out["rong_python_min_ms"] = time_events(
+            lambda: compiled(xd), ns.warmup, ns.iters, dev)
     out["eager_over_rong"] = out["eager_ms"] / out["rong_ms"]
     return out
 
 
 COLUMNS = [("model", "model", "{}"), ("dtype", "dtype", "{}"),
            ("Rong plan", "plan", "{}"),
-           ("rong ms", "rong_ms", "{:.4f}"), ("eager ms", "eager_ms", "{:.4f}"),
+           ("rong ms", "rong_ms", "{:.4f}"),
+           ("rong (Python) ms", "rong_python_ms", "{:.4f}"),
+           ("eager ms", "eager_ms", "{:.4f}"),
            ("compile ms", "compile_ms", "{:.4f}"),
            ("eager/rong", "eager_over_rong", "{:.2f}"),
            ("compile/rong", "compile_over_rong", "{:.2f}"),
@@ -212,7 +237,9 @@ COLUMNS = [("model", "model", "{}"), ("dtype", "dtype", "{}"),
            ("torch max err", "torch_max_err", "{:.3g}"),
            ("torch max err, no fast path", "torch_nofastpath_max_err",
             "{:.3g}"),
-           ("err/tol", "err_over_tol", "{:.2f}"), ("check", "check", "{}")]
+           ("err/tol", "err_over_tol", "{:.2f}"),
+           ("Python vs rong-run", "python_vs_rong_run_max_diff", "{:.3g}"),
+           ("check", "check", "{}")]
 
 
 def markdown(results):
@@ -252,7 +279,12 @@ def main():
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--iters", type=int, default=100)
     ap.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
+    ap.add_argument("--python-package", default=None,
+                    help="folder holding the rong package to import "
+                         "(e.g. build-rt/python_packages)")
     ns = ap.parse_args()
+    if ns.python_package:
+        sys.path.insert(0, os.path.abspath(ns.python_package))
     with open(os.path.join(ns.artifacts, "models.json")) as f:
         manifest = json.load(f)
     os.makedirs(ns.out, exist_ok=True)

@@ -110,6 +110,8 @@ public:
   Status getOutput(size_t index, void *host, size_t bytes) override;
   Status runWith(const std::vector<const void *> &inputs,
                  const std::vector<void *> &outputs, void *stream) override;
+  void *nativeStream() const override { return ownStream; }
+  Status synchronize(void *stream) override;
 
 private:
   /// Binds the session's device to the calling thread for the scope: pushes
@@ -699,6 +701,13 @@ Status GpuSession::runWith(const std::vector<const void *> &inputs,
   for (size_t i = 0; i < outputs.size(); ++i)
     pointers[art->outputs()[i]] = reinterpret_cast<DevicePtr>(outputs[i]);
   return enqueue(pointers, stream ? static_cast<Stream>(stream) : ownStream);
+}
+
+Status GpuSession::synchronize(void *stream) {
+  ContextScope scope(*this);
+  return drv->check(
+      drv->streamSynchronize(stream ? static_cast<Stream>(stream) : ownStream),
+      "waiting for the stream");
 }
 
 /// Creates a session on `table`'s API from the first of `libraries` that

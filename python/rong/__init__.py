@@ -9,17 +9,22 @@ Three entry points:
   captured graph (forward and backward) and runs the rest eagerly.
 - `rong.onnx.Backend` is an `onnx.backend.base.Backend`.
 
+The package is two extensions: `rong._rong_runtime` (sessions; it links
+only Rong's runtime, so it also builds alone where there is no LLVM, e.g. on
+a GPU machine that runs artifacts compiled elsewhere) and `rong._rong` (the
+compiler, imported when something is compiled).
+
 Errors: `rong.CompileError` (the model cannot be compiled; the message names
 the op and why), `rong.ArtifactError` (a corrupt or incompatible artifact),
 `rong.UnsupportedOpError` (an op the PyTorch importer does not support).
 """
 
-from . import _rong
-from ._rong import ArtifactError, CompileError, Session
+from . import _rong_runtime
+from ._rong_runtime import ArtifactError, CompileError, Session
 from .compiler import CompiledModel, compile, load, save
 from .fx_importer import UnsupportedOpError
 
-__version__ = _rong.version()
+__version__ = _rong_runtime.version()
 
 __all__ = [
     "ArtifactError", "CompileError", "CompiledModel", "Session",

@@ -18,8 +18,22 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import _rong
+from . import _rong_runtime
 from .fx_importer import UnsupportedOpError
+
+
+def compiler_module():
+    """`rong._rong`, the compiler extension. The package built with the
+    runtime alone (lib/Runtime with RONG_RUNTIME_PYTHON=ON, on a machine
+    without LLVM) has none: it loads and runs artifacts compiled elsewhere."""
+    try:
+        from . import _rong
+    except ImportError as err:
+        raise ImportError(
+            f"rong's compiler (rong._rong) cannot be imported: {err}. This "
+            "rong can load and run artifacts (rong.load, rong.Session); "
+            "compiling needs the full build (scripts/setup.sh)") from err
+    return _rong
 
 
 @dataclass(frozen=True)
@@ -38,22 +52,48 @@ class CompiledModel:
 
     Calling it with tensors (PyTorch or NumPy, in the order of the graph's
     inputs) runs the artifact. PyTorch inputs give PyTorch outputs written in
-    place by the runtime (no copies); NumPy inputs give NumPy outputs.
+    place by the runtime (no copies); NumPy inputs give NumPy outputs. An
+    artifact for a GPU (`sm_NN`, `rocm:gfxNNN`) takes PyTorch tensors on
+    that GPU and runs on PyTorch's current stream, as a PyTorch op does.
+
+    The session is opened on `device` (None: the device the artifact was
+    compiled for) at the first call, so a model compiled for a GPU can be
+    saved where there is none.
     """
 
-    def __init__(self, artifact: bytes, *, device: str = "cpu",
+    def __init__(self, artifact: bytes, *, device: str | None = None,
                  num_threads: int = 0, steps=None,
                  outputs: Sequence[OutputSource] | None = None,
                  single_output: bool | None = None):
         self.artifact = bytes(artifact)
-        self.session = _rong.Session(self.artifact, device=device,
-                                     num_threads=num_threads)
+        self._device = device
+        self._num_threads = num_threads
+        self._session = None
         self.steps = list(steps or [])
-        n = len(self.session.outputs)
-        self._outputs = list(outputs) if outputs is not None else [
-            OutputSource("result", i) for i in range(n)]
-        self._single = (len(self._outputs) == 1 if single_output is None
-                        else single_output)
+        self._given_outputs = list(outputs) if outputs is not None else None
+        self._single_output = single_output
+
+    @property
+    def session(self):
+        """The `rong.Session` running the artifact, opened on first use."""
+        if self._session is None:
+            self._session = _rong_runtime.Session(
+                self.artifact, device=self._device,
+                num_threads=self._num_threads)
+        return self._session
+
+    @property
+    def _outputs(self):
+        if self._given_outputs is None:
+            self._given_outputs = [OutputSource("result", i)
+                                   for i in range(len(self.session.outputs))]
+        return self._given_outputs
+
+    @property
+    def _single(self):
+        if self._single_output is None:
+            return len(self._outputs) == 1
+        return self._single_output
 
     @property
     def inputs(self):
@@ -72,12 +112,20 @@ class CompiledModel:
     def __call__(self, *args):
         if any(_is_torch(a) for a in args):
             results = run_torch(self.session, args)
+        elif self.session.device in _GPU_DEVICES:
+            raise TypeError(
+                f"this model runs on {self.session.device}:"
+                f"{self.session.device_index}: call it with torch tensors "
+                "on that device")
         else:
             results = self.session.run([np.asarray(a, order="C") for a in args])
         values = [_pick(src, results, args) for src in self._outputs]
         return values[0] if self._single else tuple(values)
 
     def __repr__(self) -> str:
+        if self._session is None:
+            return (f"<rong.CompiledModel ({len(self.artifact)} bytes of "
+                    f"artifact, {self.kernel_count()} kernel(s), not loaded)>")
         ins = ", ".join(f"{s.name}: {s.dtype}{list(s.shape)}"
                         for s in self.inputs)
         return (f"<rong.CompiledModel ({ins}) -> {len(self._outputs)} "
@@ -117,16 +165,32 @@ def torch_dtype(name: str):
     return getattr(torch, _TORCH_DTYPES[name])
 
 
+_GPU_DEVICES = ("cuda", "hip")
+
+
 def run_torch(session, args):
     """Runs `session` on PyTorch tensors: inputs are made contiguous (a no-op
     for contiguous ones) and outputs are allocated with torch and written in
-    place by the runtime through DLPack."""
+    place by the runtime through DLPack. A GPU session's outputs are
+    allocated on its GPU and the plan is enqueued on PyTorch's current
+    stream there; inputs on another device are refused by the session."""
     import torch
+    device = torch.device("cpu")
+    if session.device in _GPU_DEVICES:
+        # PyTorch calls ROCm devices "cuda" too.
+        device = torch.device("cuda", session.device_index)
     inputs = [a.detach().contiguous() if isinstance(a, torch.Tensor)
-              else torch.as_tensor(a).contiguous() for a in args]
-    outputs = [torch.empty(tuple(spec.shape), dtype=torch_dtype(spec.dtype))
+              else torch.as_tensor(a, device=device).contiguous()
+              for a in args]
+    outputs = [torch.empty(tuple(spec.shape), dtype=torch_dtype(spec.dtype),
+                           device=device)
                for spec in session.outputs]
-    session.run_into(inputs, outputs)
+    if device.type == "cpu":
+        session.run_into(inputs, outputs)
+        return outputs
+    with torch.cuda.device(device):
+        stream = torch.cuda.current_stream(device)
+        session.run_into(inputs, outputs, stream=stream.cuda_stream)
     return outputs
 
 
@@ -141,11 +205,11 @@ def compile(model, example_inputs: Sequence[Any] | None = None, *,
     `fuse=False` compiles one kernel per op (the unfused baseline).
     """
     if isinstance(model, (str, os.PathLike)):
-        result = _rong.compile_onnx(os.fspath(model), target=target,
-                                    fuse=fuse, explain=explain)
+        result = compiler_module().compile_onnx(
+            os.fspath(model), target=target, fuse=fuse, explain=explain)
         return _wrap(result, num_threads)
     if type(model).__name__ == "ModelProto":
-        result = _rong.compile_onnx_bytes(
+        result = compiler_module().compile_onnx_bytes(
             model.SerializeToString(), source_name=model.graph.name or "model",
             target=target, fuse=fuse, explain=explain)
         return _wrap(result, num_threads)
@@ -191,9 +255,10 @@ def _compile_module(model, example_inputs, target, fuse, explain,
     if unsupported:
         raise UnsupportedGraphError(unsupported)
     graph = fx_importer.import_exported_program(ep)
-    result = _rong.compile_mlir(graph.text, resources=graph.resources,
-                                source_name=type(model).__name__,
-                                target=target, fuse=fuse, explain=explain)
+    result = compiler_module().compile_mlir(
+        graph.text, resources=graph.resources,
+        source_name=type(model).__name__, target=target, fuse=fuse,
+        explain=explain)
     outputs = _output_sources(graph)
     single = not isinstance(model(*example_inputs), (tuple, list))
     return _wrap(result, num_threads, outputs, single)
@@ -240,16 +305,23 @@ def _output_sources(graph) -> list[OutputSource]:
 def save(compiled: CompiledModel, path) -> None:
     """Writes the artifact of `compiled` to `path` (the same file `rongc -o`
     writes; `rong-run` runs it)."""
-    if any(src.kind != "result" for src in compiled._outputs):
+    # Without given output sources every output is a result of the artifact
+    # (no session needed to say so: a GPU model saves without a GPU).
+    given = compiled._given_outputs or []
+    if any(src.kind != "result" for src in given):
         raise ValueError("rong.save: this model returns inputs or constants "
                          "directly, which an artifact cannot hold")
     with open(path, "wb") as f:
         f.write(compiled.artifact)
 
 
-def load(path, *, num_threads: int = 0) -> CompiledModel:
-    """Loads an artifact written by `rong.save` or `rongc`; corrupt or
-    wrong-version files raise `rong.ArtifactError`."""
+def load(path, *, device: str | None = None,
+         num_threads: int = 0) -> CompiledModel:
+    """Loads an artifact written by `rong.save` or `rongc` on `device`
+    (None: the device it was compiled for); corrupt or wrong-version files
+    raise `rong.ArtifactError`."""
     with open(path, "rb") as f:
         data = f.read()
-    return CompiledModel(data, num_threads=num_threads)
+    compiled = CompiledModel(data, device=device, num_threads=num_threads)
+    compiled.session  # opens it, so that a bad file fails here
+    return compiled

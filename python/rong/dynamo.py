@@ -21,8 +21,9 @@ from typing import Any, Sequence
 
 import torch
 
-from . import _rong, fx_importer
-from .compiler import CompiledModel, run_torch
+from . import fx_importer
+from ._rong_runtime import CompileError
+from .compiler import CompiledModel, compiler_module, run_torch
 
 log = logging.getLogger("rong")
 
@@ -174,9 +175,11 @@ def _compile_partition(sub: torch.fx.GraphModule) -> RongSubgraph:
     with _cache_lock:
         compiled = _cache.get(key)
     if compiled is None:
-        result = _rong.compile_mlir(graph.text, resources=graph.resources,
-                                    source_name="torch.compile partition")
+        result = compiler_module().compile_mlir(
+            graph.text, resources=graph.resources,
+            source_name="torch.compile partition")
         compiled = CompiledModel(result.artifact, steps=result.steps)
+        compiled.session  # opened now, while the graph is being compiled
         with _cache_lock:
             _cache[key] = compiled
     sources = _output_sources(graph)
@@ -209,7 +212,7 @@ def compile_graph(gm: torch.fx.GraphModule,
         _fill_placeholder_meta(sub, node)
         try:
             module = _compile_partition(sub)
-        except (_rong.CompileError, fx_importer.UnsupportedOpError) as err:
+        except (CompileError, fx_importer.UnsupportedOpError) as err:
             first = str(err).strip().splitlines()[0] if str(err).strip() else ""
             stats.compile_failures.append(str(err))
             log.warning("rong: a partition of %d ops runs eagerly, Rong could "

@@ -17,8 +17,7 @@ from onnx.backend.base import Backend as _BackendBase
 from onnx.backend.base import BackendRep as _BackendRepBase
 from onnx.backend.base import namedtupledict
 
-from . import _rong
-from .compiler import CompiledModel
+from .compiler import CompiledModel, compiler_module
 
 
 class BackendRep(_BackendRepBase):
@@ -54,7 +53,7 @@ class Backend(_BackendBase):
             raise ValueError(f"rong.onnx.Backend: device {device!r} is not "
                              "supported (only CPU)")
         super().prepare(model, device, **kwargs)
-        result = _rong.compile_onnx_bytes(
+        result = compiler_module().compile_onnx_bytes(
             model.SerializeToString(),
             source_name=model.graph.name or "onnx model",
             fuse=kwargs.get("fuse", True))

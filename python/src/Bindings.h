@@ -1,9 +1,10 @@
-//===- Bindings.h - Pieces of the rong._rong extension ----------*- C++ -*-===//
+//===- Bindings.h - Pieces of Rong's Python extensions ----------*- C++ -*-===//
 //
-// This file declares what the translation units of the extension share: the
-// C++ exceptions pybind11 turns into rong._rong.CompileError and
-// ArtifactError, and the functions that add each part's bindings to the
-// module.
+// This file declares what the translation units of the extensions share: the
+// C++ exceptions pybind11 turns into rong.CompileError and rong.ArtifactError
+// (both defined by rong._rong_runtime), and the functions that add each
+// part's bindings to its module: the compile bindings to rong._rong, the
+// runtime bindings to rong._rong_runtime.
 //
 //===----------------------------------------------------------------------===//
 

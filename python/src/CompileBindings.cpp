@@ -189,9 +189,9 @@ void attachResources(ModuleOp module, const py::dict &resources) {
     }
     DenseResourceElementsAttr attr = it->second;
     std::string what = "resource '" + name + "'";
-    HostTensor tensor = [&] {
+    BorrowedTensor tensor = [&] {
       try {
-        return HostTensor::borrow(value, /*writable=*/false);
+        return BorrowedTensor::borrow(value, /*writable=*/false);
       } catch (py::type_error &error) {
         throw py::type_error(what + ": " + error.what());
       }

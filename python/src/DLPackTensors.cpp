@@ -1,7 +1,7 @@
 //===- DLPackTensors.cpp - Tensors borrowed from Python -------------------===//
 //
-// This file implements HostTensor: the DLPack protocol as a consumer (call
-// `__dlpack__()`, take the DLManagedTensor out of the "dltensor" capsule,
+// This file implements BorrowedTensor: the DLPack protocol as a consumer (call
+// `__dlpack__()`, with the consumer's stream for tensors on a GPU, take the DLManagedTensor out of the "dltensor" capsule,
 // rename the capsule "used_dltensor" so its destructor leaves the tensor to
 // us, call the tensor's deleter when done) and the buffer-protocol fallback.
 //
@@ -9,8 +9,7 @@
 
 #include "DLPackTensors.h"
 
-#include "llvm/ADT/STLExtras.h"
-
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -95,20 +94,40 @@ bool isNumpyBfloat16(py::handle object) {
          py::str(dtype.attr("name")).cast<std::string>() == "bfloat16";
 }
 
+/// True when `object` says (`__dlpack_device__`) that its memory is on a
+/// GPU, where `__dlpack__` takes the consumer's stream.
+bool onGpu(py::handle object) {
+  if (!py::hasattr(object, "__dlpack_device__"))
+    return false;
+  py::tuple device = object.attr("__dlpack_device__")();
+  if (device.size() < 1)
+    return false;
+  int type = device[0].cast<int>();
+  return type == kDLCUDA || type == kDLROCM || type == kDLCUDAManaged;
+}
+
 } // namespace
 
-HostTensor HostTensor::borrow(py::handle object, bool writable) {
+BorrowedTensor BorrowedTensor::borrow(py::handle object, bool writable,
+                                      std::optional<intptr_t> stream) {
   if (isNumpyBfloat16(object)) {
-    HostTensor tensor = borrow(object.attr("view")("uint16"), writable);
+    BorrowedTensor tensor =
+        borrow(object.attr("view")("uint16"), writable, stream);
     tensor.type = DLDataType{kDLBfloat, 16, 1};
     return tensor;
   }
 
-  HostTensor tensor;
+  BorrowedTensor tensor;
   if (py::hasattr(object, "__dlpack__")) {
     py::object capsule;
     try {
-      capsule = object.attr("__dlpack__")();
+      // The producer orders its pending writes before work on `stream`
+      // (for PyTorch: an event on its current stream that `stream` waits
+      // for). Host memory takes no stream.
+      if (stream && onGpu(object))
+        capsule = object.attr("__dlpack__")(py::arg("stream") = *stream);
+      else
+        capsule = object.attr("__dlpack__")();
     } catch (py::error_already_set &error) {
       // NumPy refuses read-only arrays over DLPack 0.6; the buffer protocol
       // still takes them.
@@ -123,7 +142,7 @@ HostTensor HostTensor::borrow(py::handle object, bool writable) {
       tensor.managed = static_cast<DLManagedTensor *>(
           PyCapsule_GetPointer(capsule.ptr(), "dltensor"));
       // From here the tensor is ours: the capsule's destructor skips
-      // renamed capsules, and ~HostTensor calls the deleter.
+      // renamed capsules, and ~BorrowedTensor calls the deleter.
       PyCapsule_SetName(capsule.ptr(), "used_dltensor");
       const DLTensor &t = tensor.managed->dl_tensor;
       tensor.first = static_cast<char *>(t.data) + t.byte_offset;
@@ -161,11 +180,11 @@ HostTensor HostTensor::borrow(py::handle object, bool writable) {
   return tensor;
 }
 
-void HostTensor::finish() {
+void BorrowedTensor::finish() {
   // Strides of extent-1 axes are arbitrary in a compact tensor, and a tensor
   // without elements is compact whatever its strides.
   compact = true;
-  if (steps.empty() || llvm::is_contained(dims, 0))
+  if (steps.empty() || std::find(dims.begin(), dims.end(), 0) != dims.end())
     return;
   int64_t expected = 1;
   for (size_t i = dims.size(); i-- > 0;) {
@@ -175,7 +194,7 @@ void HostTensor::finish() {
   }
 }
 
-HostTensor::HostTensor(HostTensor &&other) noexcept
+BorrowedTensor::BorrowedTensor(BorrowedTensor &&other) noexcept
     : managed(other.managed), view(other.view), hasView(other.hasView),
       first(other.first), dev(other.dev), type(other.type),
       dims(std::move(other.dims)), steps(std::move(other.steps)),
@@ -184,14 +203,14 @@ HostTensor::HostTensor(HostTensor &&other) noexcept
   other.hasView = false;
 }
 
-HostTensor::~HostTensor() {
+BorrowedTensor::~BorrowedTensor() {
   if (managed && managed->deleter)
     managed->deleter(managed);
   if (hasView)
     PyBuffer_Release(&view);
 }
 
-uint64_t HostTensor::nbytes() const {
+uint64_t BorrowedTensor::nbytes() const {
   uint64_t count = 1;
   for (int64_t d : dims)
     count *= static_cast<uint64_t>(d);

@@ -1,11 +1,11 @@
 //===- DLPackTensors.h - Tensors borrowed from Python -----------*- C++ -*-===//
 //
-// This file declares HostTensor, a view of the memory of a Python tensor for
-// the length of one call: NumPy arrays, PyTorch tensors and anything else that
-// speaks DLPack (`__dlpack__`, the v0.6 "dltensor" capsule), or, for objects
-// without it or that refuse it (NumPy does for read-only arrays), the buffer
-// protocol. Nothing is copied; the producer's memory stays alive until the
-// HostTensor is destroyed.
+// This file declares BorrowedTensor, a view of the memory of a Python tensor
+// (host or GPU) for the length of one call: NumPy arrays, PyTorch tensors and
+// anything else that speaks DLPack (`__dlpack__`, the v0.6 "dltensor"
+// capsule), or, for objects without it or that refuse it (NumPy does for
+// read-only arrays), the buffer protocol. Nothing is copied; the producer's
+// memory stays alive until the BorrowedTensor is destroyed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +16,7 @@
 #include <pybind11/pybind11.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,17 +28,22 @@ constexpr uint8_t kDLBoolCode = 6;
 
 /// A tensor's memory, borrowed from its Python owner. Destroy it with the GIL
 /// held: releasing a DLPack tensor calls back into its producer.
-class HostTensor {
+class BorrowedTensor {
 public:
   /// Borrows `object`; `writable` asks the buffer protocol for writable
-  /// memory (DLPack 0.6 cannot say). Throws pybind11::type_error when the
-  /// object offers neither protocol.
-  static HostTensor borrow(pybind11::handle object, bool writable);
+  /// memory (DLPack 0.6 cannot say). `stream`, for objects whose
+  /// `__dlpack_device__` is a GPU, is the stream the memory will be used on
+  /// (DLPack's convention: 1 is CUDA's legacy default stream, 0 ROCm's
+  /// default stream), handed to `__dlpack__` so the producer orders its own
+  /// pending work before it. Throws pybind11::type_error when the object
+  /// offers neither protocol.
+  static BorrowedTensor borrow(pybind11::handle object, bool writable,
+                               std::optional<intptr_t> stream = std::nullopt);
 
-  HostTensor(HostTensor &&other) noexcept;
-  HostTensor &operator=(HostTensor &&) = delete;
-  HostTensor(const HostTensor &) = delete;
-  ~HostTensor();
+  BorrowedTensor(BorrowedTensor &&other) noexcept;
+  BorrowedTensor &operator=(BorrowedTensor &&) = delete;
+  BorrowedTensor(const BorrowedTensor &) = delete;
+  ~BorrowedTensor();
 
   /// First element (byte offset applied).
   void *data() const { return first; }
@@ -52,7 +58,7 @@ public:
   uint64_t nbytes() const;
 
 private:
-  HostTensor() = default;
+  BorrowedTensor() = default;
   void finish();
 
   DLManagedTensor *managed = nullptr;

@@ -10,6 +10,13 @@
 // output. run() allocates its outputs as NumPy arrays and lets the kernels
 // write into them. The GIL is released while the plan runs.
 //
+// CUDA and HIP sessions take device memory (PyTorch tensors on the GPU) in
+// run_into, on the caller's stream or the session's own: the stream goes to
+// each tensor's `__dlpack__`, so the producer's pending writes come first,
+// and the plan is enqueued there. With a caller's stream run_into returns
+// once the work is enqueued, as a PyTorch op does; on the session's own
+// stream it waits for the work to finish.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Bindings.h"
@@ -26,6 +33,8 @@
 #include <cstring>
 #include <numeric>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 namespace py = pybind11;
 namespace rt = rong::runtime;
@@ -106,6 +115,43 @@ py::object alignedArray(const py::module_ &numpy, rt::DType dtype,
   return slice.attr("view")(numpyDtype(numpy, dtype)).attr("reshape")(dims);
 }
 
+/// CUDA's CU_STREAM_LEGACY: the legacy default stream named explicitly, so
+/// that it cannot be mistaken for "no stream" (the session's own).
+constexpr intptr_t kCudaLegacyStream = 1;
+
+bool isGpu(rt::DeviceKind kind) {
+  return kind == rt::DeviceKind::Cuda || kind == rt::DeviceKind::Hip;
+}
+
+/// Parses a device name: "cpu", "opencl", "cuda", "cuda:N", "hip", "hip:N".
+std::pair<rt::DeviceKind, int> parseDevice(const std::string &name) {
+  std::string kindName = name.substr(0, name.find(':'));
+  std::optional<rt::DeviceKind> kind;
+  if (kindName == "cpu")
+    kind = rt::DeviceKind::Cpu;
+  else if (kindName == "opencl")
+    kind = rt::DeviceKind::OpenCL;
+  else if (kindName == "cuda")
+    kind = rt::DeviceKind::Cuda;
+  else if (kindName == "hip")
+    kind = rt::DeviceKind::Hip;
+  int ordinal = 0;
+  bool valid = kind.has_value();
+  if (valid && kindName.size() < name.size()) {
+    std::string digits = name.substr(kindName.size() + 1);
+    valid = isGpu(*kind) && !digits.empty() && digits.size() < 6 &&
+            std::all_of(digits.begin(), digits.end(),
+                        [](char c) { return c >= '0' && c <= '9'; });
+    if (valid)
+      ordinal = std::stoi(digits);
+  }
+  if (!valid)
+    throw py::value_error("device '" + name +
+                          "' is not one of: cpu, opencl, cuda, cuda:N, hip, "
+                          "hip:N");
+  return {*kind, ordinal};
+}
+
 /// A graph input or output as Python sees it.
 struct TensorSpec {
   std::string name;
@@ -130,13 +176,23 @@ struct FreeDeleter {
   void operator()(void *p) const { std::free(p); }
 };
 
+/// Where a GPU run goes: the stream handed to runWith (null: the session's
+/// own), the same stream in DLPack's numbering for the tensors' producers,
+/// and whether run_into waits for the work.
+struct RunStream {
+  void *handle = nullptr;
+  std::optional<intptr_t> dlpack;
+  bool wait = true;
+};
+
 /// The tensors of one call, borrowed until it returns, and the aligned
 /// copies of inputs whose memory the kernels cannot read in place.
 struct Bindings {
-  std::vector<HostTensor> borrowed;
+  std::vector<BorrowedTensor> borrowed;
   std::vector<std::unique_ptr<void, FreeDeleter>> staging;
   std::vector<const void *> inputs;
   std::vector<void *> outputs;
+  RunStream stream;
 };
 
 class PySession {
@@ -148,14 +204,28 @@ public:
   const std::vector<TensorSpec> &outputs() const { return outputSpecs; }
   const std::string &target() const { return art->target(); }
   const char *device() const { return rt::deviceName(session->device()); }
+  int deviceIndex() const { return ordinal; }
+  py::object stream() const {
+    void *own = session->nativeStream();
+    if (!own)
+      return py::none();
+    return py::int_(reinterpret_cast<uintptr_t>(own));
+  }
   uint64_t arenaBytes() const { return art->arenaBytes(); }
 
   py::list run(const py::object &inputs);
-  void runInto(const py::object &inputs, const py::object &outputs);
+  void runInto(const py::object &inputs, const py::object &outputs,
+               const py::object &stream);
   py::dict benchmark(const py::object &inputs, unsigned warmup,
                      unsigned iterations);
 
 private:
+  bool onGpu() const { return isGpu(session->device()); }
+  /// The stream a run_into goes to, from its `stream` argument.
+  RunStream resolveStream(const py::object &stream) const;
+  /// Refuses `method` on a GPU session, which needs caller-owned device
+  /// memory.
+  void requireHostSession(const char *method) const;
   /// Borrows and checks `tensors` against `specs` ("input" / "output").
   void bind(const py::object &tensors, const std::vector<TensorSpec> &specs,
             bool isOutput, Bindings &bindings) const;
@@ -165,6 +235,7 @@ private:
   std::shared_ptr<const rt::Artifact> art;
   std::unique_ptr<rt::Session> session;
   std::vector<TensorSpec> inputSpecs, outputSpecs;
+  int ordinal = 0;
 };
 
 rt::Artifact loadArtifact(const py::object &artifact) {
@@ -193,28 +264,15 @@ rt::Artifact loadArtifact(const py::object &artifact) {
 PySession::PySession(const py::object &artifact,
                      const std::optional<std::string> &device,
                      unsigned numThreads) {
+  rt::DeviceKind kind = rt::DeviceKind::Cpu;
+  if (device)
+    std::tie(kind, ordinal) = parseDevice(*device);
   art = std::make_shared<const rt::Artifact>(loadArtifact(artifact));
-  rt::DeviceKind kind = rt::defaultDevice(*art);
-  if (device) {
-    if (*device == "cpu")
-      kind = rt::DeviceKind::Cpu;
-    else if (*device == "opencl")
-      kind = rt::DeviceKind::OpenCL;
-    else
-      throw py::value_error("device '" + *device +
-                            "' is not available from Python yet; the devices "
-                            "are: cpu, opencl");
-  }
-  // Both executors take host memory: CPU tensors bind directly, and the
-  // OpenCL session copies them to and from its device buffers.
-  if (kind != rt::DeviceKind::Cpu && kind != rt::DeviceKind::OpenCL)
-    throw py::value_error(std::string("the artifact is for target '") +
-                          art->target() + "', whose device (" +
-                          rt::deviceName(kind) +
-                          ") is not available from Python yet; the devices "
-                          "are: cpu, opencl");
+  if (!device)
+    kind = rt::defaultDevice(*art);
   rt::SessionOptions options;
   options.numThreads = numThreads;
+  options.gpuDevice = ordinal;
   rt::Expected<std::unique_ptr<rt::Session>> created =
       rt::createSession(art, kind, options);
   if (!created)
@@ -228,6 +286,61 @@ PySession::PySession(const py::object &artifact,
     const rt::BufferDesc &b = art->buffers()[index];
     outputSpecs.push_back({b.name, b.dtype, b.shape});
   }
+}
+
+RunStream PySession::resolveStream(const py::object &stream) const {
+  RunStream run;
+  rt::DeviceKind kind = session->device();
+  if (!isGpu(kind)) {
+    if (!stream.is_none())
+      throw py::value_error(std::string("stream= is for cuda and hip "
+                                        "sessions; a ") +
+                            device() + " session finishes inside run_into");
+    return run;
+  }
+  if (!stream.is_none()) {
+    // A stream object (torch.cuda.Stream, cupy's) or its handle.
+    py::object value = stream;
+    if (!py::isinstance<py::int_>(value) && py::hasattr(value, "cuda_stream"))
+      value = value.attr("cuda_stream");
+    if (!py::isinstance<py::int_>(value))
+      throw py::type_error("stream must be a stream handle (int) or an object "
+                           "with a cuda_stream attribute, got " +
+                           typeName(stream));
+    auto handle = value.cast<intptr_t>();
+    if (kind == rt::DeviceKind::Cuda) {
+      // 0 is CUDA's legacy default stream (PyTorch's default stream); the
+      // driver and DLPack both call it 1.
+      if (handle == 0)
+        handle = kCudaLegacyStream;
+      run.handle = reinterpret_cast<void *>(handle);
+      run.dlpack = handle;
+      run.wait = false;
+      return run;
+    }
+    // HIP's null stream has no handle runWith could tell from "none": run
+    // on the session's stream and wait, below.
+    if (handle != 0) {
+      run.handle = reinterpret_cast<void *>(handle);
+      run.dlpack = handle;
+      run.wait = false;
+      return run;
+    }
+  }
+  run.handle = session->nativeStream();
+  run.dlpack = reinterpret_cast<intptr_t>(run.handle);
+  run.wait = true;
+  return run;
+}
+
+void PySession::requireHostSession(const char *method) const {
+  if (onGpu())
+    throw py::value_error(std::string(method) + " needs host memory; a " +
+                          device() +
+                          " session runs on device memory the caller "
+                          "allocates: use run_into(inputs, outputs) with "
+                          "tensors on " +
+                          device() + ":" + std::to_string(ordinal));
 }
 
 void PySession::bind(const py::object &tensors,
@@ -253,7 +366,8 @@ void PySession::bind(const py::object &tensors,
         std::string(role) + " " + std::to_string(i) + " ('" + spec.name + "')";
     py::object object = sequence[i];
     try {
-      bindings.borrowed.push_back(HostTensor::borrow(object, isOutput));
+      bindings.borrowed.push_back(
+          BorrowedTensor::borrow(object, isOutput, bindings.stream.dlpack));
     } catch (py::type_error &error) {
       throw py::type_error(what + ": " + error.what());
     } catch (py::error_already_set &error) {
@@ -262,10 +376,19 @@ void PySession::bind(const py::object &tensors,
                      (what + ": cannot borrow its memory: " + reason).c_str());
       throw py::error_already_set();
     }
-    const HostTensor &tensor = bindings.borrowed.back();
-    if (tensor.device().device_type != kDLCPU)
-      throw py::value_error(what + " is in " + deviceName(tensor.device()) +
-                            " memory; a cpu session takes host memory");
+    const BorrowedTensor &tensor = bindings.borrowed.back();
+    DLDevice expectedDevice{kDLCPU, 0};
+    if (session->device() == rt::DeviceKind::Cuda)
+      expectedDevice = {kDLCUDA, ordinal};
+    else if (session->device() == rt::DeviceKind::Hip)
+      expectedDevice = {kDLROCM, ordinal};
+    if (tensor.device().device_type != expectedDevice.device_type ||
+        (onGpu() && tensor.device().device_id != ordinal))
+      throw py::value_error(
+          what + " is in " + deviceName(tensor.device()) + " memory; a " +
+          device() + " session takes " +
+          (onGpu() ? deviceName(expectedDevice) : std::string("host")) +
+          " memory");
     DLDataType expected = dlpackType(spec.dtype);
     if (!sameType(tensor.dtype(), expected))
       throw py::value_error(what + ": expected dtype " + dtypeName(expected) +
@@ -293,6 +416,11 @@ void PySession::bind(const py::object &tensors,
       bindings.inputs.push_back(tensor.data());
       continue;
     }
+    if (onGpu())
+      throw py::value_error(
+          what + " does not start at a " + std::to_string(kBufferAlignment) +
+          "-byte aligned address, which the kernels read with aligned "
+          "vector loads; pass a fresh copy (e.g. tensor.clone())");
     // The kernels' aligned vector loads would fault on this address.
     void *copy = allocateAligned(tensor.nbytes());
     std::memcpy(copy, tensor.data(), tensor.nbytes());
@@ -305,13 +433,17 @@ void PySession::execute(const Bindings &bindings) {
   rt::Status status = rt::Status::success();
   {
     py::gil_scoped_release release;
-    status = session->runWith(bindings.inputs, bindings.outputs);
+    status = session->runWith(bindings.inputs, bindings.outputs,
+                              bindings.stream.handle);
+    if (status.ok() && bindings.stream.wait)
+      status = session->synchronize(bindings.stream.handle);
   }
   if (!status.ok())
     throw std::runtime_error(status.message());
 }
 
 py::list PySession::run(const py::object &inputs) {
+  requireHostSession("run()");
   Bindings bindings;
   bind(inputs, inputSpecs, /*isOutput=*/false, bindings);
   py::module_ numpy = py::module_::import("numpy");
@@ -328,8 +460,10 @@ py::list PySession::run(const py::object &inputs) {
   return results;
 }
 
-void PySession::runInto(const py::object &inputs, const py::object &outputs) {
+void PySession::runInto(const py::object &inputs, const py::object &outputs,
+                        const py::object &stream) {
   Bindings bindings;
+  bindings.stream = resolveStream(stream);
   bind(inputs, inputSpecs, /*isOutput=*/false, bindings);
   bind(outputs, outputSpecs, /*isOutput=*/true, bindings);
   execute(bindings);
@@ -337,6 +471,7 @@ void PySession::runInto(const py::object &inputs, const py::object &outputs) {
 
 py::dict PySession::benchmark(const py::object &inputs, unsigned warmup,
                               unsigned iterations) {
+  requireHostSession("benchmark()");
   if (iterations == 0)
     throw py::value_error("benchmark needs at least one iteration");
   py::list outputs = run(inputs);
@@ -403,25 +538,35 @@ void rong::python::populateRuntimeBindings(py::module_ &m) {
            py::arg("artifact"), py::kw_only(), py::arg("device") = py::none(),
            py::arg("num_threads") = 0,
            "Loads `artifact` (its bytes, or the path of a .rong file) on "
-           "`device` ('cpu' or 'opencl'; None: the device the artifact was "
-           "compiled for). num_threads=0 means $RONG_NUM_THREADS, else every "
-           "core.")
+           "`device` ('cpu', 'opencl', 'cuda[:N]' or 'hip[:N]'; None: the "
+           "device the artifact was compiled for). num_threads=0 means "
+           "$RONG_NUM_THREADS, else every core.")
       .def_property_readonly("inputs", &PySession::inputs)
       .def_property_readonly("outputs", &PySession::outputs)
       .def_property_readonly("target", &PySession::target)
       .def_property_readonly("device", &PySession::device)
+      .def_property_readonly("device_index", &PySession::deviceIndex,
+                             "The GPU's ordinal (0 on the CPU and OpenCL).")
+      .def_property_readonly("stream", &PySession::stream,
+                             "The session's own stream handle on GPUs (an "
+                             "int); None on the CPU and OpenCL.")
       .def_property_readonly("arena_bytes", &PySession::arenaBytes)
       .def("run", &PySession::run, py::arg("inputs"),
            "Runs the plan on `inputs` (DLPack tensors, in graph order) and "
-           "returns the outputs as new NumPy arrays.")
+           "returns the outputs as new NumPy arrays (CPU and OpenCL "
+           "sessions).")
       .def("run_into", &PySession::runInto, py::arg("inputs"),
-           py::arg("outputs"),
+           py::arg("outputs"), py::kw_only(), py::arg("stream") = py::none(),
            "Runs the plan on `inputs`, writing into the caller's `outputs` "
-           "(DLPack tensors, e.g. torch.empty) in place.")
+           "(DLPack tensors, e.g. torch.empty) in place. On GPUs, `stream` "
+           "(a handle or torch.cuda.Stream) is where the work is enqueued, "
+           "and the call returns once it is; with None it runs on the "
+           "session's own stream and waits.")
       .def("benchmark", &PySession::benchmark, py::arg("inputs"),
            py::kw_only(), py::arg("warmup") = 5, py::arg("iterations") = 20,
-           "Times `iterations` runs after `warmup` ones; returns median_ms, "
-           "mean_ms, min_ms, max_ms, iterations and warmup.")
+           "Times `iterations` runs after `warmup` ones (CPU and OpenCL "
+           "sessions); returns median_ms, mean_ms, min_ms, max_ms, "
+           "iterations and warmup.")
       .def("__repr__", [](const PySession &s) {
         return "<rong Session: target " + s.target() + ", " +
                std::to_string(s.inputs().size()) + " inputs, " +

@@ -388,18 +388,44 @@ def test_opencl_artifact_runs_on_its_own_device(mlp_path):
     assert explicit.device == "opencl"
 
 
-def test_devices_python_cannot_drive_are_refused(mlp):
-    with pytest.raises(ValueError, match=r"device 'cuda' is not available from "
-                                         r"Python yet; the devices are: cpu, opencl"):
-        rong.Session(mlp.artifact, device="cuda")
-
-
-def test_gpu_artifact_names_its_device(mlp_path):
-    compiled = rong.compile_onnx(mlp_path, target="rocm:gfx906")
-    with pytest.raises(ValueError, match=r"the artifact is for target 'gfx906', "
-                                         r"whose device \(hip\) is not available "
-                                         r"from Python yet"):
+def test_cuda_session_without_a_driver_names_it(mlp_path):
+    """A CUDA session opens through the driver it loads at run time; this
+    machine has none, and the error says so (with a GPU, run_into takes
+    PyTorch's CUDA tensors: bench/gpu/run_models.py checks that there)."""
+    compiled = rong.compile_onnx(mlp_path, target="sm_90")
+    with pytest.raises(rong.ArtifactError,
+                       match=r"cannot load the CUDA driver \(libcuda\.so\.1\)"):
         rong.Session(compiled.artifact)
+    with pytest.raises(rong.ArtifactError, match=r"cannot load the CUDA driver"):
+        rong.Session(compiled.artifact, device="cuda:1")
+
+
+def test_hip_session_without_a_device_names_it(mlp_path):
+    """ROCm's runtime is installed here but finds no AMD GPU: the session
+    fails with HIP's own error instead of being refused up front."""
+    compiled = rong.compile_onnx(mlp_path, target="rocm:gfx906")
+    with pytest.raises(rong.ArtifactError,
+                       match=r"^(cannot initialise the HIP driver: hip|HIP "
+                             r"device 0 requested, but 0 devices are present)"):
+        rong.Session(compiled.artifact)
+
+
+@pytest.mark.parametrize("device", ["tpu", "cpu:1", "cuda:", "cuda:x", "hip:-1",
+                                    "opencl:0"])
+def test_unknown_device_names_are_refused(mlp, device):
+    with pytest.raises(ValueError, match=rf"device '{device}' is not one of: "
+                                         r"cpu, opencl, cuda, cuda:N, hip, hip:N"):
+        rong.Session(mlp.artifact, device=device)
+
+
+def test_host_session_has_no_stream(mlp):
+    session = rong.Session(mlp.artifact)
+    assert (session.device, session.device_index, session.stream) == ("cpu", 0,
+                                                                       None)
+    x = torch.from_numpy(x_input())
+    with pytest.raises(ValueError, match=r"stream= is for cuda and hip sessions; "
+                                         r"a cpu session finishes inside run_into"):
+        session.run_into([x], [torch.empty(4, 16)], stream=0)
 
 
 def test_source_target_returns_its_package(mlp_path):

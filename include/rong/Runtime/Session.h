@@ -85,6 +85,17 @@ public:
                          const std::vector<void *> &outputs,
                          void *stream = nullptr) = 0;
 
+  /// GPUs: the session's own stream (a CUstream or hipStream_t), where
+  /// runWith enqueues when it is given none. Null on the CPU and OpenCL,
+  /// which have no stream a caller could order work against.
+  virtual void *nativeStream() const { return nullptr; }
+  /// GPUs: waits until the work enqueued on `stream` (null: the session's
+  /// own) has finished. The CPU and OpenCL finish their work inside runWith,
+  /// so there is nothing to wait for.
+  virtual Status synchronize(void *stream = nullptr) {
+    return Status::success();
+  }
+
 protected:
   explicit Session(std::shared_ptr<const Artifact> artifact)
       : art(std::move(artifact)) {}

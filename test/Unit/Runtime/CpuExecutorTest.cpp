@@ -201,6 +201,9 @@ TEST_F(CpuExecutorTest, RunWithCallerMemory) {
   ASSERT_TRUE(s->runWith({xs.data(), ys.data()}, {zs.data()}).ok());
   for (int i = 0; i < 16; ++i)
     EXPECT_EQ(zs[i], 101.0f * float(i));
+  // The CPU has no stream: runWith finished the work before returning.
+  EXPECT_EQ(s->nativeStream(), nullptr);
+  EXPECT_TRUE(s->synchronize().ok());
 
   Status wrong = s->runWith({xs.data()}, {zs.data()});
   ASSERT_FALSE(wrong.ok());
