@@ -321,24 +321,82 @@ struct RowEmitter {
       if (reds.empty() && !storesInPass(a, kernel.fusion, level))
         continue;
 
+      // Merges two tuples of this pass's partial values (scalars, or
+      // vectors lane by lane).
+      auto combine = [&](ValueRange lhs, ValueRange rhs) {
+        SmallVector<Value> out;
+        unsigned i = 0;
+        for (const PassReduction &pr : reds) {
+          if (pr.onlineSum) {
+            OnlineSoftmax merged = mergeOnlineSoftmax(
+                b, loc, {lhs[i], lhs[i + 1]}, {rhs[i], rhs[i + 1]});
+            out.append({merged.max, merged.sum});
+            i += 2;
+            continue;
+          }
+          if (pr.red->kind == ReduceKind::ArgMax) {
+            ArgMaxState merged =
+                combineArgMax(b, loc, {lhs[i], lhs[i + 1]},
+                              {rhs[i], rhs[i + 1]}, pr.red->selectLast);
+            out.append({merged.value, merged.index});
+            i += 2;
+            continue;
+          }
+          out.push_back(combinePartials(b, loc, pr.red->kind, lhs[i], rhs[i]));
+          ++i;
+        }
+        return out;
+      };
+
       if (plan.inRegisters) {
         for (Chunk &chunk : chunks)
           accs = step(chunk, level, reds, accs);
       } else {
+        // Each iteration takes `sets` neighbouring chunks, each folded into
+        // its own set of accumulators, so that consecutive vector
+        // reductions do not wait on each other's latency; the sets are
+        // merged after the loop (RowPlan::accumulatorSets).
+        int64_t sets = plan.accumulatorSets;
+        size_t perSet = accs.size();
+        SmallVector<Value> init;
+        for (int64_t u = 0; u < sets; ++u)
+          llvm::append_range(init, accs);
         auto loop = scf::ForOp::create(
             b, loc, indexConstant(b, loc, 0),
             indexConstant(b, loc, plan.chunksPerThread),
-            indexConstant(b, loc, 1), accs,
+            indexConstant(b, loc, sets), init,
             [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPoint(inner.getInsertionBlock(),
                                   inner.getInsertionPoint());
-              Chunk chunk;
-              initChunk(chunk, k, loopOverhang);
-              SmallVector<Value> next = step(chunk, level, reds, iterArgs);
+              SmallVector<Value> next;
+              for (int64_t u = 0; u < sets; ++u) {
+                Chunk chunk;
+                Value index =
+                    u == 0 ? k
+                           : arith::AddIOp::create(b, loc, k,
+                                                   indexConstant(b, loc, u));
+                initChunk(chunk, index, loopOverhang);
+                llvm::append_range(
+                    next, step(chunk, level, reds,
+                               iterArgs.slice(u * perSet, perSet)));
+              }
               scf::YieldOp::create(b, loc, next);
             });
-        accs.assign(loop.getResults().begin(), loop.getResults().end());
+        SmallVector<SmallVector<Value>> partialSets;
+        for (int64_t u = 0; u < sets; ++u)
+          partialSets.emplace_back(
+              loop.getResults().slice(u * perSet, perSet));
+        // Pairwise, in a fixed order: (0 1) (2 3), then those.
+        while (partialSets.size() > 1 && !reds.empty()) {
+          SmallVector<SmallVector<Value>> merged;
+          for (size_t i = 0; i + 1 < partialSets.size(); i += 2)
+            merged.push_back(combine(partialSets[i], partialSets[i + 1]));
+          if (partialSets.size() % 2)
+            merged.push_back(partialSets.back());
+          partialSets = std::move(merged);
+        }
+        accs = partialSets.front();
       }
       if (reds.empty())
         continue;
@@ -364,30 +422,6 @@ struct RowEmitter {
         }
         partials.push_back(reduceVector(b, loc, pr.red->kind, accs[slot++]));
       }
-      auto combine = [&](ValueRange lhs, ValueRange rhs) {
-        SmallVector<Value> out;
-        unsigned i = 0;
-        for (const PassReduction &pr : reds) {
-          if (pr.onlineSum) {
-            OnlineSoftmax merged = mergeOnlineSoftmax(
-                b, loc, {lhs[i], lhs[i + 1]}, {rhs[i], rhs[i + 1]});
-            out.append({merged.max, merged.sum});
-            i += 2;
-            continue;
-          }
-          if (pr.red->kind == ReduceKind::ArgMax) {
-            ArgMaxState merged =
-                combineArgMax(b, loc, {lhs[i], lhs[i + 1]},
-                              {rhs[i], rhs[i + 1]}, pr.red->selectLast);
-            out.append({merged.value, merged.index});
-            i += 2;
-            continue;
-          }
-          out.push_back(combinePartials(b, loc, pr.red->kind, lhs[i], rhs[i]));
-          ++i;
-        }
-        return out;
-      };
       SmallVector<Value> totals = reduceTupleAcrossRow(
           b, loc, threads, partials, combine, nextSlot);
       nextSlot += partials.size();

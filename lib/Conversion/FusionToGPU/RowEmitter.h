@@ -28,6 +28,13 @@ struct RowPlan {
   int64_t rowsPerBlock = 1;
   int64_t chunksPerThread = 1;
   bool inRegisters = true;
+  /// Rows that loop (not in registers): independent sets of accumulators
+  /// per thread, each fed every `accumulatorSets`-th chunk and merged after
+  /// the loop. A CPU core issues a vector reduction every cycle or two but
+  /// waits several cycles for its result, so one set leaves the loop
+  /// latency-bound; a GPU hides that latency with other warps. Divides
+  /// chunksPerThread.
+  int64_t accumulatorSets = 1;
   /// Compute a softmax's max and sum of exp(x - max) in one online pass
   /// (rescaling the sum when the max grows) instead of two passes. It saves
   /// one read of the row at the price of a second exp per element: worth it

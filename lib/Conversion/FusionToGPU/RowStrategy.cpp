@@ -43,6 +43,9 @@ constexpr int64_t kRowsBlockThreads = 256;
 constexpr int64_t kBlockChunks = 4;
 /// Largest row buffer of cached values a CPU thread keeps on its stack.
 constexpr int64_t kMaxCachedRowBytes = 64 * 1024;
+/// Independent accumulator sets of a CPU row loop (RowPlan): x86 cores
+/// start two vector adds or maxes a cycle, each ready four cycles later.
+constexpr int64_t kCpuAccumulatorSets = 4;
 
 /// True for elementwise ops that cost more than a load and a store per
 /// element.
@@ -114,6 +117,12 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
       !plan.inRegisters &&
       (target.isGPU() ||
        rowBytes > static_cast<int64_t>(target.onChipBytesPerBlock));
+  if (!target.isGPU() && !plan.inRegisters)
+    for (int64_t sets : {kCpuAccumulatorSets, int64_t{2}})
+      if (plan.chunksPerThread % sets == 0) {
+        plan.accumulatorSets = sets;
+        break;
+      }
   return plan;
 }
 

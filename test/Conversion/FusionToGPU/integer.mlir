@@ -103,14 +103,19 @@ func.func @gather_then_compute(%t: tensor<10xi64>, %i: tensor<4xi64>) -> tensor<
 // -----
 
 // Tests an integer max over rows: the accumulator starts at the smallest
-// i32 and combines with maxsi, in vectors and across them. On sm_90 the
-// subgroup butterfly shuffles i32 values.
+// i32 and combines with maxsi, in vectors and across them. The CPU's row loop
+// keeps four independent accumulators (chunks 0-3 of each iteration feed
+// their own), merged pairwise after it. On sm_90 the subgroup butterfly
+// shuffles i32 values.
 
 // CHECK-LABEL: gpu.func @max_i32_fusion_0
 //       CHECK:   %[[MIN:.+]] = arith.constant dense<-2147483648> : vector<8xi32>
-//       CHECK:   scf.for {{.+}} iter_args(%[[ACC:.+]] = %[[MIN]]) -> (vector<8xi32>)
-//       CHECK:     arith.maxsi %[[ACC]], %{{.+}} : vector<8xi32>
-//       CHECK:   vector.reduction <maxsi>, %{{.+}} : vector<8xi32> into i32
+//       CHECK:   %[[ACC:.+]]:4 = scf.for {{.+}} step %c4 iter_args(%[[A0:.+]] = %[[MIN]], %{{.+}} = %[[MIN]], %{{.+}} = %[[MIN]], %{{.+}} = %[[MIN]]) -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+//       CHECK:     arith.maxsi %[[A0]], %{{.+}} : vector<8xi32>
+//       CHECK:   %[[M01:.+]] = arith.maxsi %[[ACC]]#0, %[[ACC]]#1 : vector<8xi32>
+//       CHECK:   %[[M23:.+]] = arith.maxsi %[[ACC]]#2, %[[ACC]]#3 : vector<8xi32>
+//       CHECK:   %[[M:.+]] = arith.maxsi %[[M01]], %[[M23]] : vector<8xi32>
+//       CHECK:   vector.reduction <maxsi>, %[[M]] : vector<8xi32> into i32
 //       CHECK:   memref.store %{{.+}} : memref<4xi32>
 // SM90-LABEL: gpu.func @max_i32_fusion_0
 //       SM90:   vector.reduction <maxsi>, %{{.+}} : vector<4xi32> into i32
