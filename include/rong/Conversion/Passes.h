@@ -29,7 +29,12 @@ namespace mlir::rong {
 
 /// Adds the patterns that expand rong.softmax, rong.log_softmax,
 /// rong.layer_norm and rong.rms_norm into reductions and elementwise ops.
-void populateExpandRowOpsPatterns(RewritePatternSet &patterns);
+/// With `reciprocalSoftmax`, an f32 softmax multiplies each exp by the row's
+/// reciprocal (one division per row) instead of dividing each element, as
+/// PyTorch's and onnxruntime's CPU kernels do: at most one more rounding.
+/// (bf16/f16 results always do.)
+void populateExpandRowOpsPatterns(RewritePatternSet &patterns,
+                                  bool reciprocalSoftmax = false);
 
 /// Unit attribute the softmax expansion puts on its `rong.exp` when the
 /// softmax's result is bf16 or f16: the exp's value (in (0, 1]) only needs

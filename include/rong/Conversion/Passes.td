@@ -46,8 +46,15 @@ def ExpandRowOpsPass : Pass<"rong-expand-row-ops"> {
     `rong.rms_norm` into keepdims reductions over the normalised axes and
     broadcasting elementwise ops, so that one row strategy serves the named
     and the decomposed forms. `rong-fusion-to-gpu` applies the same patterns
-    itself; this pass exposes them for testing.
+    itself (with `reciprocal-softmax` on the CPU target); this pass exposes
+    them for testing.
   }];
+  let options = [
+    Option<"reciprocalSoftmax", "reciprocal-softmax", "bool",
+           /*default=*/"false",
+           "f32 softmax: multiply by the row's reciprocal instead of dividing "
+           "each element">,
+  ];
 }
 
 #endif // RONG_CONVERSION_PASSES_TD

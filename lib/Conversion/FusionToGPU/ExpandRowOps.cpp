@@ -8,7 +8,9 @@
 // inputs are cast first and the result cast back), so they lose no
 // precision for narrow types. A softmax with an f16/bf16 result marks its
 // exp `rong.narrow_result` and multiplies by the row's reciprocal, which
-// its rounding cannot tell from the exact forms.
+// its rounding cannot tell from the exact forms. On request (the CPU), an f32
+// softmax multiplies by the reciprocal too, as PyTorch's and onnxruntime's
+// CPU kernels do.
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,7 +86,11 @@ Value inverseRoot(PatternRewriter &rewriter, Location loc, Value v,
 }
 
 struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
-  using OpRewritePattern::OpRewritePattern;
+  ExpandSoftmax(MLIRContext *context, bool reciprocal)
+      : OpRewritePattern(context), reciprocal(reciprocal) {}
+  /// f32 results too multiply by the row's reciprocal.
+  bool reciprocal;
+
   LogicalResult matchAndRewrite(SoftmaxOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -99,8 +105,16 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
     auto e = ExpOp::create(rewriter, loc, shifted);
     Value sum = ReduceSumOp::create(rewriter, loc, e, axes, /*keepdims=*/true);
     Type element = getElementTypeOrSelf(op.getType());
-    if (!isa<BFloat16Type, Float16Type>(element)) {
+    bool narrow = isa<BFloat16Type, Float16Type>(element);
+    if (!narrow && !reciprocal) {
       replaceFromF32(rewriter, op, DivOp::create(rewriter, loc, e, sum));
+      return success();
+    }
+    if (!narrow) {
+      // f32 on request: one division per row, then a multiply per element
+      // (at most one more rounding than dividing each element).
+      Value inverse = ReciprocalOp::create(rewriter, loc, sum);
+      replaceFromF32(rewriter, op, MulOp::create(rewriter, loc, e, inverse));
       return success();
     }
     // A bf16 or f16 result: a cheaper exp, and the row's reciprocal (once per
@@ -185,9 +199,10 @@ struct ExpandRMSNorm : OpRewritePattern<RMSNormOp> {
 
 struct ExpandRowOpsPass
     : mlir::rong::impl::ExpandRowOpsPassBase<ExpandRowOpsPass> {
+  using ExpandRowOpsPassBase::ExpandRowOpsPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateExpandRowOpsPatterns(patterns);
+    populateExpandRowOpsPatterns(patterns, reciprocalSoftmax);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -195,7 +210,9 @@ struct ExpandRowOpsPass
 
 } // namespace
 
-void mlir::rong::populateExpandRowOpsPatterns(RewritePatternSet &patterns) {
-  patterns.add<ExpandSoftmax, ExpandLogSoftmax, ExpandLayerNorm, ExpandRMSNorm>(
+void mlir::rong::populateExpandRowOpsPatterns(RewritePatternSet &patterns,
+                                              bool reciprocalSoftmax) {
+  patterns.add<ExpandSoftmax>(patterns.getContext(), reciprocalSoftmax);
+  patterns.add<ExpandLogSoftmax, ExpandLayerNorm, ExpandRMSNorm>(
       patterns.getContext());
 }

@@ -3,8 +3,9 @@
 
 // Tests that a CPU thread walking a softmax row in passes keeps exp(x - max)
 // in a row buffer on its stack: the sum pass computes and stores it, the
-// output pass loads it back instead of a second exp. GPU targets keep their
-// own schemes (registers, the online pass) and get no buffer.
+// output pass loads it back instead of a second exp, and multiplies it by the
+// row's reciprocal (one division per row). GPU targets keep their own schemes
+// (registers, the online pass) and get no buffer.
 
 // CHECK-LABEL: gpu.func @softmax_fusion_0
 //  CHECK-SAME:     workgroup(%[[CACHE:.+]] : memref<1024xf32, #gpu.address_space<workgroup>>)
@@ -15,10 +16,14 @@
 //       CHECK:     %[[E:.+]] = math.exp %{{.+}} : vector<8xf32>
 //       CHECK:     vector.store %[[E]], %[[CACHE]][%[[COL:.+]]] {{.+}} vector<8xf32>
 //       CHECK:     arith.addf %{{.+}}, %[[E]]
+//       CHECK:   %[[SUM:.+]] = vector.reduction <add>
+//       CHECK:   %[[INV:.+]] = arith.divf %{{.+}}, %[[SUM]] : f32
 //       CHECK:   scf.for %{{.+}} = %c0 to %c128
 //       CHECK:     %[[BACK:.+]] = vector.load %[[CACHE]][%{{.+}}] {{.+}} vector<8xf32>
 //   CHECK-NOT:     math.exp
-//       CHECK:     arith.divf %[[BACK]], %{{.+}} : vector<8xf32>
+//   CHECK-NOT:     arith.divf
+//       CHECK:     %[[SPLAT:.+]] = vector.broadcast %[[INV]] : f32 to vector<8xf32>
+//       CHECK:     arith.mulf %[[BACK]], %[[SPLAT]] : vector<8xf32>
 // GPU-LABEL: gpu.func @softmax_fusion_0
 //   GPU-NOT:   workgroup(
 //       GPU:   rong.strategy

@@ -1,7 +1,9 @@
 // RUN: rong-opt %s --split-input-file --rong-expand-row-ops | FileCheck %s
+// RUN: rong-opt %s --split-input-file --rong-expand-row-ops=reciprocal-softmax=true | FileCheck %s --check-prefix=RCP
 
 // Tests that softmax becomes max, shift, exp, sum and divide over the same
-// axis, with keepdims reductions.
+// axis, with keepdims reductions. With reciprocal-softmax (the CPU's form),
+// the sum's reciprocal multiplies each element instead.
 
 // CHECK-LABEL: func.func @softmax
 //       CHECK:   ^bb0(%[[X:.+]]: tensor<4x8xf32>):
@@ -11,6 +13,11 @@
 //       CHECK:     %[[S:.+]] = rong.reduce_sum %[[E]] axes = [1] keepdims : tensor<4x8xf32>
 //       CHECK:     %[[Y:.+]] = rong.div %[[E]], %[[S]] : tensor<4x8xf32>, tensor<4x1xf32>
 //       CHECK:     rong.yield %[[Y]]
+// RCP-LABEL: func.func @softmax
+//       RCP:     %[[S:.+]] = rong.reduce_sum %[[E:.+]] axes = [1] keepdims : tensor<4x8xf32>
+//       RCP:     %[[R:.+]] = rong.reciprocal %[[S]] : tensor<4x1xf32>
+//       RCP:     %[[Y:.+]] = rong.mul %[[E]], %[[R]] : tensor<4x8xf32>, tensor<4x1xf32>
+//       RCP:     rong.yield %[[Y]]
 func.func @softmax(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   %r = rong.fusion kind = "stitch" (%x) : (tensor<4x8xf32>) -> tensor<4x8xf32> {
   ^bb0(%a: tensor<4x8xf32>):
