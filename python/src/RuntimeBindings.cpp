@@ -308,18 +308,12 @@ RunStream PySession::resolveStream(const py::object &stream) const {
                            "with a cuda_stream attribute, got " +
                            typeName(stream));
     auto handle = value.cast<intptr_t>();
-    if (kind == rt::DeviceKind::Cuda) {
-      // 0 is CUDA's legacy default stream (PyTorch's default stream); the
-      // driver and DLPack both call it 1.
-      if (handle == 0)
-        handle = kCudaLegacyStream;
-      run.handle = reinterpret_cast<void *>(handle);
-      run.dlpack = handle;
-      run.wait = false;
-      return run;
-    }
-    // HIP's null stream has no handle runWith could tell from "none": run
-    // on the session's stream and wait, below.
+    // 0 is CUDA's legacy default stream (PyTorch's default stream), which
+    // the driver and DLPack both call 1. HIP's null stream has no handle
+    // runWith could tell from "none": it runs on the session's stream and
+    // waits, below.
+    if (kind == rt::DeviceKind::Cuda && handle == 0)
+      handle = kCudaLegacyStream;
     if (handle != 0) {
       run.handle = reinterpret_cast<void *>(handle);
       run.dlpack = handle;
