@@ -9,6 +9,7 @@
 #include "rong/Conversion/Passes.h"
 #include "rong/IR/RongDialect.h"
 #include "rong/Target/AMDGPU/Passes.h"
+#include "rong/Target/CPU/Passes.h"
 #include "rong/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -44,4 +45,5 @@ void mlir::rong::registerAllPasses() {
   // Rong's own conversions.
   registerRongConversionPasses();
   rocm::registerRongAMDGPUPasses();
+  cpu::registerRongCPUPasses();
 }

@@ -418,3 +418,58 @@ def test_batched_matmul_across_threads(batch, tmp_path):
 ])
 def test_conv_split_across_threads(x_shape, w_shape, attrs, tmp_path):
     check_conv(x_shape, w_shape, attrs, tmp_path, threads=3)
+
+
+def test_exp_across_the_float32_range(tmp_path):
+    """The CPU's f32 exp (rong-cpu-approximate-math) in a compiled kernel,
+    vectorised with a tail, against float64 NumPy rounded to f32: within
+    1 ulp for normal results below 127.5 ln 2, within 8 ulp from there to
+    the overflow threshold, +inf above it, 0 (flushed) or a subnormal no
+    larger than 2^-126 below 2^-126, and the special values exactly."""
+    x = np.concatenate([
+        np.linspace(-104.0, 89.0, (1 << 21) + 3, dtype=np.float32),
+        np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-30, -1e-30,
+                  88.7229, 88.72, 88.376, -87.33, -88.0, -1e4, 1e4],
+                 np.float32)])
+    model = make_model("Exp", [x], np.float32)
+    path = str(tmp_path / "exp.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "exp.rong")
+    rong_tools.compile_model(path, artifact)
+    (got,) = rong_tools.run_artifact(artifact, [x], 1)
+
+    with np.errstate(over="ignore"):
+        want = np.exp(x.astype(np.float64)).astype(np.float32)
+    tiny = np.finfo(np.float32).tiny
+    normal = np.isfinite(want) & (want >= tiny)
+    # Non-negative floats order like their bits.
+    ulps = np.abs(got.view(np.int32).astype(np.int64) -
+                  want.view(np.int32).astype(np.int64))
+    main = normal & (x < 88.376)
+    assert ulps[main].max() <= 1, x[main][ulps[main].argmax()]
+    top = normal & (x >= 88.376)
+    assert top.sum() > 0 and ulps[top].max() <= 8
+    assert np.all(got[want == np.inf] == np.inf)
+    low = want < tiny
+    assert np.all((got[low] >= 0) & (got[low] <= tiny))
+
+    special = {0.0: 1.0, -0.0: 1.0, np.inf: np.inf, -np.inf: 0.0,
+               1e-30: 1.0, -1e-30: 1.0, -1e4: 0.0, 1e4: np.inf}
+    for value, expected in special.items():
+        i = np.flatnonzero(x == value)[-1]
+        assert got[i] == expected, (value, got[i])
+    assert np.isnan(got[np.isnan(x)]).all()
+
+
+def test_softmax_masked_with_minus_infinity(tmp_path):
+    """Attention masks write -inf into the logits: their probabilities are
+    exactly 0 and the rest still sums to 1."""
+    x = RNG.standard_normal((6, 203)).astype(np.float32) * 8
+    x[:, 150:] = -np.inf
+    x[2, :7] = -np.inf
+    x[4, 1::2] = -np.inf
+    model = make_model("Softmax", [x], np.float32, {"axis": -1})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+    assert np.all(got[np.isneginf(x)] == 0.0)
+    np.testing.assert_allclose(got.sum(axis=-1), 1.0, rtol=1e-6)

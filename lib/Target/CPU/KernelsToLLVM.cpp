@@ -12,8 +12,8 @@
 // block is one thread) and workgroup scratch becomes a stack buffer. The
 // module is then lowered to the LLVM dialect with the bare-pointer calling
 // convention, math functions are expanded to polynomial approximations where
-// upstream has them (so they stay vectorised) and go to libm otherwise, and
-// each kernel gets the runtime's entry point
+// Rong or upstream has them (so they stay vectorised) and go to libm
+// otherwise, and each kernel gets the runtime's entry point
 //
 //   void k(void **args, int64_t begin, int64_t end)
 //
@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/Target/CPU/CPUBackend.h"
+#include "rong/Target/CPU/Passes.h"
 #include "rong/Target/KernelLaunch.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -30,7 +31,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -205,10 +205,9 @@ void ignoreSignOfZeroInMinMax(ModuleOp host) {
 LogicalResult lowerToLLVMDialect(ModuleOp host) {
   MLIRContext *ctx = host.getContext();
   RewritePatternSet expansions(ctx);
-  // exp2 (narrow GELU) becomes exp(x ln 2) and then upstream's vectorised
-  // exp polynomial; LLVM would call libm's exp2f lane by lane.
-  math::populateExpansionPatterns(expansions, {"exp2"});
-  populateMathPolynomialApproximationPatterns(expansions);
+  // Vectorisable math (rong-cpu-approximate-math); LLVM would call libm
+  // lane by lane.
+  cpu::populateCPUMathPatterns(expansions);
   // Kernels compute bf16 in f32 and truncate when they store. LLVM lowers
   // that truncation to a call to `__truncsfbf2` on hosts without bf16
   // conversion instructions, which the kernel shared object has nowhere to
