@@ -52,7 +52,8 @@ using namespace mlir::rong;
 
 namespace {
 
-/// Builds f32 and i32 constants shaped like `like` (a scalar or a vector).
+/// Builds f32 and i32 constants of the shape of `floatType` (a scalar or a
+/// vector).
 struct Constants {
   ImplicitLocOpBuilder &b;
   Type floatType;
