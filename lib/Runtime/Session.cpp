@@ -23,6 +23,14 @@ const char *deviceName(DeviceKind device) {
   return "unknown";
 }
 
+std::optional<DeviceKind> parseDeviceKind(std::string_view name) {
+  for (DeviceKind kind : {DeviceKind::Cpu, DeviceKind::Cuda,
+                          DeviceKind::OpenCL, DeviceKind::Hip})
+    if (name == deviceName(kind))
+      return kind;
+  return std::nullopt;
+}
+
 DeviceKind defaultDevice(const Artifact &artifact) {
   const std::string &t = artifact.target();
   if (t == "opencl")

@@ -126,15 +126,7 @@ bool isGpu(rt::DeviceKind kind) {
 /// Parses a device name: "cpu", "opencl", "cuda", "cuda:N", "hip", "hip:N".
 std::pair<rt::DeviceKind, int> parseDevice(const std::string &name) {
   std::string kindName = name.substr(0, name.find(':'));
-  std::optional<rt::DeviceKind> kind;
-  if (kindName == "cpu")
-    kind = rt::DeviceKind::Cpu;
-  else if (kindName == "opencl")
-    kind = rt::DeviceKind::OpenCL;
-  else if (kindName == "cuda")
-    kind = rt::DeviceKind::Cuda;
-  else if (kindName == "hip")
-    kind = rt::DeviceKind::Hip;
+  std::optional<rt::DeviceKind> kind = rt::parseDeviceKind(kindName);
   int ordinal = 0;
   bool valid = kind.has_value();
   if (valid && kindName.size() < name.size()) {

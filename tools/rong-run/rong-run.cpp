@@ -93,17 +93,11 @@ Expected<Options> parseOptions(int argc, char **argv) {
       Expected<std::string> v = value();
       if (!v)
         return v.status();
-      if (*v == "cpu")
-        o.device = DeviceKind::Cpu;
-      else if (*v == "cuda")
-        o.device = DeviceKind::Cuda;
-      else if (*v == "opencl")
-        o.device = DeviceKind::OpenCL;
-      else if (*v == "hip")
-        o.device = DeviceKind::Hip;
-      else
+      std::optional<DeviceKind> kind = parseDeviceKind(*v);
+      if (!kind)
         return Status::failure("unknown device '" + *v +
                                "' (cpu, cuda, hip or opencl)");
+      o.device = *kind;
     } else if (arg == "--threads" || arg == "--warmup" ||
                arg == "--iterations") {
       Expected<std::string> v = value();

@@ -16,7 +16,9 @@
 #include "rong/Runtime/Artifact.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rong::runtime {
@@ -25,6 +27,9 @@ enum class DeviceKind { Cpu, Cuda, OpenCL, Hip };
 
 /// "cpu", "cuda", "opencl" or "hip".
 const char *deviceName(DeviceKind device);
+
+/// The device kind deviceName gives `name`; none for any other name.
+std::optional<DeviceKind> parseDeviceKind(std::string_view name);
 
 /// The device an artifact was compiled for: `cpu`, `opencl`, CUDA for
 /// `sm_NN` targets, HIP for `gfxNNN` targets.
