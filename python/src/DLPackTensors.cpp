@@ -1,9 +1,10 @@
 //===- DLPackTensors.cpp - Tensors borrowed from Python -------------------===//
 //
-// This file implements BorrowedTensor: the DLPack protocol as a consumer (call
-// `__dlpack__()`, with the consumer's stream for tensors on a GPU, take the DLManagedTensor out of the "dltensor" capsule,
-// rename the capsule "used_dltensor" so its destructor leaves the tensor to
-// us, call the tensor's deleter when done) and the buffer-protocol fallback.
+// This file implements BorrowedTensor: the DLPack protocol as a consumer
+// (call `__dlpack__()`, with the consumer's stream for tensors on a GPU, take
+// the DLManagedTensor out of the "dltensor" capsule, rename the capsule
+// "used_dltensor" so its destructor leaves the tensor to us, call the
+// tensor's deleter when done) and the buffer-protocol fallback.
 //
 //===----------------------------------------------------------------------===//
 

@@ -106,21 +106,16 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
     Value sum = ReduceSumOp::create(rewriter, loc, e, axes, /*keepdims=*/true);
     Type element = getElementTypeOrSelf(op.getType());
     bool narrow = isa<BFloat16Type, Float16Type>(element);
+    // A bf16 or f16 result takes a cheaper exp; it stays within a few f32
+    // ulps, far below the result's rounding.
+    if (narrow)
+      e->setAttr(kNarrowResultAttr, rewriter.getUnitAttr());
     if (!narrow && !reciprocal) {
       replaceFromF32(rewriter, op, DivOp::create(rewriter, loc, e, sum));
       return success();
     }
-    if (!narrow) {
-      // f32 on request: one division per row, then a multiply per element
-      // (at most one more rounding than dividing each element).
-      Value inverse = ReciprocalOp::create(rewriter, loc, sum);
-      replaceFromF32(rewriter, op, MulOp::create(rewriter, loc, e, inverse));
-      return success();
-    }
-    // A bf16 or f16 result: a cheaper exp, and the row's reciprocal (once per
-    // row) times each element instead of a division per element. Both stay
-    // within a few f32 ulps, far below the result's rounding.
-    e->setAttr(kNarrowResultAttr, rewriter.getUnitAttr());
+    // The row's reciprocal (one division per row) times each element: at
+    // most one more rounding than dividing each element.
     Value inverse = ReciprocalOp::create(rewriter, loc, sum);
     replaceFromF32(rewriter, op, MulOp::create(rewriter, loc, e, inverse));
     return success();
