@@ -215,6 +215,62 @@ struct RowEmitter {
     return result;
   }
 
+  /// True if `arg` holds a whole value per element: one full row per row,
+  /// rows stored one after the other.
+  bool isFullSize(BlockArgument arg) {
+    SmallVector<int64_t> padded = a.alignedShape(arg);
+    return llvm::equal(ArrayRef(padded).take_front(a.rowAxis),
+                       a.leadShape()) &&
+           llvm::equal(ArrayRef(padded).drop_front(a.rowAxis), a.rowShape());
+  }
+
+  /// Prefetches, from the next row of `buffer` (rows of rowWidth elements
+  /// of `element`), the cache lines of the columns one loop iteration
+  /// starting at chunk `k` covers (RowPlan::prefetchLevel).
+  void prefetchRowLines(Value buffer, Type element, Value nextRowBase,
+                        Value k, bool write) {
+    constexpr int64_t kCacheLineBytes = 64;
+    int64_t bytes = elementBytes(element);
+    int64_t perLine = std::max<int64_t>(1, kCacheLineBytes / bytes);
+    int64_t span = plan.accumulatorSets * plan.width;
+    Value first =
+        arith::MulIOp::create(b, loc, k, indexConstant(b, loc, plan.width));
+    for (int64_t e = 0; e < span; e += perLine) {
+      Value column =
+          e == 0 ? first
+                 : arith::AddIOp::create(b, loc, first,
+                                         indexConstant(b, loc, e));
+      // The last iteration may overhang a row whose width the iteration does
+      // not divide; the address stays inside the row.
+      if (a.rowWidth % span != 0)
+        column = arith::MinUIOp::create(
+            b, loc, column, indexConstant(b, loc, a.rowWidth - 1));
+      Value offset = arith::AddIOp::create(b, loc, nextRowBase, column);
+      memref::PrefetchOp::create(b, loc, buffer, ValueRange{offset}, write,
+                                 /*localityHint=*/3, /*isDataCache=*/true);
+    }
+  }
+
+  /// Prefetches the next row's lines of every full-size input and output
+  /// that iteration `k` of this pass's loop covers.
+  void prefetchNextRow(Value nextRow, Value k) {
+    Block &body = kernel.fusion.getBodyBlock();
+    Value base = arith::MulIOp::create(b, loc, nextRow,
+                                       indexConstant(b, loc, a.rowWidth));
+    for (BlockArgument arg : body.getArguments())
+      if (isFullSize(arg))
+        prefetchRowLines(inputs[arg.getArgNumber()],
+                         getElementTypeOrSelf(arg.getType()), base, k,
+                         /*write=*/false);
+    for (auto [i, yielded] :
+         llvm::enumerate(body.getTerminator()->getOperands()))
+      if (!a.perRow.contains(yielded))
+        prefetchRowLines(
+            outputs[i],
+            getElementTypeOrSelf(kernel.fusion.getResult(i).getType()), base,
+            k, /*write=*/true);
+  }
+
   /// Sets up the columns of chunk `k` (a constant or a loop index).
   void initChunk(Chunk &chunk, Value k, bool mayOverhang) {
     Value first = arith::AddIOp::create(
@@ -297,6 +353,13 @@ struct RowEmitter {
     }
     bool loopOverhang =
         a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
+    // The row after this one, or this one for the last row.
+    Value nextRow;
+    if (plan.prefetchLevel >= 0)
+      nextRow = arith::MinUIOp::create(
+          b, loc,
+          arith::AddIOp::create(b, loc, row, indexConstant(b, loc, 1)),
+          indexConstant(b, loc, a.numRows - 1));
 
     for (unsigned level = 0; level <= a.maxLevel; ++level) {
       currentLevel = level;
@@ -381,6 +444,8 @@ struct RowEmitter {
                     next, step(chunk, level, reds,
                                iterArgs.slice(u * perSet, perSet)));
               }
+              if (static_cast<int>(level) == plan.prefetchLevel)
+                prefetchNextRow(nextRow, k);
               scf::YieldOp::create(b, loc, next);
             });
         SmallVector<SmallVector<Value>> partialSets;

@@ -41,6 +41,11 @@ struct RowPlan {
   /// where the row is re-read from device memory, not where it is re-read
   /// from a cache that holds it (the CPU).
   bool onlineSoftmax = false;
+  /// CPU rows that loop: the pass of this level also prefetches the next
+  /// row's full-size inputs and outputs, one cache line at a time, so that
+  /// their memory traffic overlaps this pass's arithmetic instead of
+  /// stalling the passes that read and write them; -1 for none.
+  int prefetchLevel = -1;
 };
 
 /// Where one row's kernel body reads and writes.
