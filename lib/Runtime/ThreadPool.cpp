@@ -10,7 +10,12 @@
 #include "rong/Runtime/ThreadPool.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace rong::runtime {
 
@@ -22,10 +27,21 @@ std::pair<int64_t, int64_t> chunkRange(int64_t n, unsigned chunks, unsigned c) {
   int64_t begin = c * base + std::min<int64_t>(c, extra);
   return {begin, begin + base + (int64_t(c) < extra ? 1 : 0)};
 }
+
+/// Tells the core that this thread is spinning (x86 `pause`: the sibling
+/// hyperthread gets the pipeline, and leaving the loop does not flush it).
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 } // namespace
 
-ThreadPool::ThreadPool(unsigned numThreads)
-    : numThreads(std::max(1u, numThreads)) {
+ThreadPool::ThreadPool(unsigned numThreads, unsigned spinMicroseconds)
+    : numThreads(std::max(1u, numThreads)),
+      spinMicroseconds(spinMicroseconds) {
   // The caller's thread runs chunk 0, so the pool starts one thread fewer.
   for (unsigned w = 1; w < this->numThreads; ++w)
     workers.emplace_back([this, w] { workerLoop(w); });
@@ -34,35 +50,51 @@ ThreadPool::ThreadPool(unsigned numThreads)
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex);
-    stopping = true;
+    stopping.store(true, std::memory_order_release);
   }
   wake.notify_all();
   for (std::thread &t : workers)
     t.join();
 }
 
+template <typename Ready>
+void ThreadPool::waitFor(std::condition_variable &cv, Ready ready) {
+  if (spinMicroseconds) {
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::microseconds(spinMicroseconds);
+    // The clock is read every 64 checks; a check is a load and a pause.
+    for (unsigned i = 1;; ++i) {
+      if (ready())
+        return;
+      cpuRelax();
+      if (i % 64 == 0) {
+        if (std::chrono::steady_clock::now() >= deadline)
+          break;
+        std::this_thread::yield();
+      }
+    }
+  }
+  std::unique_lock<std::mutex> lock(mutex);
+  cv.wait(lock, ready);
+}
+
 void ThreadPool::workerLoop(unsigned worker) {
   uint64_t seen = 0;
   for (;;) {
-    const std::function<void(int64_t, int64_t)> *fn;
-    int64_t n;
-    unsigned chunks;
-    {
-      std::unique_lock<std::mutex> lock(mutex);
-      wake.wait(lock, [&] { return stopping || generation != seen; });
-      if (stopping)
-        return;
-      seen = generation;
-      fn = job;
-      n = jobItems;
-      chunks = jobChunks;
+    waitFor(wake, [&] {
+      return stopping.load(std::memory_order_acquire) ||
+             generation.load(std::memory_order_acquire) != seen;
+    });
+    if (stopping.load(std::memory_order_acquire))
+      return;
+    seen = generation.load(std::memory_order_acquire);
+    if (worker < jobChunks) {
+      auto [begin, end] = chunkRange(jobItems, jobChunks, worker);
+      (*job)(begin, end);
     }
-    if (worker < chunks) {
-      auto [begin, end] = chunkRange(n, chunks, worker);
-      (*fn)(begin, end);
+    if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       std::lock_guard<std::mutex> lock(mutex);
-      if (--pending == 0)
-        done.notify_one();
+      done.notify_one();
     }
   }
 }
@@ -76,20 +108,19 @@ void ThreadPool::parallelFor(int64_t n,
     fn(0, n);
     return;
   }
+  job = &fn;
+  jobItems = n;
+  jobChunks = chunks;
+  pending.store(numThreads - 1, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mutex);
-    job = &fn;
-    jobItems = n;
-    jobChunks = chunks;
-    pending = chunks - 1;
-    ++generation;
+    generation.fetch_add(1, std::memory_order_release);
   }
   wake.notify_all();
   auto [begin, end] = chunkRange(n, chunks, 0);
   fn(begin, end);
-  std::unique_lock<std::mutex> lock(mutex);
-  done.wait(lock, [&] { return pending == 0; });
-  job = nullptr;
+  waitFor(done,
+          [&] { return pending.load(std::memory_order_acquire) == 0; });
 }
 
 unsigned ThreadPool::defaultThreadCount() {
@@ -100,6 +131,16 @@ unsigned ThreadPool::defaultThreadCount() {
       return static_cast<unsigned>(value);
   }
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+unsigned ThreadPool::defaultSpinMicroseconds() {
+  if (const char *env = std::getenv("RONG_SPIN_US")) {
+    char *end = nullptr;
+    long value = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && value >= 0 && value <= 1000000)
+      return static_cast<unsigned>(value);
+  }
+  return 100;
 }
 
 } // namespace rong::runtime

@@ -1,7 +1,9 @@
 //===- ThreadPoolTest.cpp - The CPU executor's thread pool ----------------===//
 //
 // Tests that parallelFor covers [0, n) exactly once in contiguous ranges, that
-// the ranges really run on different threads, and the thread-count default.
+// the ranges really run on different threads, that back-to-back jobs each run
+// once whether waiting threads spin or sleep (and with fewer ranges than
+// threads), and the defaults read from the environment.
 //
 //===----------------------------------------------------------------------===//
 
@@ -65,6 +67,35 @@ TEST(ThreadPoolTest, ManyJobsInARow) {
         sum += i;
     });
   EXPECT_EQ(sum.load(), 2000 * 21);
+}
+
+TEST(ThreadPoolTest, JobsInARowSpinningOrSleeping) {
+  // Spinning workers see each job within microseconds; sleeping ones (no
+  // spin) must be woken. Jobs of 2 items on 4 threads leave two workers
+  // idle, which still acknowledge each job before the next one is posted.
+  for (unsigned spin : {0u, 100u, 1000000u}) {
+    ThreadPool pool(4, spin);
+    std::atomic<int64_t> sum{0};
+    for (int job = 0; job < 3000; ++job) {
+      int64_t n = job % 3 == 0 ? 2 : 9;
+      pool.parallelFor(n, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i)
+          sum += i + 1;
+      });
+    }
+    EXPECT_EQ(sum.load(), 1000 * 3 + 2000 * 45) << "spin " << spin << " us";
+  }
+}
+
+TEST(ThreadPoolTest, DefaultSpinReadsTheEnvironment) {
+  setenv("RONG_SPIN_US", "0", 1);
+  EXPECT_EQ(ThreadPool::defaultSpinMicroseconds(), 0u);
+  setenv("RONG_SPIN_US", "250", 1);
+  EXPECT_EQ(ThreadPool::defaultSpinMicroseconds(), 250u);
+  setenv("RONG_SPIN_US", "-3", 1);
+  EXPECT_EQ(ThreadPool::defaultSpinMicroseconds(), 100u);
+  unsetenv("RONG_SPIN_US");
+  EXPECT_EQ(ThreadPool::defaultSpinMicroseconds(), 100u);
 }
 
 TEST(ThreadPoolTest, DefaultThreadCountReadsTheEnvironment) {
