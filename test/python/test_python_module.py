@@ -4,6 +4,7 @@ tensors (numbers against onnxruntime and NumPy), and every error a caller can
 provoke: bad text, missing or mismatched resources, corrupt artifacts, and
 inputs or outputs of the wrong count, type, shape, layout or alignment."""
 
+import concurrent.futures
 import importlib.metadata
 import pathlib
 
@@ -248,6 +249,35 @@ def test_misaligned_inputs_are_staged(session):
         shifted = storage[offset:offset + x.size].reshape(x.shape)
         shifted[...] = x
         np.testing.assert_array_equal(session.run([shifted])[0], want)
+
+
+def test_staging_buffers_are_reused_without_stale_data(session):
+    """A session keeps each input's staging copy for the next call: every call
+    must see its own input, also when calls from several threads overlap."""
+    rng = np.random.default_rng(11)
+    xs = [rng.standard_normal((4, 32)).astype(np.float32) for _ in range(8)]
+    wants = [session.run([x])[0] for x in xs]
+
+    def misaligned(x):
+        storage = np.zeros(x.size + 1, np.float32)
+        shifted = storage[1:].reshape(x.shape)
+        shifted[...] = x
+        return shifted
+
+    for x, want in zip(xs, wants):
+        np.testing.assert_array_equal(session.run([misaligned(x)])[0], want)
+        out = torch.empty(4, 16)
+        session.run_into([misaligned(x)], [out])
+        np.testing.assert_array_equal(out.numpy(), want)
+
+    def worker(k):
+        for _ in range(50):
+            got = session.run([misaligned(xs[k])])[0]
+            np.testing.assert_array_equal(got, wants[k])
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        for future in [pool.submit(worker, k) for k in range(len(xs))]:
+            future.result()
 
 
 def binary_model(op, inputs, output):
