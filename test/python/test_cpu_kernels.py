@@ -317,6 +317,31 @@ def test_argmax_nan_wins_like_numpy(tmp_path):
     np.testing.assert_array_equal(got, np.argmax(x, axis=1))
 
 
+@pytest.mark.parametrize("op", ["ReduceMax", "ReduceMin"])
+def test_max_min_reductions_propagate_nan(op, tmp_path):
+    """The CPU marks max / min, reductions included, `nsz` (a +0 / -0 tie
+    may give either zero, docs/cpu-backend.md); a NaN anywhere in a row must
+    still make the row's result NaN, on rows long enough to loop (1024) and
+    on short ones, with the NaN in every lane position of a vector."""
+    for width in (1024, 24):
+        x = RNG.standard_normal((10, width)).astype(np.float32)
+        for row in range(8):
+            x[row, (9 * row) % width] = np.nan
+        x[8, :] = 0.0
+        x[8, ::2] = -0.0
+        x[9, :] = -np.inf if op == "ReduceMax" else np.inf
+        model = make_model(op, [x], np.float32, {"keepdims": 0},
+                           constants={"axes": np.array([1], np.int64)})
+        path = str(tmp_path / "model.onnx")
+        onnx.save(model, path)
+        artifact = str(tmp_path / "model.rong")
+        rong_tools.compile_model(path, artifact)
+        (got,) = rong_tools.run_artifact(artifact, [x], 1)
+        assert np.isnan(got[:8]).all(), got[:8]
+        assert got[8] == 0.0
+        np.testing.assert_array_equal(got[9], x[9, 0])
+
+
 def test_empty_tensors(tmp_path):
     """A concat operand without elements is still a kernel argument (the CPU
     backend passes it as a placeholder buffer), and a group whose result has
