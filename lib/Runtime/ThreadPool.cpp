@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -36,6 +37,18 @@ inline void cpuRelax() {
 #else
   std::this_thread::yield();
 #endif
+}
+
+/// $name as a whole decimal number in [low, high], or none.
+std::optional<unsigned> envNumber(const char *name, long low, long high) {
+  const char *env = std::getenv(name);
+  if (!env)
+    return std::nullopt;
+  char *end = nullptr;
+  long value = std::strtol(env, &end, 10);
+  if (end == env || *end != '\0' || value < low || value > high)
+    return std::nullopt;
+  return static_cast<unsigned>(value);
 }
 } // namespace
 
@@ -124,23 +137,13 @@ void ThreadPool::parallelFor(int64_t n,
 }
 
 unsigned ThreadPool::defaultThreadCount() {
-  if (const char *env = std::getenv("RONG_NUM_THREADS")) {
-    char *end = nullptr;
-    long value = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && value > 0 && value <= 4096)
-      return static_cast<unsigned>(value);
-  }
+  if (std::optional<unsigned> value = envNumber("RONG_NUM_THREADS", 1, 4096))
+    return *value;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
 unsigned ThreadPool::defaultSpinMicroseconds() {
-  if (const char *env = std::getenv("RONG_SPIN_US")) {
-    char *end = nullptr;
-    long value = std::strtol(env, &end, 10);
-    if (end != env && *end == '\0' && value >= 0 && value <= 1000000)
-      return static_cast<unsigned>(value);
-  }
-  return 100;
+  return envNumber("RONG_SPIN_US", 0, 1000000).value_or(100);
 }
 
 } // namespace rong::runtime

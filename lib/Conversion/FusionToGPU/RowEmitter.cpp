@@ -226,7 +226,8 @@ struct RowEmitter {
 
   /// Prefetches, from the next row of `buffer` (rows of rowWidth elements
   /// of `element`), the cache lines of the columns one loop iteration
-  /// starting at chunk `k` covers (RowPlan::prefetchLevel).
+  /// starting at chunk `k` covers (RowPlan::prefetchLevel). CPU rows only:
+  /// one thread walks the row, so chunk k starts at column k * width.
   void prefetchRowLines(Value buffer, Type element, Value nextRowBase,
                         Value k, bool write) {
     constexpr int64_t kCacheLineBytes = 64;
