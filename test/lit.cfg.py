@@ -107,3 +107,8 @@ import subprocess
 if subprocess.run([config.python_executable, "-c", "import numpy"],
                   capture_output=True).returncode == 0:
     config.available_features.add("numpy")
+# The CPU backend compiles for the host; tests that read its assembly say
+# `REQUIRES: x86_64-host`.
+import platform
+if platform.machine() in ("x86_64", "AMD64"):
+    config.available_features.add("x86_64-host")

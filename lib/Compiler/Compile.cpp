@@ -180,6 +180,7 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   switch (*backend) {
   case Backend::CPU:
     planBackend = {"cpu", "CPU", "BLAS"};
+    planBackend.ioAlignment = cpu::kIoAlignment;
     if (!code.kernels.empty()) {
       FailureOr<OwningOpRef<ModuleOp>> host = cpu::lowerKernelsToLLVM(module);
       if (failed(host))

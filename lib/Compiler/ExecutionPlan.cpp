@@ -700,6 +700,7 @@ PlanBuilder::write(ArrayRef<plan::CodeModule> modules) {
   rt::ArtifactBuilder builder(backend.artifactTarget);
   builder.setProducer({"rong 0.1", options.sourceModel});
   builder.setArenaBytes(arenaBytes);
+  builder.setIoAlignment(backend.ioAlignment);
   // Inputs and outputs are appended to the graph's lists in the order they
   // are added, so add them in argument and result order.
   std::vector<uint32_t> written(buffers.size());

@@ -42,6 +42,10 @@ struct PlanBackend {
   /// The BLAS adds a bias vector in the GEMM's epilogue (a gemm call's
   /// optional argument before C).
   bool gemmBias = false;
+  /// The byte alignment the kernels need of caller memory bound to inputs
+  /// and outputs (the artifact's io_alignment); 0 writes none, which means
+  /// the 64 bytes of the session's own buffers.
+  uint32_t ioAlignment = 0;
 };
 
 /// What a kernel launch needs that the host function does not say.

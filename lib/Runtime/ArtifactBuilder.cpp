@@ -22,6 +22,7 @@ struct ArtifactBuilder::Impl {
   std::string target;
   ProducerDesc producer;
   uint64_t arenaBytes = 0;
+  uint32_t ioAlignment = 0;
   uint16_t major = kFormatMajor;
   uint16_t minor = kFormatMinor;
   std::vector<flatbuffers::Offset<fb::Buffer>> buffers;
@@ -64,7 +65,8 @@ void ArtifactBuilder::Impl::finish() {
       fbb, major, minor, targetOffset, producerOffset,
       fbb.CreateVector(buffers), fbb.CreateVector(modules),
       fbb.CreateVector(kernels), fbb.CreateVector(steps),
-      fbb.CreateVector(inputs), fbb.CreateVector(outputs), arenaBytes);
+      fbb.CreateVector(inputs), fbb.CreateVector(outputs), arenaBytes,
+      ioAlignment);
   fb::FinishSizePrefixedArtifactBuffer(fbb, root);
   finished = true;
 }
@@ -82,6 +84,10 @@ void ArtifactBuilder::setProducer(const ProducerDesc &producer) {
 
 void ArtifactBuilder::setArenaBytes(uint64_t bytes) {
   impl->arenaBytes = bytes;
+}
+
+void ArtifactBuilder::setIoAlignment(uint32_t bytes) {
+  impl->ioAlignment = bytes;
 }
 
 void ArtifactBuilder::setFormatVersion(uint16_t major, uint16_t minor) {

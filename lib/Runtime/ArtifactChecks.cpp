@@ -10,6 +10,7 @@
 
 #include "ArtifactChecks.h"
 
+#include <algorithm>
 #include <set>
 
 namespace rong::runtime {
@@ -185,7 +186,22 @@ std::string Artifact::describeStep(size_t index) const {
   return s;
 }
 
+uint64_t Artifact::ioAlignment(uint32_t index) const {
+  if (ioAlign == 0)
+    return kDataAlignment;
+  uint64_t element =
+      index < bufferDescs.size() ? dtypeSize(bufferDescs[index].dtype) : 1;
+  return std::max<uint64_t>(ioAlign, element);
+}
+
 Status checkArtifact(const Artifact &a) {
+  // Callers' memory is checked against it; the session's own buffers are
+  // kDataAlignment-aligned, so more could never be met.
+  uint32_t io = a.ioAlignmentField();
+  if (io & (io - 1) || io > kDataAlignment)
+    return Status::failure("io_alignment " + std::to_string(io) +
+                           " is not a power of two up to " +
+                           std::to_string(kDataAlignment));
   for (uint32_t i = 0; i < a.buffers().size(); ++i)
     if (Status s = checkBuffer(a, i); !s.ok())
       return s;

@@ -206,6 +206,7 @@ Expected<Artifact> Artifact::fromStorage(std::unique_ptr<Storage> storage) {
   if (const fb::Producer *p = root->producer())
     a.producerDesc = {str(p->compiler_version()), str(p->source_model())};
   a.arena = root->arena_bytes();
+  a.ioAlign = root->io_alignment();
   a.inputIndices = vec<uint32_t>(root->inputs());
   a.outputIndices = vec<uint32_t>(root->outputs());
 

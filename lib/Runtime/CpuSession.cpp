@@ -309,7 +309,7 @@ Expected<std::vector<double>> CpuSession::profiledRun() {
 
 Status CpuSession::runWith(const std::vector<const void *> &inputs,
                            const std::vector<void *> &outputs, void *) {
-  if (Status s = checkBindings(inputs.size(), outputs.size()); !s.ok())
+  if (Status s = checkBindings(inputs, outputs); !s.ok())
     return s;
   std::lock_guard<std::mutex> lock(runMutex);
   std::vector<void *> pointers = basePointers;

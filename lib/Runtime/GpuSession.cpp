@@ -691,7 +691,7 @@ Expected<std::vector<double>> GpuSession::profiledRun() {
 
 Status GpuSession::runWith(const std::vector<const void *> &inputs,
                             const std::vector<void *> &outputs, void *stream) {
-  if (Status s = checkBindings(inputs.size(), outputs.size()); !s.ok())
+  if (Status s = checkBindings(inputs, outputs); !s.ok())
     return s;
   std::lock_guard<std::mutex> lock(runMutex);
   ContextScope scope(*this);

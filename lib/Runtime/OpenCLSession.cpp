@@ -55,6 +55,9 @@ public:
   Status getOutput(size_t index, void *host, size_t bytes) override;
   Status runWith(const std::vector<const void *> &inputs,
                  const std::vector<void *> &outputs, void *stream) override;
+  /// Host memory is copied to and from the device's buffers, at any
+  /// address.
+  uint64_t bindingAlignment(bool, size_t) const override { return 1; }
 
 private:
   Expected<cl_handle> program(uint32_t module);
@@ -418,7 +421,7 @@ Expected<double> OpenCLSession::timedRun() {
 
 Status OpenCLSession::runWith(const std::vector<const void *> &inputs,
                               const std::vector<void *> &outputs, void *) {
-  if (Status s = checkBindings(inputs.size(), outputs.size()); !s.ok())
+  if (Status s = checkBindings(inputs, outputs); !s.ok())
     return s;
   // Host memory: copied into the session's buffers and back, blocking.
   std::lock_guard<std::mutex> lock(runMutex);

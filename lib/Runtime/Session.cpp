@@ -7,6 +7,8 @@
 
 #include "rong/Runtime/Session.h"
 
+#include <cstdint>
+
 namespace rong::runtime {
 
 const char *deviceName(DeviceKind device) {
@@ -51,15 +53,38 @@ Expected<std::vector<double>> Session::profiledRun() {
                          " executor (only on the cpu, cuda and hip ones)");
 }
 
-Status Session::checkBindings(size_t numInputs, size_t numOutputs) const {
-  if (numInputs != art->inputs().size())
+uint64_t Session::bindingAlignment(bool output, size_t index) const {
+  const std::vector<uint32_t> &list = output ? art->outputs() : art->inputs();
+  return index < list.size() ? art->ioAlignment(list[index]) : 1;
+}
+
+Status Session::checkBindings(const std::vector<const void *> &inputs,
+                              const std::vector<void *> &outputs) const {
+  if (inputs.size() != art->inputs().size())
     return Status::failure(
         "the model takes " + std::to_string(art->inputs().size()) +
-        " inputs, but " + std::to_string(numInputs) + " were given");
-  if (numOutputs != art->outputs().size())
+        " inputs, but " + std::to_string(inputs.size()) + " were given");
+  if (outputs.size() != art->outputs().size())
     return Status::failure(
         "the model has " + std::to_string(art->outputs().size()) +
-        " outputs, but " + std::to_string(numOutputs) + " were given");
+        " outputs, but " + std::to_string(outputs.size()) + " were given");
+  auto check = [&](bool output, size_t index, const void *pointer) {
+    uint64_t alignment = bindingAlignment(output, index);
+    if (reinterpret_cast<uintptr_t>(pointer) % alignment == 0)
+      return Status::success();
+    uint32_t buffer = (output ? art->outputs() : art->inputs())[index];
+    return Status::failure(std::string(output ? "output " : "input ") +
+                           std::to_string(index) + " ('" +
+                           art->buffers()[buffer].name + "') is not " +
+                           std::to_string(alignment) +
+                           "-byte aligned, which the kernels need");
+  };
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (Status s = check(false, i, inputs[i]); !s.ok())
+      return s;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (Status s = check(true, i, outputs[i]); !s.ok())
+      return s;
   return Status::success();
 }
 

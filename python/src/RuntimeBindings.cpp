@@ -42,9 +42,9 @@ using namespace rong::python;
 
 namespace {
 
-/// The kernels read and write whole vectors at addresses aligned to the
-/// vector's size; the runtime allocates everything it owns at this
-/// alignment, and caller memory must match it.
+/// The alignment of the arrays the bindings allocate (run's outputs,
+/// staging copies): that of the runtime's own buffers, which meets every
+/// artifact's io alignment.
 constexpr uintptr_t kBufferAlignment = rt::kDataAlignment;
 
 DLDataType dlpackType(rt::DType type) {
@@ -384,14 +384,21 @@ void PySession::bind(const py::object &tensors,
       throw py::value_error(what + " is not C-contiguous (strides " +
                             formatShape(tensor.strides()) +
                             " elements); pass a contiguous copy");
+    // What the kernels need of this address (the artifact's io alignment:
+    // whole vectors on GPUs and older CPU artifacts, the element on the CPU).
+    uint64_t alignment = session->bindingAlignment(isOutput, i);
     bool aligned =
-        reinterpret_cast<uintptr_t>(tensor.data()) % kBufferAlignment == 0;
+        reinterpret_cast<uintptr_t>(tensor.data()) % alignment == 0;
+    auto misaligned = [&](const char *access, const char *remedy) {
+      return py::value_error(what + " does not start at a " +
+                             std::to_string(alignment) +
+                             "-byte aligned address, which the kernels " +
+                             access + "; " + remedy);
+    };
     if (isOutput) {
       if (!aligned)
-        throw py::value_error(
-            what + " does not start at a " + std::to_string(kBufferAlignment) +
-            "-byte aligned address, which the kernels write with aligned "
-            "vector stores; allocate it with torch.empty or use run()");
+        throw misaligned("write with vector stores",
+                         "allocate it with torch.empty or use run()");
       bindings.outputs.push_back(tensor.data());
       continue;
     }
@@ -400,11 +407,9 @@ void PySession::bind(const py::object &tensors,
       continue;
     }
     if (onGpu())
-      throw py::value_error(
-          what + " does not start at a " + std::to_string(kBufferAlignment) +
-          "-byte aligned address, which the kernels read with aligned "
-          "vector loads; pass a fresh copy (e.g. tensor.clone())");
-    // The kernels' aligned vector loads would fault on this address.
+      throw misaligned("read with vector loads",
+                       "pass a fresh copy (e.g. tensor.clone())");
+    // The kernels' vector loads would fault on this address.
     // The copy goes to the buffer the last call used for this input, if it
     // is free: fresh memory costs a page fault per page touched (a 16 MiB
     // input took 10 ms of faults, its kernel 0.6 ms). The GIL guards the

@@ -239,16 +239,41 @@ def test_run_takes_torch_tensors_and_read_only_arrays(session):
     np.testing.assert_array_equal(session.run([read_only])[0], want)
 
 
-def test_misaligned_inputs_are_staged(session):
-    """The kernels' vector loads need aligned addresses; an input that starts
-    at an odd offset is copied, not handed to them as is."""
+def byte_misaligned(x):
+    """A writable copy of `x` one byte past an aligned address: aligned to
+    no element, so the CPU kernels cannot read it in place."""
+    storage = bytearray(x.nbytes + 64)
+    offset = (-np.frombuffer(storage, np.uint8).ctypes.data) % 64 + 1
+    shifted = np.frombuffer(storage, x.dtype, x.size, offset).reshape(x.shape)
+    shifted[...] = x
+    assert not shifted.flags.aligned
+    return shifted
+
+
+def test_element_aligned_arrays_are_used_in_place(session):
+    """CPU kernels need only element alignment (the artifact's io
+    alignment): inputs and outputs at any float offset are read and written
+    where they are."""
     x = x_input()
     want = session.run([x])[0]
     storage = np.zeros(x.size + 16, np.float32)
-    for offset in range(1, 16):
+    outputs = torch.zeros(want.size + 16)
+    for offset in range(16):
         shifted = storage[offset:offset + x.size].reshape(x.shape)
         shifted[...] = x
         np.testing.assert_array_equal(session.run([shifted])[0], want)
+        out = outputs[offset:offset + want.size].view(want.shape)
+        session.run_into([shifted], [out])
+        np.testing.assert_array_equal(out.numpy(), want)
+        assert torch.count_nonzero(outputs[:offset]) == 0
+        outputs.zero_()
+
+
+def test_misaligned_inputs_are_staged(session):
+    """An input aligned to no element is copied, not handed to the kernels."""
+    x = x_input()
+    want = session.run([x])[0]
+    np.testing.assert_array_equal(session.run([byte_misaligned(x)])[0], want)
 
 
 def test_staging_buffers_are_reused_without_stale_data(session):
@@ -257,12 +282,7 @@ def test_staging_buffers_are_reused_without_stale_data(session):
     rng = np.random.default_rng(11)
     xs = [rng.standard_normal((4, 32)).astype(np.float32) for _ in range(8)]
     wants = [session.run([x])[0] for x in xs]
-
-    def misaligned(x):
-        storage = np.zeros(x.size + 1, np.float32)
-        shifted = storage[1:].reshape(x.shape)
-        shifted[...] = x
-        return shifted
+    misaligned = byte_misaligned
 
     for x, want in zip(xs, wants):
         np.testing.assert_array_equal(session.run([misaligned(x)])[0], want)
@@ -350,9 +370,8 @@ def test_bad_outputs_raise_value_error(session):
         session.run_into([x], [torch.empty(16, 4)])
     with pytest.raises(ValueError, match=r"expected 1 outputs \(y\), got 0"):
         session.run_into([x], [])
-    storage = torch.empty(4 * 16 + 1)
-    with pytest.raises(ValueError, match=r"output 0 \('y'\) does not start at a 64-byte aligned"):
-        session.run_into([x], [storage[1:].view(4, 16)])
+    with pytest.raises(ValueError, match=r"output 0 \('y'\) does not start at a 4-byte aligned"):
+        session.run_into([x], [byte_misaligned(np.zeros((4, 16), np.float32))])
     read_only = np.frombuffer(bytes(4 * 16 * 4), np.float32).reshape(4, 16)
     with pytest.raises(ValueError, match=r"output 0 \('y'\): cannot borrow its memory"):
         session.run_into([x], [read_only])

@@ -161,9 +161,14 @@ void printInfo(const Artifact &a) {
       a.modules().size(), a.kernels().size(), a.steps().size());
   for (uint32_t i = 0; i < a.buffers().size(); ++i) {
     const BufferDesc &b = a.buffers()[i];
-    std::printf("  buffer %u '%s': %s %s, %s\n", i, b.name.c_str(),
+    // Caller memory bound to inputs and outputs must meet the kernels'
+    // alignment.
+    std::string alignment;
+    if (b.role == BufferRole::Input || b.role == BufferRole::Output)
+      alignment = ", " + std::to_string(a.ioAlignment(i)) + "-byte aligned";
+    std::printf("  buffer %u '%s': %s %s, %s%s\n", i, b.name.c_str(),
                 dtypeName(b.dtype), formatShape(b.shape).c_str(),
-                roleName(b.role));
+                roleName(b.role), alignment.c_str());
   }
   for (size_t i = 0; i < a.modules().size(); ++i) {
     const ModuleDesc &m = a.modules()[i];

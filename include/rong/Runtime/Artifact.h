@@ -28,7 +28,7 @@ namespace rong::runtime {
 /// The artifact format version this library writes and reads. A reader
 /// accepts every minor version of its major version.
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 0;
+constexpr uint16_t kFormatMinor = 1;
 
 /// Constant data and arena offsets are aligned to this many bytes.
 constexpr uint64_t kDataAlignment = 64;
@@ -123,6 +123,13 @@ public:
   const std::vector<uint32_t> &inputs() const { return inputIndices; }
   const std::vector<uint32_t> &outputs() const { return outputIndices; }
   uint64_t arenaBytes() const { return arena; }
+  /// The artifact's io_alignment field as written (0: not given).
+  uint32_t ioAlignmentField() const { return ioAlign; }
+  /// The byte alignment the kernels need of caller memory bound to buffer
+  /// `index` (a graph input or output): the artifact's io_alignment, never
+  /// less than the element size; kDataAlignment where the artifact gives
+  /// none.
+  uint64_t ioAlignment(uint32_t index) const;
 
   /// "step 3 (launch of kernel 'fusion_2')", for error messages.
   std::string describeStep(size_t index) const;
@@ -138,6 +145,7 @@ private:
   std::unique_ptr<Storage> storage;
   uint16_t major = 0;
   uint16_t minor = 0;
+  uint32_t ioAlign = 0;
   std::string targetName;
   ProducerDesc producerDesc;
   std::vector<BufferDesc> bufferDescs;

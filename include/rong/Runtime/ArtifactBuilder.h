@@ -25,6 +25,9 @@ public:
 
   void setProducer(const ProducerDesc &producer);
   void setArenaBytes(uint64_t bytes);
+  /// The alignment the kernels need of caller memory bound to inputs and
+  /// outputs (the io_alignment field); 0 leaves the default, kDataAlignment.
+  void setIoAlignment(uint32_t bytes);
   /// Overrides the written format version; for tests of the version check.
   void setFormatVersion(uint16_t major, uint16_t minor);
 

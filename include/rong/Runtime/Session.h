@@ -89,6 +89,12 @@ public:
   virtual Status runWith(const std::vector<const void *> &inputs,
                          const std::vector<void *> &outputs,
                          void *stream = nullptr) = 0;
+  /// The byte alignment runWith needs of the pointer bound to graph input
+  /// (`output` false) or output `index`; runWith refuses a pointer that
+  /// lacks it. Kernels that read caller memory in place need the artifact's
+  /// io alignment (Artifact::ioAlignment); executors that copy it first need
+  /// none.
+  virtual uint64_t bindingAlignment(bool output, size_t index) const;
 
   /// GPUs: the session's own stream (a CUstream or hipStream_t), where
   /// runWith enqueues when it is given none. Null on the CPU and OpenCL,
@@ -104,8 +110,9 @@ public:
 protected:
   explicit Session(std::shared_ptr<const Artifact> artifact)
       : art(std::move(artifact)) {}
-  /// Checks the pointer counts of runWith.
-  Status checkBindings(size_t numInputs, size_t numOutputs) const;
+  /// Checks the pointer counts and alignments of runWith.
+  Status checkBindings(const std::vector<const void *> &inputs,
+                       const std::vector<void *> &outputs) const;
   /// Checks the index and byte count of setInput / getOutput.
   Status checkHostCopy(bool input, size_t index, size_t bytes) const;
 

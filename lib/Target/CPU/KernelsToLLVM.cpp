@@ -209,6 +209,29 @@ void ignoreSignOfZeroInMinMax(ModuleOp host) {
   });
 }
 
+/// Gives every vector load and store the alignment of its element (see
+/// kIoAlignment). The kernel IR asks for whole-vector alignment, which GPUs
+/// need for one wide transaction; x86 loads and stores with AVX encoding
+/// take any address at the same speed on aligned data and fold into
+/// arithmetic either way. Callers' arrays then need no copy: NumPy aligns
+/// large arrays to 16 bytes, and copying a misaligned 16 MiB input into
+/// aligned memory took 1.3 ms on a LayerNorm whose kernel takes 0.6 ms.
+void alignVectorAccessesToElements(ModuleOp host) {
+  auto elementAlignment = [](Type element) -> uint64_t {
+    // index is 64-bit on the CPU.
+    if (!element.isIntOrFloat())
+      return 8;
+    return llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+  };
+  host.walk([&](Operation *op) {
+    if (auto load = dyn_cast<vector::LoadOp>(op))
+      load.setAlignment(elementAlignment(load.getVectorType().getElementType()));
+    else if (auto store = dyn_cast<vector::StoreOp>(op))
+      store.setAlignment(
+          elementAlignment(store.getVectorType().getElementType()));
+  });
+}
+
 /// Lowers `host` (func, scf, arith, math, memref, vector) to the LLVM dialect.
 LogicalResult lowerToLLVMDialect(ModuleOp host) {
   MLIRContext *ctx = host.getContext();
@@ -225,6 +248,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp host) {
   if (failed(applyPatternsGreedily(host, std::move(expansions))))
     return host.emitError() << "math and bf16 expansion did not converge";
   ignoreSignOfZeroInMinMax(host);
+  alignVectorAccessesToElements(host);
 
   PassManager pm(ctx);
   pm.addPass(createCanonicalizerPass());

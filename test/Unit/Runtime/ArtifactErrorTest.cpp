@@ -144,6 +144,16 @@ TEST(ArtifactErrorTest, UnsupportedMajorVersion) {
   EXPECT_EQ(rejection(none), "artifact has no format version");
 }
 
+TEST(ArtifactErrorTest, IoAlignmentNotAPowerOfTwoOrTooLarge) {
+  for (uint32_t bad : {3u, 12u, 128u}) {
+    ArtifactBuilder b("cpu");
+    b.addInput("x", DType::F32, {4});
+    b.setIoAlignment(bad);
+    EXPECT_EQ(rejection(b), "io_alignment " + std::to_string(bad) +
+                                " is not a power of two up to 64");
+  }
+}
+
 TEST(ArtifactErrorTest, LaunchArgumentOutOfRange) {
   ArtifactBuilder b("cpu");
   b.setArenaBytes(1024);

@@ -179,6 +179,33 @@ TEST(ArtifactTest, NewerMinorVersionIsAccepted) {
   EXPECT_EQ(a->formatMinor(), kFormatMinor + 7);
 }
 
+TEST(ArtifactTest, IoAlignment) {
+  // Not given (every 1.0 artifact): the 64 bytes of the session's buffers.
+  ArtifactBuilder legacy("cpu");
+  legacy.addInput("x", DType::F32, {4});
+  std::vector<uint8_t> bytes = legacy.serializeUnchecked();
+  Expected<Artifact> a = Artifact::fromBytes(bytes.data(), bytes.size());
+  ASSERT_TRUE(a.ok()) << a.message();
+  EXPECT_EQ(a->ioAlignmentField(), 0u);
+  EXPECT_EQ(a->ioAlignment(0), kDataAlignment);
+
+  // Given: never less than a buffer's element.
+  ArtifactBuilder b("cpu");
+  b.addInput("f", DType::F32, {4});
+  b.addInput("i", DType::I64, {4});
+  b.addOutput("m", DType::Bool, {4});
+  b.setIoAlignment(1);
+  Expected<std::vector<uint8_t>> written = b.serialize();
+  ASSERT_TRUE(written.ok()) << written.message();
+  a = Artifact::fromBytes(written->data(), written->size());
+  ASSERT_TRUE(a.ok()) << a.message();
+  EXPECT_EQ(a->formatMinor(), kFormatMinor);
+  EXPECT_EQ(a->ioAlignmentField(), 1u);
+  EXPECT_EQ(a->ioAlignment(0), 4u);
+  EXPECT_EQ(a->ioAlignment(1), 8u);
+  EXPECT_EQ(a->ioAlignment(2), 1u);
+}
+
 TEST(ArtifactTest, DTypeNamesAndSizes) {
   EXPECT_EQ(dtypeSize(DType::BF16), 2u);
   EXPECT_EQ(dtypeSize(DType::Bool), 1u);

@@ -183,6 +183,8 @@ TEST_F(CpuExecutorTest, ArenaOffsetsAreShared) {
 TEST_F(CpuExecutorTest, RunWithCallerMemory) {
   ASSERT_FALSE(module().empty());
   ArtifactBuilder b("cpu");
+  // The C kernels need only float alignment, as Rong's CPU kernels do.
+  b.setIoAlignment(1);
   uint32_t x = b.addInput("x", DType::F32, {2, 8});
   uint32_t y = b.addInput("y", DType::F32, {2, 8});
   uint32_t z = b.addOutput("z", DType::F32, {2, 8});
@@ -213,6 +215,49 @@ TEST_F(CpuExecutorTest, RunWithCallerMemory) {
   EXPECT_EQ(size.message(), "input 1 ('y') holds 64 bytes, but 12 were given");
 }
 
+TEST_F(CpuExecutorTest, RunWithChecksAlignment) {
+  ASSERT_FALSE(module().empty());
+  auto build = [&](uint32_t ioAlignment) {
+    ArtifactBuilder b("cpu");
+    uint32_t x = b.addInput("x", DType::F32, {2, 8});
+    uint32_t y = b.addOutput("y", DType::F32, {2, 8});
+    uint32_t k = b.addKernel("scale", addModule(b));
+    b.addLaunch({k, {2, 1, 1}, {1, 1, 1}, 0, {x, y}});
+    b.setIoAlignment(ioAlignment);
+    return finish(b);
+  };
+  alignas(64) float storage[2][40] = {};
+  for (int i = 0; i < 16; ++i)
+    storage[0][1 + i] = float(i);
+  float *x = &storage[0][1], *y = &storage[1][1]; // 4 bytes past 64
+
+  // Kernels that need whole vectors aligned (no io_alignment: 64 bytes).
+  std::unique_ptr<Session> strict = session(build(0), 1);
+  ASSERT_TRUE(strict);
+  EXPECT_EQ(strict->bindingAlignment(false, 0), 64u);
+  Status in = strict->runWith({x}, {&storage[1][0]});
+  ASSERT_FALSE(in.ok());
+  EXPECT_EQ(in.message(), "input 0 ('x') is not 64-byte aligned, "
+                          "which the kernels need");
+  Status out = strict->runWith({&storage[0][0]}, {y});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.message(), "output 0 ('y') is not 64-byte "
+                           "aligned, which the kernels need");
+
+  // Kernels that need the element aligned take both as they are.
+  std::unique_ptr<Session> relaxed = session(build(1), 1);
+  ASSERT_TRUE(relaxed);
+  EXPECT_EQ(relaxed->bindingAlignment(true, 0), 4u);
+  ASSERT_TRUE(relaxed->runWith({x}, {y}).ok());
+  for (int i = 0; i < 16; ++i)
+    EXPECT_EQ(y[i], 2.0f * float(i));
+  Status byte = relaxed->runWith(
+      {reinterpret_cast<const char *>(&storage[0][0]) + 1}, {y});
+  ASSERT_FALSE(byte.ok());
+  EXPECT_EQ(byte.message(), "input 0 ('x') is not 4-byte aligned, "
+                            "which the kernels need");
+}
+
 TEST_F(CpuExecutorTest, SessionsAliveTogetherKeepTheirOwnModules) {
   // Two images that export the same kernel symbol, loaded one after the
   // other while both sessions live: each session must run its own code (a
@@ -231,6 +276,7 @@ TEST_F(CpuExecutorTest, SessionsAliveTogetherKeepTheirOwnModules) {
   for (std::vector<uint8_t> &image : images) {
     ASSERT_FALSE(image.empty());
     ArtifactBuilder b("cpu");
+    b.setIoAlignment(1);
     uint32_t x = b.addInput("x", DType::F32, {4});
     uint32_t y = b.addOutput("y", DType::F32, {4});
     uint32_t m = b.addModule(

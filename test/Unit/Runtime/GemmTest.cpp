@@ -89,6 +89,8 @@ TEST_P(GemmTest, MatchesNaiveReference) {
   std::vector<int64_t> bShape = {bMatrices, c.transB ? c.n : c.k,
                                  c.transB ? c.k : c.n};
   ArtifactBuilder builder("cpu");
+  // BLAS takes the vectors the test allocates as they are.
+  builder.setIoAlignment(1);
   uint32_t ai = builder.addInput("a", DType::F32, aShape);
   uint32_t bi = builder.addConstant("b", DType::F32, bShape, ByteSpan::of(b));
   uint32_t ci = builder.addOutput("c", DType::F32, {c.batch, c.m, c.n});
@@ -175,6 +177,8 @@ TEST(StridedGemmTest, AttentionViewsMatchNaiveReference) {
   // reads K as B with transB, then C[b, s, h, t] for t < seq is written
   // with ldc = heads * seq.
   ArtifactBuilder builder("cpu");
+  // BLAS takes the vectors the test allocates as they are.
+  builder.setIoAlignment(1);
   uint32_t ai = builder.addInput("qkv", DType::F32, {batch, seq, width});
   uint32_t ci = builder.addOutput("c", DType::F32, {batch, seq, heads, seq});
   LibraryCallDesc call;

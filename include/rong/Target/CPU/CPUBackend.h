@@ -45,6 +45,12 @@ void registerCPUBackendDependencies(DialectRegistry &registry);
 /// PATH.
 std::string defaultLinkerPath();
 
+/// The byte alignment the CPU kernels need of the memory bound to graph
+/// inputs and outputs (the artifact's io_alignment): lowerKernelsToLLVM
+/// gives every vector access its element's alignment, so any address aligned
+/// to the element works, and callers' arrays are used where they are.
+constexpr uint32_t kIoAlignment = 1;
+
 /// Builds a module of LLVM dialect functions, one per gpu.func kernel of
 /// `container`, each with the CPU ABI above and the kernel's symbol. Kernels
 /// must have been generated for one-thread blocks (the `cpu` target); a kernel
