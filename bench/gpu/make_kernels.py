@@ -15,6 +15,9 @@ Cases (M = 16384 rows):
   rms_norm    rong.rms_norm with scale, eps 1e-5              N in {1024, 4096, 16384}
   ew_chain    gelu(x * s + b) * x, s and b of shape [N]        N in {1024, 4096, 16384}
   silu_add    x * sigmoid(x) + y                               N = 4096
+  column_mean mean over the 16384 rows (a bias gradient's shape; the
+              column strategy splits each column among a block's threads)
+                                                               N in {1024, 4096, 16384}
 each in float32 and bfloat16. The epsilons and formulas match peers.py.
 
 Usage:
@@ -81,6 +84,10 @@ def make_case(op, m, n, dtype):
             "%%t1 = rong.add %%t0, %%a2 : %s, %s" % (x, v),
             "%%t2 = rong.gelu %%t1 : %s" % x,
             "%%r = rong.mul %%t2, %%a0 : %s, %s" % (x, x)])
+    if op == "column_mean":
+        out = tensor((1, n), elt)
+        return name, fusion(name, "reduction", [("x", x)], out, [
+            "%%r = rong.reduce_mean %%a0 axes = [0] keepdims : %s" % x])
     if op == "silu_add":
         return name, fusion(name, "loop", [("x", x), ("y", x)], x, [
             "%%t0 = rong.sigmoid %%a0 : %s" % x,
@@ -97,6 +104,9 @@ def cases(quick):
                 yield op, ROWS, n, dtype
     for dtype in DTYPES:
         yield "silu_add", ROWS, 4096, dtype
+    for n in cols:
+        for dtype in DTYPES:
+            yield "column_mean", ROWS, n, dtype
 
 
 def main(argv=None):

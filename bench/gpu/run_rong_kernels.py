@@ -64,8 +64,19 @@ def make_silu_add_args(m, n, dtype, device, gen):
     return (x.to(dtype), y.to(dtype))
 
 
+def column_mean_fn(x):
+    return x.mean(dim=0, keepdim=True)
+
+
+def make_column_mean_args(m, n, dtype, device, gen):
+    x = torch.randn(m, n, device=device, dtype=torch.float32, generator=gen)
+    return (x.to(dtype),)
+
+
 WORKLOADS = dict(peers.WORKLOADS)
 WORKLOADS["silu_add"] = (silu_add_fn, make_silu_add_args, "x * sigmoid(x) + y")
+WORKLOADS["column_mean"] = (column_mean_fn, make_column_mean_args,
+                            "x.mean(dim=0, keepdim=True)")
 
 
 # --------------------------------------------------------------------------

@@ -196,6 +196,8 @@ mlir::rong::compileToArtifact(ModuleOp module, const CompileOptions &options) {
   case Backend::OpenCL:
     // One OpenCL C program holds every kernel; the runtime builds it once.
     planBackend = {"opencl", "OpenCL", "CLBlast"};
+    // The OpenCL session copies caller memory into its own buffers.
+    planBackend.ioAlignment = 1;
     if (!code.kernels.empty()) {
       FailureOr<source::SourcePackage> package = source::emitSourcePackage(
           module, *target, *source::lookupSourceProfile("opencl"));

@@ -13,10 +13,11 @@
 using namespace mlir;
 using namespace mlir::rong;
 
-/// Longest reduced extent a GPU column kernel walks in one thread (an
+/// Longest integer column a GPU column kernel walks in one thread (an
 /// estimate, not a measurement: at 1024 sequential loads per thread the
 /// latency of the walk approaches the cost of the transpose that turns the
-/// columns into rows spread over a block).
+/// columns into rows spread over a block). Float columns of any length are
+/// split among a block's threads instead.
 static constexpr int64_t kMaxGpuColumnLength = 1024;
 
 void mlir::rong::buildGraphCleanupPipeline(OpPassManager &pm) {
@@ -47,13 +48,16 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
     func.addPass(createExpandRowOpsPass());
   // Row kernels reduce trailing axes, column kernels contiguous axes in front
   // of kept ones; other reductions get a transpose in front. After
-  // recognition, so a spelled-out softmax moves as one op. A GPU thread walks
-  // a whole column, so long columns are transposed into rows there.
+  // recognition, so a spelled-out softmax moves as one op. GPU column
+  // kernels split long float columns among a block's threads; a long integer
+  // column, which one thread would walk, is transposed into rows there.
   RongMoveReducedAxesLastOptions reducedAxes;
   reducedAxes.columnReductions = true;
   if (const TargetDescriptor *target = lookupTarget(options.target);
-      target && target->isGPU())
+      target && target->isGPU()) {
     reducedAxes.maxColumnLength = kMaxGpuColumnLength;
+    reducedAxes.splitFloatColumns = true;
+  }
   func.addPass(createRongMoveReducedAxesLast(reducedAxes));
   // A transpose after a GEMM's bias moves onto the GEMM's result, where the
   // library call writes it in place.

@@ -98,12 +98,15 @@ struct ColumnRule {
   bool enabled = false;
   /// Largest reduced extent; 0 for any.
   int64_t maxLength = 0;
+  /// Float columns may be longer than maxLength.
+  bool anyFloatLength = false;
 
-  /// True if reducing sorted `axes` of `shape` is left to the column
-  /// strategy: the axes are contiguous, kept axes with more than one element
-  /// follow them (otherwise the reduction is a row after a view), and the
-  /// column is not too long.
-  bool allows(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes) const {
+  /// True if reducing sorted `axes` of `shape` (elements of `element`) is
+  /// left to the column strategy: the axes are contiguous, kept axes with
+  /// more than one element follow them (otherwise the reduction is a row
+  /// after a view), and the column is not too long.
+  bool allows(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
+              Type element) const {
     if (!enabled || axes.empty())
       return false;
     for (size_t i = 1; i < axes.size(); ++i)
@@ -114,7 +117,8 @@ struct ColumnRule {
       length *= shape[a];
     for (size_t d = axes.back() + 1; d < shape.size(); ++d)
       inner *= shape[d];
-    return inner > 1 && (maxLength == 0 || length <= maxLength);
+    return inner > 1 && (maxLength == 0 || length <= maxLength ||
+                         (anyFloatLength && isa<FloatType>(element)));
   }
 };
 
@@ -128,7 +132,7 @@ struct ColumnRule {
 /// this way. None when the axes form one run or no run is read in place.
 std::optional<SmallVector<int64_t>>
 firstRunInPlace(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
-                const ColumnRule &columns) {
+                Type element, const ColumnRule &columns) {
   SmallVector<SmallVector<int64_t>> runs;
   for (int64_t a : axes) {
     if (shape[a] == 1)
@@ -144,7 +148,7 @@ firstRunInPlace(ArrayRef<int64_t> shape, ArrayRef<int64_t> axes,
   for (const SmallVector<int64_t> &run : runs) {
     bool row = llvm::all_of(shape.drop_front(run.back() + 1),
                             [](int64_t d) { return d == 1; });
-    if (!row && !columns.allows(shape, run))
+    if (!row && !columns.allows(shape, run, element))
       continue;
     int64_t length = 1;
     for (int64_t a : run)
@@ -200,7 +204,8 @@ struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
     // Separate runs of reduced axes (N, H and W of NCHW): reduce one run in
     // place first, then the rest of the (smaller) result.
     if (std::optional<SmallVector<int64_t>> run =
-            firstRunInPlace(type.getShape(), axes, columns)) {
+            firstRunInPlace(type.getShape(), axes, type.getElementType(),
+                            columns)) {
       SmallVector<int64_t> rest;
       for (int64_t a : axes)
         if (type.getDimSize(a) != 1 && !llvm::is_contained(*run, a))
@@ -213,7 +218,7 @@ struct ReduceTrailingAxes : OpRewritePattern<OpTy> {
           op, reduced, rewriter.getDenseI64ArrayAttr(resultType.getShape()));
       return success();
     }
-    if (columns.allows(type.getShape(), axes)) {
+    if (columns.allows(type.getShape(), axes, type.getElementType())) {
       if (op.getKeepdims())
         return rewriter.notifyMatchFailure(op, "read in place as columns");
       Value reduced = OpTy::create(rewriter, loc, op.getInput(), axes,
@@ -256,7 +261,7 @@ struct NormalizeLastAxis : OpRewritePattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "normalises the last axis");
     if (!type.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs a static shape");
-    if (columns.allows(type.getShape(), {axis}))
+    if (columns.allows(type.getShape(), {axis}, type.getElementType()))
       return rewriter.notifyMatchFailure(op, "read in place as columns");
     Location loc = op.getLoc();
     SmallVector<int64_t> perm = reducedLast({axis}, rank);
@@ -317,7 +322,7 @@ struct MoveReducedAxesLastPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    ColumnRule columns{columnReductions, maxColumnLength};
+    ColumnRule columns{columnReductions, maxColumnLength, splitFloatColumns};
     patterns.add<ReduceTrailingAxes<ReduceSumOp>,
                  ReduceTrailingAxes<ReduceMeanOp>,
                  ReduceTrailingAxes<ReduceMaxOp>,

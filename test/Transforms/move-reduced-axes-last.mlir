@@ -1,5 +1,6 @@
 // RUN: rong-opt %s --rong-move-reduced-axes-last --split-input-file | FileCheck %s
 // RUN: rong-opt %s --rong-move-reduced-axes-last="column-reductions=true max-column-length=64" --split-input-file | FileCheck %s --check-prefix=COLUMNS
+// RUN: rong-opt %s --rong-move-reduced-axes-last="column-reductions=true max-column-length=64 split-float-columns=true" --split-input-file | FileCheck %s --check-prefix=SPLIT
 // RUN: rong-opt %s --rong-fusion-pipeline --split-input-file | FileCheck %s --check-prefix=FUSED
 
 // Tests that a sum over axis 0 becomes a transpose, a sum over the last axis
@@ -259,4 +260,20 @@ func.func @argmax_trivial(%x: tensor<4x1x8xf32>) -> (tensor<4x1x8xi64>, tensor<4
 func.func @long_column(%x: tensor<128x4xf32>) -> tensor<4xf32> {
   %s = rong.reduce_sum %x axes = [0] : tensor<128x4xf32>
   return %s : tensor<4xf32>
+}
+
+// -----
+
+// Tests that with split-float-columns a long float column stays in place
+// (GPU column kernels split it among a block's threads), while a long
+// integer column is still transposed into a row.
+// SPLIT-LABEL: func.func @long_columns_split
+//   SPLIT-NOT: rong.transpose {{.+}} : tensor<128x4xf32>
+//       SPLIT: rong.reduce_sum %{{.+}} axes = [0] keepdims : tensor<128x4xf32>
+//       SPLIT: rong.transpose %{{.+}} permutation = [1, 0] : tensor<128x4xi32>
+//       SPLIT: rong.reduce_sum %{{.+}} axes = [1] keepdims : tensor<4x128xi32>
+func.func @long_columns_split(%x: tensor<128x4xf32>, %n: tensor<128x4xi32>) -> (tensor<4xf32>, tensor<4xi32>) {
+  %s = rong.reduce_sum %x axes = [0] : tensor<128x4xf32>
+  %t = rong.reduce_sum %n axes = [0] : tensor<128x4xi32>
+  return %s, %t : tensor<4xf32>, tensor<4xi32>
 }

@@ -79,7 +79,9 @@ def RongMoveReducedAxesLast
     the column strategy reads such columns where they are, one thread per
     kept column. `max-column-length` (0: unlimited) bounds the reduced extent
     a column may have; longer ones take the transpose, whose row kernels
-    spread a row over many threads.
+    spread a row over many threads. With `split-float-columns` the bound
+    applies to integer columns only: GPU column kernels split long float
+    columns among the threads of a block.
   }];
   let options = [
     Option<"columnReductions", "column-reductions", "bool",
@@ -88,6 +90,9 @@ def RongMoveReducedAxesLast
     Option<"maxColumnLength", "max-column-length", "int64_t",
            /*default=*/"0",
            "largest reduced extent left to the column strategy (0: any)">,
+    Option<"splitFloatColumns", "split-float-columns", "bool",
+           /*default=*/"false",
+           "exempt float columns from max-column-length">,
   ];
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }

@@ -1,4 +1,4 @@
-//===- ColumnStrategy.cpp - Column groups: one thread per kept column -----===//
+//===- ColumnStrategy.cpp - Column groups: threads down kept columns ------===//
 //
 // This file implements the column strategy, for groups that reduce
 // contiguous axes followed by kept axes: `sum(x, axis 0)` of a matrix,
@@ -10,6 +10,16 @@
 // there are no shuffles, no shared memory and no barriers. Per-column
 // values (reduction results and what the group computes from them) are
 // vectors of the thread's V columns.
+//
+// On GPUs a long column is split among the threads of a block: the block is
+// TX x TY threads, TX neighbouring column vectors (a row segment of at
+// least 32 bytes, so a subgroup's loads fill whole sectors) by TY slices of
+// the column, thread (tx, ty) taking elements ty, ty + TY, ... Each thread
+// reduces its slice; the TY partials of a column meet in shared memory
+// after one barrier and every thread folds them into the column's value.
+// That keeps all of a GPU busy where one thread per column would leave most
+// of it idle (a bias gradient of 16384 x 1024 floats has 256 column
+// vectors).
 //
 // The passes are the row strategy's (RowAnalysis.h): pass L evaluates what
 // the reductions of level L consume and stores the outputs of level L. Short
@@ -24,6 +34,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/MathExtras.h"
@@ -53,7 +65,70 @@ struct ColumnPlan {
   int64_t chunksPerThread = 1;
   bool inRegisters = true;
   bool onlineSoftmax = false;
+  /// GPUs, long float columns: column vectors per block (TX) and slices each
+  /// column is split into (TY); TY = 1 means one thread walks a column.
+  int64_t columnThreads = 1;
+  int64_t slices = 1;
+
+  bool split() const { return slices > 1; }
 };
+
+/// Can the partial values of `a`'s reductions be combined through f32
+/// shared memory? Float reductions (f16 and bf16 compute in f32) but not
+/// argmax, whose index needs a second buffer.
+bool splittable(const RowAnalysis &a) {
+  return llvm::all_of(a.reductions, [](const RowReduction &red) {
+    return red.kind != ReduceKind::ArgMax &&
+           getComputeType(getElementTypeOrSelf(red.input.getType()), 1)
+               .isF32();
+  });
+}
+
+/// Shared memory of a split column kernel: one slot of TX x TY partial
+/// vectors per reduction (an online softmax's max and sum take the slots of
+/// its two reductions).
+int64_t splitScratchFloats(const RowAnalysis &a, const ColumnPlan &plan) {
+  return static_cast<int64_t>(a.reductions.size()) * plan.slices *
+         plan.columnThreads * plan.width;
+}
+
+/// Chooses TX and TY for a long float column on a GPU (see the file
+/// comment); leaves the plan unsplit where the column is too short to share.
+void chooseSplit(const RowAnalysis &a, const TargetDescriptor &target,
+                 unsigned maxBytes, ColumnPlan &plan) {
+  if (!target.isGPU() || plan.inRegisters || !splittable(a))
+    return;
+  int64_t columnVectors = a.numRows * (a.innerWidth / plan.width);
+  int64_t vectorBytes = static_cast<int64_t>(plan.width) * maxBytes;
+  // Up to 128-byte row segments, as long as TX divides the column vectors
+  // (so no thread is out of range and every thread reaches the barrier) and
+  // there are blocks for every processor twice, down to 32-byte segments.
+  int64_t tx = std::max<int64_t>(1, 128 / vectorBytes);
+  while (tx > 1 && columnVectors % tx != 0)
+    tx /= 2;
+  while (tx > 1 && tx * vectorBytes > 32 &&
+         columnVectors / tx < 2 * static_cast<int64_t>(target.numProcessors))
+    tx /= 2;
+  int64_t block = std::min<int64_t>(
+      kColumnBlockThreads,
+      llvm::bit_floor<uint64_t>(target.maxThreadsPerBlock));
+  int64_t ty = std::max<int64_t>(1, block / tx);
+  // At least 8 elements per slice, as long as a block keeps a subgroup's
+  // threads; never an empty slice.
+  while (ty > 1 && ty * 8 > a.rowWidth &&
+         tx * ty > static_cast<int64_t>(target.subgroupSize))
+    ty /= 2;
+  while (ty > a.rowWidth)
+    ty /= 2;
+  plan.columnThreads = tx;
+  plan.slices = ty;
+  while (plan.slices > 1 &&
+         splitScratchFloats(a, plan) * 4 >
+             static_cast<int64_t>(target.onChipBytesPerBlock) / 2)
+    plan.slices /= 2;
+  if (!plan.split())
+    plan.columnThreads = 1;
+}
 
 ColumnPlan chooseColumnPlan(const RowAnalysis &a, FusionOp fusion,
                             const TargetDescriptor &target) {
@@ -85,6 +160,7 @@ ColumnPlan chooseColumnPlan(const RowAnalysis &a, FusionOp fusion,
       !plan.inRegisters &&
       (target.isGPU() ||
        columnBytes > static_cast<int64_t>(target.onChipBytesPerBlock));
+  chooseSplit(a, target, maxBytes, plan);
   return plan;
 }
 
@@ -119,6 +195,12 @@ struct ColumnEmitter {
   const ColumnPlan &plan;
   SmallVector<Value> inputs, outputs;
   SmallVector<ColumnChunk> chunks;
+  /// Split columns: this thread's slice (ty) and column vector within the
+  /// block (tx), and the shared scratch of the partials.
+  Value slice, blockColumn, scratch;
+  /// The next unused scratch slot; slots are not reused, so no barrier is
+  /// needed after the partials are read.
+  int64_t nextSlot = 0;
   /// The max reductions computed with their softmax sums in one pass.
   OnlineSoftmaxPairs online;
 
@@ -254,6 +336,87 @@ struct ColumnEmitter {
     return next;
   }
 
+  /// Index of slice `k`'s partial of column vector `blockColumn` in scratch
+  /// slot `slot`.
+  Value scratchIndex(int64_t slot, Value k) {
+    Value row = arith::AddIOp::create(
+        b, loc, cst(slot * plan.slices),
+        k);
+    Value vector = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, row, cst(plan.columnThreads)),
+        blockColumn);
+    return arith::MulIOp::create(b, loc, vector, cst(plan.width));
+  }
+
+  /// Split columns: combines every slice's accumulators `accs` (those of
+  /// `reds`, chunk after chunk) so that each thread holds the column's.
+  SmallVector<Value> combineSlices(ArrayRef<const RowReduction *> reds,
+                                   ArrayRef<Value> accs) {
+    int64_t firstSlot = nextSlot;
+    nextSlot += accs.size();
+    for (auto [i, acc] : llvm::enumerate(accs)) {
+      Value index = scratchIndex(firstSlot + i, slice);
+      if (isa<VectorType>(acc.getType()))
+        vector::StoreOp::create(b, loc, acc, scratch, ValueRange{index},
+                                /*nontemporal=*/false,
+                                llvm::MaybeAlign(plan.width * 4));
+      else
+        memref::StoreOp::create(b, loc, acc, scratch, ValueRange{index});
+    }
+    gpu::BarrierOp::create(b, loc);
+    // Every thread folds the column's partials in slice order.
+    SmallVector<Value> init;
+    for (Value acc : accs)
+      init.push_back(acc);
+    SmallVector<std::pair<const RowReduction *, bool>> layout;
+    for (size_t k = 0; k < chunks.size(); ++k)
+      for (const RowReduction *red : reds) {
+        layout.push_back({red, false});
+        if (online.sumOf(red->op))
+          layout.push_back({red, true});
+      }
+    for (auto [i, entry] : llvm::enumerate(layout)) {
+      Type type = accs[i].getType();
+      init[i] = entry.second ? createConstant(b, loc, type, 0.0)
+                             : reductionIdentity(b, loc, entry.first->kind,
+                                                 type);
+    }
+    auto loop = scf::ForOp::create(
+        b, loc, cst(0), cst(plan.slices), cst(1), init,
+        [&](OpBuilder &inner, Location, Value k, ValueRange partial) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(inner.getInsertionBlock(),
+                              inner.getInsertionPoint());
+          SmallVector<Value> loaded;
+          for (auto [i, acc] : llvm::enumerate(accs)) {
+            Value index = scratchIndex(firstSlot + i, k);
+            if (auto vectorType = dyn_cast<VectorType>(acc.getType()))
+              loaded.push_back(vector::LoadOp::create(
+                  b, loc, vectorType, scratch, ValueRange{index},
+                  /*nontemporal=*/false, llvm::MaybeAlign(plan.width * 4)));
+            else
+              loaded.push_back(memref::LoadOp::create(b, loc, scratch,
+                                                      ValueRange{index}));
+          }
+          SmallVector<Value> next;
+          for (size_t i = 0; i < layout.size(); ++i) {
+            const RowReduction *red = layout[i].first;
+            if (online.sumOf(red->op)) {
+              OnlineSoftmax merged = mergeOnlineSoftmax(
+                  b, loc, {partial[i], partial[i + 1]},
+                  {loaded[i], loaded[i + 1]});
+              next.append({merged.max, merged.sum});
+              ++i;
+              continue;
+            }
+            next.push_back(
+                combinePartials(b, loc, red->kind, partial[i], loaded[i]));
+          }
+          scf::YieldOp::create(b, loc, next);
+        });
+    return SmallVector<Value>(loop.getResults());
+  }
+
   void emit() {
     Block &body = fusion.getBodyBlock();
     size_t numChunks = chunks.size();
@@ -271,8 +434,10 @@ struct ColumnEmitter {
         for (int64_t r = 0; r < a.rowWidth; ++r)
           accs = step(cst(r), level, reds, accs, kept[r]);
       } else {
+        // A split column's thread walks its slice: ty, ty + TY, ...
+        Value first = plan.split() ? slice : cst(0);
         auto loop = scf::ForOp::create(
-            b, loc, cst(0), cst(a.rowWidth), cst(1), accs,
+            b, loc, first, cst(a.rowWidth), cst(plan.slices), accs,
             [&](OpBuilder &inner, Location, Value r, ValueRange iterArgs) {
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPoint(inner.getInsertionBlock(),
@@ -282,6 +447,8 @@ struct ColumnEmitter {
                                    step(r, level, reds, iterArgs, values));
             });
         accs.assign(loop.getResults().begin(), loop.getResults().end());
+        if (plan.split() && !reds.empty())
+          accs = combineSlices(reds, accs);
       }
       unsigned slot = 0;
       for (ColumnChunk &chunk : chunks)
@@ -298,8 +465,14 @@ struct ColumnEmitter {
         }
     }
 
-    // One value per column.
+    // One value per column, stored by the column's first slice.
     evaluateColumnValues(a.maxLevel + 1);
+    if (plan.split()) {
+      Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          slice, cst(0));
+      auto guard = scf::IfOp::create(b, loc, first, /*withElse=*/false);
+      b.setInsertionPoint(guard.thenBlock()->getTerminator());
+    }
     for (ColumnChunk &chunk : chunks)
       for (auto [i, yielded] :
            llvm::enumerate(body.getTerminator()->getOperands()))
@@ -328,14 +501,20 @@ gpu_codegen::buildColumnKernel(KernelSkeleton &kernel,
   int64_t block = std::clamp<int64_t>(
       llvm::PowerOf2Ceil(threads),
       std::min<int64_t>(target.subgroupSize, maxBlock), maxBlock);
-  int64_t numBlocks = llvm::divideCeil(threads, block);
+  // Split columns: TX column vectors per block, each by TY threads.
+  int64_t columnsPerBlock = plan.split() ? plan.columnThreads : block;
+  if (plan.split())
+    block = plan.columnThreads * plan.slices;
+  int64_t numBlocks = llvm::divideCeil(threads, columnsPerBlock);
   if (numBlocks > std::numeric_limits<int32_t>::max())
     return fusion.emitError() << "column group of " << threads
                               << " column vectors exceeds the 1-D grid";
   LaunchConfig config;
   config.grid = {numBlocks, 1, 1};
   config.block = {block, 1, 1};
-  config.strategy = plan.inRegisters ? "column" : "column.loop";
+  config.strategy = plan.split()       ? "column.split"
+                    : plan.inRegisters ? "column"
+                                       : "column.loop";
 
   Location loc = fusion.getLoc();
   OpBuilder b(kernel.func.getBody().front().getTerminator());
@@ -345,18 +524,38 @@ gpu_codegen::buildColumnKernel(KernelSkeleton &kernel,
   for (unsigned i = 0; i < fusion.getNumResults(); ++i)
     emitter.outputs.push_back(flattenBuffer(b, loc, kernel.output(i)));
 
-  Value thread = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc,
-                            gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
-                            indexConstant(b, loc, block)),
-      gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
-  if (threads % block != 0) {
-    Value inside =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, thread,
-                              indexConstant(b, loc, threads));
-    auto guard = scf::IfOp::create(b, loc, inside, false);
-    b.setInsertionPoint(guard.thenBlock()->getTerminator());
+  Value threadInBlock = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  Value blockStart = arith::MulIOp::create(
+      b, loc, gpu::BlockIdOp::create(b, loc, gpu::Dimension::x),
+      indexConstant(b, loc, columnsPerBlock));
+  Value thread;
+  if (plan.split()) {
+    // Thread (tx, ty) of the block: tx the column vector, ty the slice.
+    // TX divides the column vectors, so every thread has a column and
+    // reaches the barrier.
+    Value tx = arith::RemUIOp::create(
+        b, loc, threadInBlock, indexConstant(b, loc, plan.columnThreads));
+    emitter.blockColumn = tx;
+    emitter.slice = arith::DivUIOp::create(
+        b, loc, threadInBlock, indexConstant(b, loc, plan.columnThreads));
+    thread = arith::AddIOp::create(b, loc, blockStart, tx);
+    auto workgroup = gpu::AddressSpaceAttr::get(
+        fusion.getContext(), gpu::AddressSpace::Workgroup);
+    int64_t floats = splitScratchFloats(a, plan);
+    emitter.scratch = kernel.func.addWorkgroupAttribution(
+        MemRefType::get({floats}, b.getF32Type(), MemRefLayoutAttrInterface{},
+                        workgroup),
+        loc);
+    config.staticSharedBytes = floats * 4;
+  } else {
+    thread = arith::AddIOp::create(b, loc, blockStart, threadInBlock);
+    if (threads % block != 0) {
+      Value inside =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, thread,
+                                indexConstant(b, loc, threads));
+      auto guard = scf::IfOp::create(b, loc, inside, false);
+      b.setInsertionPoint(guard.thenBlock()->getTerminator());
+    }
   }
   Value lead = arith::DivUIOp::create(b, loc, thread,
                                       indexConstant(b, loc, threadsPerLead));
