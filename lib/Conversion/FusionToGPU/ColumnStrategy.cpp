@@ -339,9 +339,7 @@ struct ColumnEmitter {
   /// Index of slice `k`'s partial of column vector `blockColumn` in scratch
   /// slot `slot`.
   Value scratchIndex(int64_t slot, Value k) {
-    Value row = arith::AddIOp::create(
-        b, loc, cst(slot * plan.slices),
-        k);
+    Value row = arith::AddIOp::create(b, loc, cst(slot * plan.slices), k);
     Value vector = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, row, cst(plan.columnThreads)),
         blockColumn);
@@ -364,23 +362,20 @@ struct ColumnEmitter {
         memref::StoreOp::create(b, loc, acc, scratch, ValueRange{index});
     }
     gpu::BarrierOp::create(b, loc);
-    // Every thread folds the column's partials in slice order.
+    // Every thread folds the column's partials in slice order, from the
+    // identities (an online pair from max -inf and sum 0).
+    SmallVector<const RowReduction *> layout;
     SmallVector<Value> init;
-    for (Value acc : accs)
-      init.push_back(acc);
-    SmallVector<std::pair<const RowReduction *, bool>> layout;
     for (size_t k = 0; k < chunks.size(); ++k)
       for (const RowReduction *red : reds) {
-        layout.push_back({red, false});
-        if (online.sumOf(red->op))
-          layout.push_back({red, true});
+        Type type = accs[init.size()].getType();
+        layout.push_back(red);
+        init.push_back(reductionIdentity(b, loc, red->kind, type));
+        if (online.sumOf(red->op)) {
+          layout.push_back(red);
+          init.push_back(createConstant(b, loc, type, 0.0));
+        }
       }
-    for (auto [i, entry] : llvm::enumerate(layout)) {
-      Type type = accs[i].getType();
-      init[i] = entry.second ? createConstant(b, loc, type, 0.0)
-                             : reductionIdentity(b, loc, entry.first->kind,
-                                                 type);
-    }
     auto loop = scf::ForOp::create(
         b, loc, cst(0), cst(plan.slices), cst(1), init,
         [&](OpBuilder &inner, Location, Value k, ValueRange partial) {
@@ -400,7 +395,7 @@ struct ColumnEmitter {
           }
           SmallVector<Value> next;
           for (size_t i = 0; i < layout.size(); ++i) {
-            const RowReduction *red = layout[i].first;
+            const RowReduction *red = layout[i];
             if (online.sumOf(red->op)) {
               OnlineSoftmax merged = mergeOnlineSoftmax(
                   b, loc, {partial[i], partial[i + 1]},

@@ -225,7 +225,8 @@ void alignVectorAccessesToElements(ModuleOp host) {
   };
   host.walk([&](Operation *op) {
     if (auto load = dyn_cast<vector::LoadOp>(op))
-      load.setAlignment(elementAlignment(load.getVectorType().getElementType()));
+      load.setAlignment(
+          elementAlignment(load.getVectorType().getElementType()));
     else if (auto store = dyn_cast<vector::StoreOp>(op))
       store.setAlignment(
           elementAlignment(store.getVectorType().getElementType()));
