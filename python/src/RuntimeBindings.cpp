@@ -384,8 +384,9 @@ void PySession::bind(const py::object &tensors,
       throw py::value_error(what + " is not C-contiguous (strides " +
                             formatShape(tensor.strides()) +
                             " elements); pass a contiguous copy");
-    // What the kernels need of this address (the artifact's io alignment:
-    // whole vectors on GPUs and older CPU artifacts, the element on the CPU).
+    // What the session needs of this address (Session::bindingAlignment:
+    // 64 bytes on CUDA, HIP and 1.0 CPU artifacts, the element on the CPU,
+    // nothing on OpenCL, which copies).
     uint64_t alignment = session->bindingAlignment(isOutput, i);
     bool aligned =
         reinterpret_cast<uintptr_t>(tensor.data()) % alignment == 0;
