@@ -18,6 +18,8 @@ Cases (M = 16384 rows):
   column_mean mean over the 16384 rows (a bias gradient's shape; the
               column strategy splits each column among a block's threads)
                                                                N in {1024, 4096, 16384}
+  short rows  softmax and layer_norm over M = 262144 rows of N in {64, 128}
+              (rows sharing a warp, row.subwarp)
 each in float32 and bfloat16. The epsilons and formulas match peers.py.
 
 Usage:
@@ -34,6 +36,10 @@ import sys
 
 ROWS = 16384
 COLS = (1024, 4096, 16384)
+# Short rows: more of them, so that each case moves at least as many bytes as
+# N = 1024.
+SHORT_ROWS = 262144
+SHORT_COLS = (64, 128)
 DTYPES = {"float32": "f32", "bfloat16": "bf16"}
 EPS = 1e-5
 
@@ -107,6 +113,10 @@ def cases(quick):
     for n in cols:
         for dtype in DTYPES:
             yield "column_mean", ROWS, n, dtype
+    for op in ("softmax", "layer_norm"):
+        for n in SHORT_COLS[:1] if quick else SHORT_COLS:
+            for dtype in DTYPES:
+                yield op, SHORT_ROWS, n, dtype
 
 
 def main(argv=None):
@@ -117,7 +127,8 @@ def main(argv=None):
     ap.add_argument("--build", default=os.path.join(root, "build"),
                     help="Rong build directory (holds bin/rong-gpu-compile)")
     ap.add_argument("--target", default="sm_90")
-    ap.add_argument("--quick", action="store_true", help="N = 1024 only")
+    ap.add_argument("--quick", action="store_true",
+                    help="N = 1024 only (and N = 64 for short rows)")
     args = ap.parse_args(argv)
 
     tool = os.path.join(args.build, "bin", "rong-gpu-compile")

@@ -33,7 +33,7 @@ struct LaunchConfig {
   /// Static shared memory of the kernel (workgroup attributions), for the
   /// record and for occupancy estimates.
   int64_t staticSharedBytes = 0;
-  /// "loop", "row.warp", "row.block", "row.block.loop".
+  /// "loop", "row.subwarp", "row.warp", "row.block", "row.block.loop".
   std::string strategy;
 };
 

@@ -46,7 +46,8 @@ struct RowEmitter {
              const RowAnalysis &a, const RowPlan &plan,
              const RowThreads &threads, const RowKernelIO &io)
       : b(b), loc(loc), kernel(kernel), a(a), plan(plan), threads(threads),
-        row(io.row), inputs(io.inputs), outputs(io.outputs),
+        row(io.row), rowValid(io.rowValid), inputs(io.inputs),
+        outputs(io.outputs),
         rowCache(io.rowCache), valueCache(io.valueCache) {}
 
   OpBuilder &b;
@@ -56,6 +57,7 @@ struct RowEmitter {
   const RowPlan &plan;
   const RowThreads &threads;
   Value row;
+  Value rowValid;
   ArrayRef<Value> inputs, outputs;
   const llvm::DenseMap<Value, Value> &rowCache;
   const llvm::DenseMap<Value, Value> &valueCache;
@@ -272,6 +274,16 @@ struct RowEmitter {
             k, /*write=*/true);
   }
 
+  /// `condition` (null: always) and, where this thread may hold another
+  /// thread's row, `rowValid`: when this thread stores.
+  Value storeGuard(Value condition) {
+    if (!rowValid)
+      return condition;
+    if (!condition)
+      return rowValid;
+    return arith::AndIOp::create(b, loc, condition, rowValid);
+  }
+
   /// Sets up the columns of chunk `k` (a constant or a loop index).
   void initChunk(Chunk &chunk, Value k, bool mayOverhang) {
     Value first = arith::AddIOp::create(
@@ -334,8 +346,8 @@ struct RowEmitter {
         continue;
       Value value = elementValue(yielded, chunk);
       OpBuilder::InsertionGuard guard(b);
-      if (chunk.inBounds) {
-        auto ifOp = scf::IfOp::create(b, loc, chunk.inBounds, false);
+      if (Value stores = storeGuard(chunk.inBounds)) {
+        auto ifOp = scf::IfOp::create(b, loc, stores, false);
         b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
       }
       Value rowBase = arith::MulIOp::create(
@@ -513,9 +525,9 @@ struct RowEmitter {
     // One value per row: the row's first thread stores it.
     evaluateRowValues(a.maxLevel + 1);
     Block &body = kernel.fusion.getBodyBlock();
-    Value isFirst =
+    Value isFirst = storeGuard(
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, threads.lane,
-                              indexConstant(b, loc, 0));
+                              indexConstant(b, loc, 0)));
     for (auto [i, yielded] :
          llvm::enumerate(body.getTerminator()->getOperands())) {
       if (!a.perRow.contains(yielded))

@@ -60,6 +60,10 @@ struct RowKernelIO {
   llvm::DenseMap<Value, Value> valueCache;
   /// Index of this thread's row.
   Value row;
+  /// i1: whether `row` is this thread's own row (stores happen only where it
+  /// holds); null when it always is. Threads past the last row of a
+  /// subgroup shared by several rows compute the last row again.
+  Value rowValid;
 };
 
 /// Max reductions `m = max(x)` paired with `s = sum(exp(x - m))` (softmax,

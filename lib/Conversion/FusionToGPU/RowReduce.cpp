@@ -170,8 +170,11 @@ SmallVector<Value> gpu_codegen::reduceTupleAcrossRow(
     OpBuilder &b, Location loc, const RowThreads &threads,
     ArrayRef<Value> partials, TupleCombine combine, int64_t firstSlot) {
   int64_t sg = threads.subgroupSize;
+  // Rows narrower than a subgroup reduce within their own lanes: the xor
+  // offsets below threadsPerRow never leave them.
   SmallVector<Value> values =
-      butterfly(b, loc, llvm::to_vector(partials), sg, sg, combine);
+      butterfly(b, loc, llvm::to_vector(partials),
+                std::min(threads.threadsPerRow, sg), sg, combine);
   if (threads.threadsPerRow <= sg)
     return values;
 

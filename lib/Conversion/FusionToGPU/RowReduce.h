@@ -28,7 +28,8 @@ Value reduceVector(OpBuilder &b, Location loc, ReduceKind kind, Value vector);
 
 /// How the threads of one row are laid out.
 struct RowThreads {
-  /// Threads that share a row: a power of two, a multiple of subgroupSize.
+  /// Threads that share a row: a power of two, either a multiple of
+  /// subgroupSize or a part of a subgroup (rows that share it).
   int64_t threadsPerRow;
   int64_t subgroupSize;
   /// Index of this thread within its row.

@@ -7,7 +7,8 @@
 // the row are emitted by RowEmitter.cpp.
 //
 // Threads per row: one subgroup for short rows, a block for long ones (the
-// threshold is subgroupSize * vector width * kWarpChunks elements). Each
+// threshold is subgroupSize * vector width * kWarpChunks elements), and part
+// of a subgroup for rows of fewer chunks than it has lanes. Each
 // thread owns K chunks of `vectorBytes` of the row. When K is small the
 // passes are unrolled and the chunks' loaded and computed values stay in
 // registers across passes: the row is read from global memory once. Longer
@@ -128,9 +129,14 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
   int64_t sg = target.subgroupSize;
   int64_t maxThreads = llvm::bit_floor<uint64_t>(target.maxThreadsPerBlock);
   if (chunks <= sg * kWarpChunks) {
-    plan.threadsPerRow = sg;
+    // A row of fewer chunks than the subgroup has lanes shares the subgroup
+    // with other rows: it gets the fewest lanes (a power of two) that cover
+    // its chunks, instead of a whole subgroup whose other lanes idle.
+    plan.threadsPerRow =
+        chunks < sg ? static_cast<int64_t>(llvm::PowerOf2Ceil(chunks)) : sg;
     plan.rowsPerBlock = std::max<int64_t>(
-        1, std::min<int64_t>(kRowsBlockThreads, maxThreads) / sg);
+        1, std::min<int64_t>(kRowsBlockThreads, maxThreads) /
+               plan.threadsPerRow);
   } else {
     int64_t want = llvm::PowerOf2Ceil(llvm::divideCeil(chunks, kBlockChunks));
     plan.threadsPerRow = std::clamp<int64_t>(want, sg, maxThreads);
@@ -171,14 +177,17 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
   RowPlan plan = choosePlan(a, fusion, target);
 
   LaunchConfig config;
-  bool warpPerRow = plan.threadsPerRow == target.subgroupSize;
+  int64_t sg = target.subgroupSize;
+  bool warpPerRow = plan.threadsPerRow <= sg;
   int64_t numBlocks = llvm::divideCeil(a.numRows, plan.rowsPerBlock);
   if (numBlocks > std::numeric_limits<int32_t>::max())
     return fusion.emitError() << "row group of " << a.numRows
                               << " rows exceeds the 1-D grid";
   config.grid = {numBlocks, 1, 1};
   config.block = {plan.threadsPerRow, plan.rowsPerBlock, 1};
-  config.strategy = warpPerRow ? "row.warp" : "row.block";
+  config.strategy = plan.threadsPerRow < sg ? "row.subwarp"
+                    : warpPerRow              ? "row.warp"
+                                              : "row.block";
   if (!plan.inRegisters)
     config.strategy += ".loop";
 
@@ -297,9 +306,17 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
         arith::MulIOp::create(b, loc, blockId,
                               indexConstant(b, loc, plan.rowsPerBlock)),
         sub);
-    // Rows of a block are independent subgroups without barriers, so the
-    // tail block can simply skip the rows past the end.
-    if (a.numRows % plan.rowsPerBlock != 0) {
+    if (a.numRows % plan.rowsPerBlock != 0 && plan.threadsPerRow < sg) {
+      // Rows that share a subgroup share its shuffles, which every lane
+      // must reach: lanes past the last row work on the last row again and
+      // store nothing.
+      Value last = indexConstant(b, loc, a.numRows - 1);
+      io.rowValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                          row, last);
+      row = arith::MinUIOp::create(b, loc, row, last);
+    } else if (a.numRows % plan.rowsPerBlock != 0) {
+      // Rows of a block are independent subgroups without barriers, so the
+      // tail block can simply skip the rows past the end.
       Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                            row,
                                            indexConstant(b, loc, a.numRows));

@@ -105,8 +105,8 @@ func.func @gather_then_compute(%t: tensor<10xi64>, %i: tensor<4xi64>) -> tensor<
 // Tests an integer max over rows: the accumulator starts at the smallest
 // i32 and combines with maxsi, in vectors and across them. The CPU's row loop
 // keeps four independent accumulators (chunks 0-3 of each iteration feed
-// their own), merged pairwise after it. On sm_90 the subgroup butterfly
-// shuffles i32 values.
+// their own), merged pairwise after it. On sm_90 the butterfly over the
+// row's 16 lanes shuffles i32 values.
 
 // CHECK-LABEL: gpu.func @max_i32_fusion_0
 //       CHECK:   %[[MIN:.+]] = arith.constant dense<-2147483648> : vector<8xi32>
@@ -119,7 +119,7 @@ func.func @gather_then_compute(%t: tensor<10xi64>, %i: tensor<4xi64>) -> tensor<
 //       CHECK:   memref.store %{{.+}} : memref<4xi32>
 // SM90-LABEL: gpu.func @max_i32_fusion_0
 //       SM90:   vector.reduction <maxsi>, %{{.+}} : vector<4xi32> into i32
-//       SM90:   %[[S:.+]], %{{.+}} = gpu.shuffle  xor %{{.+}}, %c16_i32, %c32_i32 : i32
+//       SM90:   %[[S:.+]], %{{.+}} = gpu.shuffle  xor %{{.+}}, %c8_i32, %c32_i32 : i32
 //       SM90:   arith.maxsi %{{.+}}, %[[S]] : i32
 func.func @max_i32(%x: tensor<4x64xi32>) -> tensor<4x1xi32> {
   %r = rong.fusion kind = "reduction" (%x) : (tensor<4x64xi32>) -> tensor<4x1xi32> {

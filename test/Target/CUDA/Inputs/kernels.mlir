@@ -79,3 +79,12 @@ func.func @mid_layer_norm(%x: tensor<4x49152xf32>, %g: tensor<49152xf32>) -> ten
   }
   return %r : tensor<4x49152xf32>
 }
+
+func.func @short_softmax_bf16(%x: tensor<37x64xbf16>) -> tensor<37x64xbf16> {
+  %r = rong.fusion kind = "stitch" (%x) : (tensor<37x64xbf16>) -> tensor<37x64xbf16> {
+  ^bb0(%a: tensor<37x64xbf16>):
+    %s = rong.softmax %a axis = -1 : tensor<37x64xbf16>
+    rong.yield %s : tensor<37x64xbf16>
+  }
+  return %r : tensor<37x64xbf16>
+}
