@@ -113,6 +113,7 @@ private:
     return predicate.empty() ? "" : "if (" + predicate + ") ";
   }
   bool needsShuffleScratch = false;
+  bool needsWideShuffleScratch = false;
 };
 
 } // namespace
@@ -761,9 +762,10 @@ std::string KernelPrinter::linearThreadId() {
 
 LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
   Type type = op.getValue().getType();
-  if (!type.isF32() && !type.isInteger(32))
+  bool wide = type.isInteger(64);
+  if (!type.isF32() && !type.isInteger(32) && !wide)
     return op.emitOpError("shuffles ")
-           << type << "; the source backend shuffles f32 and i32";
+           << type << "; the source backend shuffles f32, i32 and i64";
   std::string value = name(op.getValue());
   std::string offset = "(int)" + name(op.getOffset());
   std::string width = "(int)" + name(op.getWidth());
@@ -791,7 +793,7 @@ LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
     break;
   }
   std::string valid = "(" + src + " >= 0 && " + src + " < " + width + ")";
-  std::string ctype = type.isF32() ? "float" : "int";
+  std::string ctype = type.isF32() ? "float" : wide ? indexType() : "int";
   std::string result = fresh();
   names[op.getShuffleResult()] = result;
 
@@ -800,16 +802,18 @@ LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
     // of the work-group reaches this point (scf.if around shuffles is
     // predicated, see printIf; loops have uniform bounds in the strategies'
     // IR), so the barriers are legal; the first keeps the previous
-    // exchange's reads apart from this one's writes.
-    needsShuffleScratch = true;
-    std::string slot = "rong_shfl";
-    std::string store = type.isF32() ? value : "rong_bits_to_f32((uint)" + value + ")";
+    // exchange's reads apart from this one's writes. 64-bit integers (an
+    // argmax's index) have a buffer of their own.
+    std::string slot = wide ? "rong_shfl64" : "rong_shfl";
+    (wide ? needsWideShuffleScratch : needsShuffleScratch) = true;
+    std::string store =
+        type.isInteger(32) ? "rong_bits_to_f32((uint)" + value + ")" : value;
     line() << "barrier(CLK_LOCAL_MEM_FENCE);\n";
     line() << slot << "[rong_lid] = " << store << ";\n";
     line() << "barrier(CLK_LOCAL_MEM_FENCE);\n";
     std::string read = slot + "[" + valid + " ? rong_lid - " + lane + " + " +
                        src + " : rong_lid]";
-    if (!type.isF32())
+    if (type.isInteger(32))
       read = "(int)rong_f32_to_bits(" + read + ")";
     line() << "const " << ctype << " " << result << " = " << read << ";\n";
   } else {
@@ -1281,9 +1285,10 @@ LogicalResult KernelPrinter::print(gpu::GPUFuncOp kernel) {
     out << "__kernel __attribute__((reqd_work_group_size(" << block[0] << ", "
         << block[1] << ", " << block[2] << ")))\nvoid " << kernel.getName()
         << "(" << params << ") {\n";
-    if (bodyPrinter.needsShuffleScratch) {
+    if (bodyPrinter.needsShuffleScratch)
       out << "  __local float rong_shfl[" << blockThreads << "];\n";
-    }
+    if (bodyPrinter.needsWideShuffleScratch)
+      out << "  __local long rong_shfl64[" << blockThreads << "];\n";
     out << "  const int rong_lid = (int)(get_local_id(0) + get_local_size(0) "
            "* (get_local_id(1) + get_local_size(1) * get_local_id(2)));\n";
   } else {

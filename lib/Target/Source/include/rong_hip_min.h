@@ -94,41 +94,51 @@ static __device__ __forceinline__ float __uint_as_float(unsigned int u) {
 }
 
 // Wavefront shuffles with HIP's mask-free signatures, through ds_bpermute
-// (byte addresses of the source lane within the wavefront).
+// (byte addresses of the source lane within the wavefront), for the types
+// the kernels shuffle: float, int and long long (two 32-bit exchanges).
 static __device__ __forceinline__ int __rong_lane() {
   return __builtin_amdgcn_mbcnt_hi(~0u, __builtin_amdgcn_mbcnt_lo(~0u, 0u));
 }
-static __device__ __forceinline__ float __rong_bpermute(int lane, float v) {
-  return __builtin_bit_cast(
-      float, __builtin_amdgcn_ds_bpermute(lane << 2,
-                                          __builtin_bit_cast(int, v)));
+static __device__ __forceinline__ int __rong_bpermute(int lane, int v) {
+  return __builtin_amdgcn_ds_bpermute(lane << 2, v);
 }
-static __device__ __forceinline__ float __shfl_xor(float v, int mask,
-                                                   int width) {
+static __device__ __forceinline__ float __rong_bpermute(int lane, float v) {
+  return __builtin_bit_cast(float,
+                            __rong_bpermute(lane, __builtin_bit_cast(int, v)));
+}
+static __device__ __forceinline__ long long __rong_bpermute(int lane,
+                                                            long long v) {
+  unsigned int lo = (unsigned int)__rong_bpermute(lane, (int)v);
+  int hi = __rong_bpermute(lane, (int)(v >> 32));
+  return (long long)(((unsigned long long)(unsigned int)hi << 32) | lo);
+}
+template <typename T>
+static __device__ __forceinline__ T __shfl_xor(T v, int mask, int width) {
   int self = __rong_lane();
   int src = self ^ mask;
   if (src >= ((self + width) & ~(width - 1)))
     src = self;
   return __rong_bpermute(src, v);
 }
-static __device__ __forceinline__ float __shfl_down(float v, unsigned int d,
-                                                    int width) {
+template <typename T>
+static __device__ __forceinline__ T __shfl_down(T v, unsigned int d,
+                                                int width) {
   int self = __rong_lane();
   int src = self + (int)d;
   if ((self & (width - 1)) + (int)d >= width)
     src = self;
   return __rong_bpermute(src, v);
 }
-static __device__ __forceinline__ float __shfl_up(float v, unsigned int d,
-                                                  int width) {
+template <typename T>
+static __device__ __forceinline__ T __shfl_up(T v, unsigned int d, int width) {
   int self = __rong_lane();
   int src = self - (int)d;
   if ((self & (width - 1)) < (int)d)
     src = self;
   return __rong_bpermute(src, v);
 }
-static __device__ __forceinline__ float __shfl(float v, int srcLane,
-                                               int width) {
+template <typename T>
+static __device__ __forceinline__ T __shfl(T v, int srcLane, int width) {
   int self = __rong_lane();
   return __rong_bpermute((self & ~(width - 1)) + (srcLane & (width - 1)), v);
 }

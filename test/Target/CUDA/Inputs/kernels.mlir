@@ -88,3 +88,12 @@ func.func @short_softmax_bf16(%x: tensor<37x64xbf16>) -> tensor<37x64xbf16> {
   }
   return %r : tensor<37x64xbf16>
 }
+
+func.func @argmax_rows(%x: tensor<37x1000xf32>) -> tensor<37xi64> {
+  %r = rong.fusion kind = "reduction" (%x) : (tensor<37x1000xf32>) -> tensor<37xi64> {
+  ^bb0(%a: tensor<37x1000xf32>):
+    %m = rong.argmax %a axis = 1 : tensor<37x1000xf32>
+    rong.yield %m : tensor<37xi64>
+  }
+  return %r : tensor<37xi64>
+}
