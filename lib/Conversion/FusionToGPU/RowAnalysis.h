@@ -80,9 +80,9 @@ struct RowAnalysis {
 };
 
 /// The vector width of a row or column group whose vectors hold values of
-/// `types`: `vectorBytes` over the widest element (returned in `maxBytes`);
-/// 1 with booleans, when the last axis is not a multiple of it, or when an
-/// input is neither contiguous nor splat along the last axis.
+/// `types`: `vectorBytes` over the widest element (returned in `maxBytes`),
+/// halved until it divides the last axis; 1 with booleans, or when an input
+/// is neither contiguous nor splat along the last axis.
 unsigned chooseVectorWidth(const RowAnalysis &a, FusionOp fusion,
                            TypeRange types, unsigned vectorBytes,
                            unsigned &maxBytes);
