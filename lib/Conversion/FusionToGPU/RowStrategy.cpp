@@ -306,7 +306,9 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
         arith::MulIOp::create(b, loc, blockId,
                               indexConstant(b, loc, plan.rowsPerBlock)),
         sub);
-    if (a.numRows % plan.rowsPerBlock != 0 && plan.threadsPerRow < sg) {
+    if (a.numRows % plan.rowsPerBlock == 0) {
+      // Every row of every block exists.
+    } else if (plan.threadsPerRow < sg) {
       // Rows that share a subgroup share its shuffles, which every lane
       // must reach: lanes past the last row work on the last row again and
       // store nothing.
@@ -314,7 +316,7 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
       io.rowValid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
                                           row, last);
       row = arith::MinUIOp::create(b, loc, row, last);
-    } else if (a.numRows % plan.rowsPerBlock != 0) {
+    } else {
       // Rows of a block are independent subgroups without barriers, so the
       // tail block can simply skip the rows past the end.
       Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
