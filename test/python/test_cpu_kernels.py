@@ -121,6 +121,58 @@ def test_softmax_over_leading_axis(op, shape, axis, tmp_path):
     assert_matches(got, want)
 
 
+# Rows that 8 f32 lanes do not divide keep 8-lane vectors on the CPU: the
+# last chunk re-reads the row's last 8 elements and masks the lanes the
+# chunk before it covered out of the reductions. Widths cover rows kept in
+# registers (9, 13, 20), loops with the tail after them (100, 197) and a loop
+# that leaves a whole chunk and the tail (1001: 125 whole chunks, sets of 4).
+# A sum that counted the overlap twice is off by far more than the tolerance.
+TAIL_WIDTHS = [9, 13, 20, 100, 197, 1001]
+
+
+@pytest.mark.parametrize("width", TAIL_WIDTHS)
+@pytest.mark.parametrize("op", ["Softmax", "LogSoftmax", "ReduceSum",
+                                "ReduceMean", "ReduceMax", "ReduceL2"])
+def test_row_with_overlapping_tail(op, width, tmp_path):
+    x = (2 * RNG.standard_normal((37, width))).astype(np.float32)
+    # The row's largest element in the overlap, where a lane that counts
+    # twice or not at all shows.
+    x[:, width - 6] += 8.0
+    if op.startswith("Reduce"):
+        model = make_model(op, [x], np.float32, {"keepdims": 0},
+                           {"axes": np.array([1], dtype=np.int64)})
+    else:
+        model = make_model(op, [x], np.float32, {"axis": -1})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("width", TAIL_WIDTHS)
+def test_layer_norm_with_overlapping_tail(width, tmp_path):
+    x = RNG.standard_normal((37, width)).astype(np.float32)
+    scale = RNG.standard_normal(width).astype(np.float32)
+    bias = RNG.standard_normal(width).astype(np.float32)
+    model = make_model("LayerNormalization", [x], np.float32,
+                       {"axis": -1, "epsilon": 1e-5},
+                       {"scale": scale, "bias": bias})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
+@pytest.mark.parametrize("width", TAIL_WIDTHS)
+@pytest.mark.parametrize("last", [0, 1])
+def test_argmax_with_overlapping_tail(width, last, tmp_path):
+    # Ties everywhere, and the row's maximum in the overlap: the tie rule
+    # and the masked lanes' indices both decide the answer.
+    x = RNG.integers(-3, 3, size=(37, width)).astype(np.float32)
+    x[::2, width - 6] = 5.0
+    x[::3, width - 2] = 5.0
+    model = make_model("ArgMax", [x], np.int64, {"axis": 1, "keepdims": 0,
+                                                "select_last_index": last})
+    got, want, _ = run_both(model, [x], tmp_path)
+    assert_matches(got, want)
+
+
 def test_bias_gradient_and_update(tmp_path):
     """A training step's bias update, b - lr * sum(dy, axis 0), through the
     axis-0 rewrite and the keepdims-less reshape."""

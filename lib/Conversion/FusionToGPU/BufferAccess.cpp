@@ -87,7 +87,7 @@ Value gpu_codegen::mapBroadcastIndex(OpBuilder &b, Location loc,
 }
 
 Value gpu_codegen::loadRaw(OpBuilder &b, Location loc, Value flat,
-                           Value index, unsigned width) {
+                           Value index, unsigned width, bool aligned) {
   auto type = cast<MemRefType>(flat.getType());
   Type element = type.getElementType();
   // Rank-0 buffers take no index.
@@ -99,10 +99,11 @@ Value gpu_codegen::loadRaw(OpBuilder &b, Location loc, Value flat,
   // Full-size alignment turns the access into one 128-bit (or narrower)
   // transaction; the strategies only vectorise offsets that are multiples of
   // `width` on buffers the runtime allocates with at least that alignment.
+  // CPU rows with an overlapping tail start anywhere.
   auto vectorType = VectorType::get({static_cast<int64_t>(width)}, element);
   return vector::LoadOp::create(
       b, loc, vectorType, flat, indices, /*nontemporal=*/false,
-      llvm::MaybeAlign(width * elementBytes(element)));
+      llvm::MaybeAlign((aligned ? width : 1) * elementBytes(element)));
 }
 
 Value gpu_codegen::widenToCompute(OpBuilder &b, Location loc, Value raw) {
@@ -117,9 +118,10 @@ Value gpu_codegen::widenToCompute(OpBuilder &b, Location loc, Value raw) {
 }
 
 Value gpu_codegen::loadCompute(OpBuilder &b, Location loc, Value flat,
-                               Value index, unsigned width, bool splat) {
-  Value value =
-      widenToCompute(b, loc, loadRaw(b, loc, flat, index, splat ? 1 : width));
+                               Value index, unsigned width, bool splat,
+                               bool aligned) {
+  Value value = widenToCompute(
+      b, loc, loadRaw(b, loc, flat, index, splat ? 1 : width, aligned));
   if (splat && width > 1)
     value = splatTo(
         b, loc, value,
@@ -128,7 +130,7 @@ Value gpu_codegen::loadCompute(OpBuilder &b, Location loc, Value flat,
 }
 
 void gpu_codegen::storeCompute(OpBuilder &b, Location loc, Value value,
-                               Value flat, Value index) {
+                               Value flat, Value index, bool aligned) {
   auto type = cast<MemRefType>(flat.getType());
   Type element = type.getElementType();
   // Rank-0 buffers take no index.
@@ -143,10 +145,10 @@ void gpu_codegen::storeCompute(OpBuilder &b, Location loc, Value value,
     narrow = arith::TruncFOp::create(b, loc, target, value);
   }
   if (auto vectorType = dyn_cast<VectorType>(narrow.getType())) {
+    int64_t lanes = aligned ? vectorType.getNumElements() : 1;
     vector::StoreOp::create(b, loc, narrow, flat, indices,
                             /*nontemporal=*/false,
-                            llvm::MaybeAlign(vectorType.getNumElements() *
-                                             elementBytes(element)));
+                            llvm::MaybeAlign(lanes * elementBytes(element)));
     return;
   }
   memref::StoreOp::create(b, loc, narrow, flat, indices);

@@ -106,22 +106,24 @@ Value mapBroadcastIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
 
 /// Loads `width` consecutive elements (one element splat to `width` when
 /// `splat`) from the flattened buffer `flat` at `index` and widens them to the
-/// compute type. `width`-wide loads are aligned to their full size.
+/// compute type. `width`-wide loads are aligned to their full size, or only
+/// to one element when `aligned` is false (CPU rows with an overlapping
+/// tail, RowPlan::rowTail).
 Value loadCompute(OpBuilder &b, Location loc, Value flat, Value index,
-                  unsigned width, bool splat);
+                  unsigned width, bool splat, bool aligned = true);
 
 /// Loads `width` consecutive elements of `flat` (a scalar when `width` is 1)
-/// at `index` as stored, with full-size alignment.
+/// at `index` as stored, with full-size alignment unless `aligned` is false.
 Value loadRaw(OpBuilder &b, Location loc, Value flat, Value index,
-              unsigned width);
+              unsigned width, bool aligned = true);
 
 /// Widens a loaded value to its compute type (f32 for floats).
 Value widenToCompute(OpBuilder &b, Location loc, Value raw);
 
 /// Narrows compute value `value` to `flat`'s element type and stores it at
-/// `index`.
+/// `index`; vectors with full-size alignment unless `aligned` is false.
 void storeCompute(OpBuilder &b, Location loc, Value value, Value flat,
-                  Value index);
+                  Value index, bool aligned = true);
 
 /// An index constant.
 Value indexConstant(OpBuilder &b, Location loc, int64_t value);

@@ -52,9 +52,11 @@ SmallVector<int64_t> RowAnalysis::alignedShape(Value v) const {
 
 unsigned gpu_codegen::chooseVectorWidth(const RowAnalysis &a, FusionOp fusion,
                                         TypeRange types, unsigned vectorBytes,
-                                        unsigned &maxBytes) {
+                                        unsigned &maxBytes, bool *overlapTail) {
   maxBytes = 1;
   bool anyBool = false;
+  if (overlapTail)
+    *overlapTail = false;
   for (Type type : types) {
     Type element = getElementTypeOrSelf(type);
     maxBytes = std::max(maxBytes, elementBytes(element));
@@ -62,18 +64,31 @@ unsigned gpu_codegen::chooseVectorWidth(const RowAnalysis &a, FusionOp fusion,
   }
   if (anyBool)
     return 1;
+  int64_t last = a.iterShape.back();
+  bool wholeRows = true;
+  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
+    SmallVector<int64_t> aligned = a.alignedShape(input);
+    int64_t inputLast = aligned.back();
+    if (inputLast != 1 && inputLast != last)
+      return 1;
+    ArrayRef<int64_t> rowPart = ArrayRef(aligned).drop_front(a.rowAxis);
+    wholeRows &= llvm::equal(rowPart, a.rowShape()) ||
+                 llvm::all_of(rowPart, [](int64_t d) { return d == 1; });
+  }
+  unsigned width = llvm::bit_floor(std::max(1u, vectorBytes / maxBytes));
+  // Row chunks may overlap the row's end: the full width stays where every
+  // operand is read as whole rows (or splat along them), so that a chunk
+  // never needs a broadcast inside the row.
+  if (overlapTail && width > 1 && last % width != 0 && wholeRows &&
+      a.rowWidth >= width) {
+    *overlapTail = a.rowWidth % width != 0;
+    return width;
+  }
   // The widest power of two up to the full vector that divides the last
   // axis, so that every row starts on a vector boundary: a 100-wide f32 row
   // takes 4-element vectors where 8 would not divide it.
-  unsigned width = llvm::bit_floor(std::max(1u, vectorBytes / maxBytes));
-  int64_t last = a.iterShape.back();
   while (width > 1 && last % width != 0)
     width /= 2;
-  for (BlockArgument input : fusion.getBodyBlock().getArguments()) {
-    int64_t inputLast = a.alignedShape(input).back();
-    if (inputLast != 1 && inputLast != last)
-      return 1;
-  }
   return width;
 }
 

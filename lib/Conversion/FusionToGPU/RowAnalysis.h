@@ -82,10 +82,14 @@ struct RowAnalysis {
 /// The vector width of a row or column group whose vectors hold values of
 /// `types`: `vectorBytes` over the widest element (returned in `maxBytes`),
 /// halved until it divides the last axis; 1 with booleans, or when an input
-/// is neither contiguous nor splat along the last axis.
+/// is neither contiguous nor splat along the last axis. With `overlapTail`
+/// (row groups on targets whose vector accesses need no alignment: the CPU)
+/// the full width stays for rows at least that wide whose operands are whole
+/// rows or splat along them, and `*overlapTail` says whether the width
+/// leaves a partial last chunk (RowPlan::overlapTail).
 unsigned chooseVectorWidth(const RowAnalysis &a, FusionOp fusion,
                            TypeRange types, unsigned vectorBytes,
-                           unsigned &maxBytes);
+                           unsigned &maxBytes, bool *overlapTail = nullptr);
 
 /// True if the group stores a full-size result in pass `level`.
 bool storesInPass(const RowAnalysis &a, FusionOp fusion, unsigned level);

@@ -31,6 +31,9 @@ struct Chunk {
   Value column;   // first column of the chunk
   Value loadColumn; // column clamped into the row, safe to read
   Value inBounds; // i1, null when the chunk is always inside the row
+  /// vector<width x i1>: the lanes that count, null when all do (the
+  /// overlapping tail of a CPU row, RowPlan::overlapTail).
+  Value laneMask;
   llvm::DenseMap<Value, Value> values;
 };
 
@@ -71,6 +74,10 @@ struct RowEmitter {
   /// value's row buffer.
   llvm::DenseMap<Value, unsigned> cacheFilledIn;
   unsigned currentLevel = 0;
+
+  /// Whether vector accesses are aligned to their full size: everywhere
+  /// but in rows with an overlapping tail, which start anywhere.
+  bool aligned() const { return !plan.overlapTail; }
 
   /// The i64 index of each lane of a chunk (argmax).
   Type indexType() { return getComputeType(b.getI64Type(), plan.width); }
@@ -172,8 +179,8 @@ struct RowEmitter {
           result = widenToCompute(
               b, loc, loadRaw(b, loc, cache, chunk.loadColumn, plan.width));
         } else {
-          Value raw =
-              loadRaw(b, loc, inputs[arg.getArgNumber()], offset, plan.width);
+          Value raw = loadRaw(b, loc, inputs[arg.getArgNumber()], offset,
+                              plan.width);
           if (auto vectorType = dyn_cast<VectorType>(raw.getType()))
             vector::StoreOp::create(
                 b, loc, raw, cache, ValueRange{chunk.loadColumn},
@@ -188,7 +195,7 @@ struct RowEmitter {
         }
       } else {
         result = loadCompute(b, loc, inputs[arg.getArgNumber()], offset,
-                             plan.width, splat);
+                             plan.width, splat, aligned());
       }
     } else if (auto constant = v.getDefiningOp<ConstantOp>()) {
       result = emitSplatConstant(b, constant, plan.width);
@@ -200,7 +207,7 @@ struct RowEmitter {
       if (cache && filled != cacheFilledIn.end() &&
           filled->second < currentLevel) {
         result = loadCompute(b, loc, cache, chunk.loadColumn, plan.width,
-                             /*splat=*/false);
+                             /*splat=*/false, aligned());
       } else {
         Operation *op = v.getDefiningOp();
         SmallVector<Value> operands;
@@ -208,7 +215,7 @@ struct RowEmitter {
           operands.push_back(elementValue(operand, chunk));
         result = emitElementwise(b, op, operands, plan.width);
         if (cache) {
-          storeCompute(b, loc, result, cache, chunk.loadColumn);
+          storeCompute(b, loc, result, cache, chunk.loadColumn, aligned());
           cacheFilledIn.try_emplace(v, currentLevel);
         }
       }
@@ -304,6 +311,33 @@ struct RowEmitter {
         b, loc, chunk.column, indexConstant(b, loc, a.rowWidth - plan.width));
   }
 
+  /// Sets up chunk `k`, the last of a CPU row with an overlapping tail
+  /// (RowPlan::overlapTail): it covers the row's last `width` columns, and
+  /// only its lanes from column k * width on count.
+  void initTailChunk(Chunk &chunk, int64_t k) {
+    assert(plan.threadsPerRow == 1 && "overlapping tails are per thread");
+    int64_t start = a.rowWidth - plan.width;
+    chunk.column = indexConstant(b, loc, start);
+    chunk.loadColumn = chunk.column;
+    chunk.inBounds = nullptr;
+    int64_t covered = k * plan.width - start;
+    auto maskType = VectorType::get({static_cast<int64_t>(plan.width)},
+                                    b.getI1Type());
+    SmallVector<bool> lanes;
+    for (int64_t lane = 0; lane < static_cast<int64_t>(plan.width); ++lane)
+      lanes.push_back(lane >= covered);
+    chunk.laneMask = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(maskType, ArrayRef<bool>(lanes)));
+  }
+
+  /// Sets up chunk `k` of a thread's chunks, both known when emitting.
+  void initStaticChunk(Chunk &chunk, int64_t k) {
+    if (plan.overlapTail && k == plan.chunksPerThread - 1)
+      return initTailChunk(chunk, k);
+    bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
+    initChunk(chunk, indexConstant(b, loc, k), overhang);
+  }
+
   /// Work of one pass on one chunk: accumulate the pass's reductions into
   /// `accs` (one value per reduction, two for an online softmax) and store
   /// the outputs of this level.
@@ -314,10 +348,11 @@ struct RowEmitter {
     for (const PassReduction &pr : reds) {
       const RowReduction *red = pr.red;
       Value v = elementValue(red->input, chunk);
-      if (chunk.inBounds)
-        v = arith::SelectOp::create(
-            b, loc, chunk.inBounds, v,
-            reductionIdentity(b, loc, red->kind, v.getType()));
+      for (Value counts : {chunk.inBounds, chunk.laneMask})
+        if (counts)
+          v = arith::SelectOp::create(
+              b, loc, counts, v,
+              reductionIdentity(b, loc, red->kind, v.getType()));
       if (pr.onlineSum) {
         OnlineSoftmax state = accumulateOnlineSoftmax(
             b, loc, {accs[slot], accs[slot + 1]}, v);
@@ -327,10 +362,11 @@ struct RowEmitter {
       }
       if (red->kind == ReduceKind::ArgMax) {
         Value index = columnIndex(chunk);
-        if (chunk.inBounds)
-          index = arith::SelectOp::create(
-              b, loc, chunk.inBounds, index,
-              argMaxSentinel(b, loc, index.getType(), red->selectLast));
+        for (Value counts : {chunk.inBounds, chunk.laneMask})
+          if (counts)
+            index = arith::SelectOp::create(
+                b, loc, counts, index,
+                argMaxSentinel(b, loc, index.getType(), red->selectLast));
         ArgMaxState state = combineArgMax(
             b, loc, {accs[slot], accs[slot + 1]}, {v, index}, red->selectLast);
         next.append({state.value, state.index});
@@ -353,19 +389,19 @@ struct RowEmitter {
       Value rowBase = arith::MulIOp::create(
           b, loc, row, indexConstant(b, loc, a.rowWidth));
       Value offset = arith::AddIOp::create(b, loc, rowBase, chunk.column);
-      storeCompute(b, loc, value, outputs[i], offset);
+      storeCompute(b, loc, value, outputs[i], offset, aligned());
     }
     return next;
   }
 
   void emit() {
     SmallVector<Chunk> chunks(plan.inRegisters ? plan.chunksPerThread : 0);
-    for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k) {
-      bool overhang = (k + 1) * plan.threadsPerRow * plan.width > a.rowWidth;
-      initChunk(chunks[k], indexConstant(b, loc, k), overhang);
-    }
-    bool loopOverhang =
-        a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
+    for (int64_t k = 0; k < static_cast<int64_t>(chunks.size()); ++k)
+      initStaticChunk(chunks[k], k);
+    // The loop covers whole chunks only when the row has an overlapping
+    // tail: it follows the loop.
+    bool loopOverhang = !plan.overlapTail &&
+                        a.rowWidth % (plan.threadsPerRow * plan.width) != 0;
     // The row after this one, or this one for the last row.
     Value nextRow;
     if (plan.prefetchLevel >= 0)
@@ -439,7 +475,7 @@ struct RowEmitter {
           llvm::append_range(init, accs);
         auto loop = scf::ForOp::create(
             b, loc, indexConstant(b, loc, 0),
-            indexConstant(b, loc, plan.chunksPerThread),
+            indexConstant(b, loc, plan.loopChunks),
             indexConstant(b, loc, sets), init,
             [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
               OpBuilder::InsertionGuard guard(b);
@@ -475,6 +511,12 @@ struct RowEmitter {
           partialSets = std::move(merged);
         }
         accs = partialSets.front();
+        // The chunks the loop leaves (RowPlan::loopChunks), unrolled.
+        for (int64_t k = plan.loopChunks; k < plan.chunksPerThread; ++k) {
+          Chunk chunk;
+          initStaticChunk(chunk, k);
+          accs = step(chunk, level, reds, accs);
+        }
       }
       if (reds.empty())
         continue;

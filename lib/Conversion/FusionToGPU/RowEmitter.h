@@ -28,6 +28,14 @@ struct RowPlan {
   int64_t rowsPerBlock = 1;
   int64_t chunksPerThread = 1;
   bool inRegisters = true;
+  /// CPU rows that the width does not divide: the last chunk re-reads the
+  /// row's last `width` elements, overlapping the chunk before it; its lanes
+  /// already covered contribute nothing to reductions, and its stores write
+  /// the overlap again with the same values. Vector accesses are then
+  /// aligned to one element only. It keeps full-width vectors (and one
+  /// exp per vector) for rows such as 197 f32, which would otherwise run
+  /// one element at a time.
+  bool overlapTail = false;
   /// Rows that loop (not in registers): independent sets of accumulators
   /// per thread, each fed every `accumulatorSets`-th chunk and merged after
   /// the loop. A CPU core issues a vector reduction every cycle or two but
@@ -35,6 +43,10 @@ struct RowPlan {
   /// latency-bound; a GPU hides that latency with other warps. Divides
   /// chunksPerThread.
   int64_t accumulatorSets = 1;
+  /// Rows that loop: the chunks the loop covers (a multiple of
+  /// accumulatorSets); the rest, the overlapping tail included, follow it
+  /// unrolled.
+  int64_t loopChunks = 1;
   /// Compute a softmax's max and sum of exp(x - max) in one online pass
   /// (rescaling the sum when the max grows) instead of two passes. It saves
   /// one read of the row at the price of a second exp per element: worth it

@@ -121,11 +121,15 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
     if (!a.perRow.contains(yielded))
       vectorTypes.push_back(type);
   unsigned maxBytes;
-  unsigned width = chooseVectorWidth(a, fusion, vectorTypes,
-                                     target.vectorBytes, maxBytes);
+  // A CPU core loads and stores vectors at any address, so its rows keep
+  // full-width vectors with an overlapping last chunk; GPU vector accesses
+  // must be aligned, so their rows take a width that divides the row.
+  unsigned width = chooseVectorWidth(
+      a, fusion, vectorTypes, target.vectorBytes, maxBytes,
+      target.isGPU() ? nullptr : &plan.overlapTail);
   plan.width = width;
 
-  int64_t chunks = a.rowWidth / width;
+  int64_t chunks = llvm::divideCeil(a.rowWidth, width);
   int64_t sg = target.subgroupSize;
   int64_t maxThreads = llvm::bit_floor<uint64_t>(target.maxThreadsPerBlock);
   if (chunks <= sg * kWarpChunks) {
@@ -154,12 +158,20 @@ RowPlan choosePlan(const RowAnalysis &a, FusionOp fusion,
       !plan.inRegisters &&
       (target.isGPU() ||
        rowBytes > static_cast<int64_t>(target.onChipBytesPerBlock));
-  if (!target.isGPU() && !plan.inRegisters)
+  plan.loopChunks = plan.chunksPerThread;
+  if (!target.isGPU() && !plan.inRegisters) {
+    // Whole chunks go through the loop, sets of them per iteration; the
+    // chunks left over (at most a few) follow it unrolled.
+    int64_t whole = a.rowWidth / width;
     for (int64_t sets : {kCpuAccumulatorSets, int64_t{2}})
-      if (plan.chunksPerThread % sets == 0) {
+      if (whole % sets == 0) {
         plan.accumulatorSets = sets;
         break;
       }
+    if (plan.accumulatorSets == 1 && whole >= 2 * kCpuAccumulatorSets)
+      plan.accumulatorSets = kCpuAccumulatorSets;
+    plan.loopChunks = whole - whole % plan.accumulatorSets;
+  }
   return plan;
 }
 
