@@ -146,7 +146,14 @@ Value gpu_codegen::reduceVector(OpBuilder &b, Location loc, ReduceKind kind,
   case ReduceKind::ArgMax:
     llvm_unreachable("argmax reduces (value, index) pairs");
   }
-  return vector::ReductionOp::create(b, loc, combining, vector);
+  // A float sum may fold its lanes as a tree (three dependent adds for 8
+  // lanes instead of the seven of an ordered reduction), which a CPU row
+  // pays once per row and pass; the order stays fixed for a given target.
+  auto reduction =
+      vector::ReductionOp::create(b, loc, combining, vector);
+  if (!integer && combining == vector::CombiningKind::ADD)
+    reduction.setFastmath(arith::FastMathFlags::reassoc);
+  return reduction;
 }
 
 /// Butterfly over groups of `span` lanes of a `width`-lane subgroup.
