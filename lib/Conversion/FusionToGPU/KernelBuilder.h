@@ -108,7 +108,7 @@ Value mapBroadcastIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> iterShape,
 /// `splat`) from the flattened buffer `flat` at `index` and widens them to the
 /// compute type. `width`-wide loads are aligned to their full size, or only
 /// to one element when `aligned` is false (CPU rows with an overlapping
-/// tail, RowPlan::rowTail).
+/// tail, RowPlan::overlapTail).
 Value loadCompute(OpBuilder &b, Location loc, Value flat, Value index,
                   unsigned width, bool splat, bool aligned = true);
 
