@@ -59,11 +59,27 @@ class FeedForwardBlock(nn.Module):
         return self.norm(x + self.ffn(x))
 
 
+class MeanAll(nn.Module):
+    """The mean of a whole tensor (a loss): one row, which
+    rong-split-reductions cuts into pieces so that every SM reads some."""
+
+    def forward(self, x):
+        return x.mean()
+
+
+class ColumnSum(nn.Module):
+    """A bias gradient's sum over the rows: few columns, also split."""
+
+    def forward(self, x):
+        return x.sum(0)
+
+
 # The models make_models.py compiles by default (about 43 MB of artifacts
 # in float32 and bfloat16, which leaves room under the 64 MiB a GPU call
 # carries), and the encoder's parts, compiled on request (`--models parts`)
 # to find where an error of the whole layer comes from.
-MAIN = ["bert_layer", "mlp", "layernorm", "softmax", "gelu", "rmsnorm"]
+MAIN = ["bert_layer", "mlp", "layernorm", "softmax", "gelu", "rmsnorm",
+        "mean_all", "column_sum"]
 PARTS = ["attention", "attention_block", "ffn", "ffn_block", "layernorm768",
          "softmax512"]
 
@@ -89,6 +105,9 @@ def specs():
         "softmax": (model_zoo.Softmax, (ROWS, WIDTH)),
         "gelu": (model_zoo.TanhGELU, (ROWS, WIDTH)),
         "rmsnorm": (lambda: model_zoo.RMSNorm(WIDTH), (ROWS, WIDTH)),
+        # 256 MiB in float32; 16384 x 768, BERT-base's bias gradients.
+        "mean_all": (MeanAll, (ROWS, 4096)),
+        "column_sum": (ColumnSum, (ROWS, 768)),
     }
 
 

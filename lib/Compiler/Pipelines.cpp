@@ -59,6 +59,13 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
     reducedAxes.splitFloatColumns = true;
   }
   func.addPass(createRongMoveReducedAxesLast(reducedAxes));
+  // A reduction with too few rows or columns to fill the target (the mean
+  // of a whole tensor, a bias gradient over few columns) is cut into pieces
+  // and reduced twice. Also in the unfused baseline: this is how a
+  // reduction is spread over the target, not a fusion.
+  RongSplitReductionsOptions splitReductions;
+  splitReductions.target = options.target;
+  func.addPass(createRongSplitReductions(splitReductions));
   // A transpose after a GEMM's bias moves onto the GEMM's result, where the
   // library call writes it in place.
   if (options.fuse && options.foldLayouts)

@@ -97,6 +97,38 @@ def RongMoveReducedAxesLast
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }
 
+def RongSplitReductions : Pass<"rong-split-reductions", "func::FuncOp"> {
+  let summary = "split reductions with too few rows or columns for the target";
+  let description = [{
+    A reduction kernel runs one worker (a CPU thread, a GPU block) per row
+    and one per few neighbouring columns, so a reduction with few of either
+    (the mean of a whole tensor, a bias gradient over many rows of a few
+    hundred columns) leaves most of the target idle. Such a reduction is cut
+    into P equal pieces along one reduced axis, reduced piece by piece, and
+    the P partial results are reduced again:
+
+      reduce_mean(x: 4096x4096)  ->  reduce_mean(reduce_mean(
+                                        reshape(x) : 512x8x4096, [1, 2]), [0])
+
+    The cut is on one reduced axis (d -> (g, d / g)), which keeps NumPy
+    broadcasts valid, so the view moves up through single-use elementwise
+    producers: they are rebuilt over the split shape and still fuse with the
+    first reduction. Sum, mean (float), max, min and product are split;
+    integer means, argmax and the row ops are not.
+
+    A reduction is split when it has fewer than four workers per processor
+    of `target` and at least four pieces of 32 KiB (GPUs) or 512 KiB (CPU)
+    each are possible; the pieces are as many as bring the workers to four
+    per processor. Half-precision sums, means and products keep f32
+    partial results.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "target descriptor whose processors the reduction should fill">,
+  ];
+  let dependentDialects = ["::mlir::rong::RongDialect"];
+}
+
 def RongFormFusions : Pass<"rong-form-fusions", "func::FuncOp"> {
   let summary = "group ops into rong.fusion regions, one kernel each";
   let description = [{
