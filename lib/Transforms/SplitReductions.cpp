@@ -40,7 +40,7 @@
 // one per kWorkerBytes of a row (the 32-byte row segment of a GPU column
 // block at its narrowest, the 256 bytes a CPU column thread reads per row),
 // and each of at least kMinPieces pieces would still read 32 KiB (GPUs) or
-// 512 KiB (the CPU, where starting a kernel costs more).
+// 2 MiB (the CPU, where starting a kernel costs more).
 // These thresholds are estimates, not measurements.
 //
 //===----------------------------------------------------------------------===//
@@ -68,12 +68,13 @@ namespace {
 constexpr int64_t kGpuWorkerBytes = 32;
 constexpr int64_t kCpuWorkerBytes = 256;
 /// Least data a piece reads, and fewest pieces worth a second kernel. On
-/// the CPU a kernel's start costs about 8 us at 2 threads (the thread pool
-/// wakes its workers), so small tensors lose by a second kernel: measured
-/// on the 2-core VM, a 1 MiB sum took 0.018 ms unsplit and 0.028 ms in 4
-/// pieces, 16 MiB 0.34 and 0.15 ms.
+/// the CPU a kernel's start costs several microseconds (the thread pool
+/// wakes its workers), and data in cache gains little from a second core:
+/// measured at 2 threads on the 2-core VM, a sum of 1 MiB took 0.018 ms
+/// unsplit and 0.028 ms in 4 pieces, 4 MiB 0.070 and 0.074 ms in 8,
+/// 16 MiB 0.29 and 0.16 ms in 8.
 constexpr int64_t kGpuMinPieceBytes = 32 * 1024;
-constexpr int64_t kCpuMinPieceBytes = 512 * 1024;
+constexpr int64_t kCpuMinPieceBytes = 2 * 1024 * 1024;
 constexpr int64_t kMinPieces = 4;
 
 int64_t product(ArrayRef<int64_t> dims) {

@@ -37,18 +37,23 @@ def axes(name, values):
 # name -> (nodes, inputs, outputs, initializers,
 #          kernels on (cpu, opencl, sm_90)).
 CASES = {
-    # 4 MiB, one row: 8 pieces on the CPU and OpenCL (4 per processor),
-    # 128 on sm_90 (as many as 32 KiB pieces allow).
+    # 8 MiB, one row: 4 pieces on the CPU (as many as 2 MiB pieces allow),
+    # 8 on OpenCL (4 per processor), 256 on sm_90 (as many as 32 KiB pieces
+    # allow).
     "mean_all": (
         [helper.make_node("ReduceMean", ["x"], ["y"], keepdims=0)],
-        [("x", F32, [1024, 1024])], [("y", F32, [])], [], (2, 2, 2)),
+        [("x", F32, [2048, 1024])], [("y", F32, [])], [], (2, 2, 2)),
+    # 4 MiB is left whole on the CPU (a second kernel does not pay there).
+    "mean_4mib": (
+        [helper.make_node("ReduceMean", ["x"], ["y"], keepdims=0)],
+        [("x", F32, [1024, 1024])], [("y", F32, [])], [], (1, 2, 2)),
     # A loss: the subtraction of a broadcast target and the square stay in
     # the first reduction's kernel.
     "mse_loss": (
         [helper.make_node("Sub", ["x", "t"], ["d"]),
          helper.make_node("Mul", ["d", "d"], ["d2"]),
          helper.make_node("ReduceMean", ["d2"], ["y"], keepdims=0)],
-        [("x", F32, [1024, 1024]), ("t", F32, [1, 1024])], [("y", F32, [])],
+        [("x", F32, [2048, 1024]), ("t", F32, [1, 1024])], [("y", F32, [])],
         [], (2, 2, 2)),
     # A bias gradient over 256 columns: 32 column blocks on sm_90 become
     # 8 x 32; the CPU's 4 column threads could only be doubled, which is
@@ -66,11 +71,11 @@ CASES = {
     # Integer sums compose exactly.
     "int_sum": (
         [helper.make_node("ReduceSum", ["x"], ["y"], keepdims=0)],
-        [("x", I32, [1024, 1024])], [("y", I32, [])], [], (2, 2, 2)),
-    # A half-precision max over 2 Mi elements.
+        [("x", I32, [2048, 1024])], [("y", I32, [])], [], (2, 2, 2)),
+    # A half-precision max over 4 Mi elements.
     "f16_max": (
         [helper.make_node("ReduceMax", ["x"], ["y"], keepdims=1)],
-        [("x", F16, [1024, 2048])], [("y", F16, [1, 1])], [], (2, 2, 2)),
+        [("x", F16, [2048, 2048])], [("y", F16, [1, 1])], [], (2, 2, 2)),
 }
 
 TARGETS = [("cpu", "", "cpu"), ("opencl", "", "opencl"),
@@ -119,16 +124,16 @@ def test_split_reduction_matches_onnxruntime(name, index, workdir):
 @pytest.mark.parametrize("target,profile,device", [
     ("cpu", "", "cpu"), ("sm_90", "opencl", "opencl")])
 def test_half_precision_partials_stay_f32(target, profile, device, workdir):
-    """A float16 sum whose pieces nearly cancel: 2 Mi values of about 0.01
-    with a sum near 0. Kept in f32 and rounded once, the sum is within 1e-6
-    of the exact one (2026-11-24); with each piece's partial sum rounded to
-    float16 instead it was off by 1.5e-3 (CPU, 8 pieces) and 5.2e-4 (sm_90,
-    512 pieces). The bound is 1e-4."""
+    """A float16 sum whose pieces nearly cancel: 4 Mi values of about 0.01
+    with a sum near 0. Kept in f32 and rounded once, the sum was within
+    2.3e-6 (CPU) and 3e-7 (sm_90) of the exact one (2026-11-24); with each
+    piece's partial sum rounded to float16 instead it was off by 8.2e-3
+    (CPU, 4 pieces) and 2.1e-3 (sm_90, 256 pieces). The bound is 1e-4."""
     path = str(workdir / "f16_sum.onnx")
     make_model(path, [helper.make_node("ReduceSum", ["x"], ["y"],
                                        keepdims=0)],
-               [("x", F16, [1024, 2048])], [("y", F16, [])])
-    v = np.random.default_rng(5).standard_normal((1024, 2048)) * 0.01
+               [("x", F16, [2048, 2048])], [("y", F16, [])])
+    v = np.random.default_rng(5).standard_normal((2048, 2048)) * 0.01
     x = (v - v.mean()).astype(np.float16)
     artifact = str(workdir / f"f16_sum_{target}.rong")
     plan = rong_tools.compile_model(path, artifact, target=target,

@@ -117,7 +117,7 @@ def RongSplitReductions : Pass<"rong-split-reductions", "func::FuncOp"> {
     integer means, argmax and the row ops are not.
 
     A reduction is split when it has fewer than four workers per processor
-    of `target` and at least four pieces of 32 KiB (GPUs) or 512 KiB (CPU)
+    of `target` and at least four pieces of 32 KiB (GPUs) or 2 MiB (CPU)
     each are possible; the pieces are as many as bring the workers to four
     per processor. Half-precision sums, means and products keep f32
     partial results.
