@@ -148,3 +148,26 @@ def ordered_bits(x):
     difference of two is their distance in ulps (+0 and -0 coincide)."""
     bits = x.view(np.uint16).astype(np.int64)
     return np.where(bits & 0x8000, 0x8000 - bits, bits)
+
+
+def save_onnx_model(path, nodes, inputs, outputs, initializers=(),
+                    opset=18):
+    """Writes a checked one-graph ONNX model: `inputs` and `outputs` are
+    (name, TensorProto element type, shape) triples."""
+    import onnx
+    from onnx import helper
+    graph = helper.make_graph(
+        nodes, "g",
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        initializer=list(initializers))
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", opset)], ir_version=9)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def axes_tensor(name, values):
+    """An int64 initializer `name` holding the axes `values`."""
+    from onnx import TensorProto, helper
+    return helper.make_tensor(name, TensorProto.INT64, [len(values)], values)

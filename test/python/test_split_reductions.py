@@ -8,7 +8,6 @@ onnxruntime, and has the kernel count the split rule gives on that target.
 """
 
 import numpy as np
-import onnx
 import pytest
 from onnx import TensorProto, helper
 
@@ -18,20 +17,8 @@ F32, F16, I32 = TensorProto.FLOAT, TensorProto.FLOAT16, TensorProto.INT32
 DTYPES = {F32: np.float32, F16: np.float16, I32: np.int32}
 
 
-def make_model(path, nodes, inputs, outputs, initializers=()):
-    graph = helper.make_graph(
-        nodes, "g",
-        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
-        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
-        initializer=list(initializers))
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)],
-                              ir_version=9)
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
-
-
-def axes(name, values):
-    return helper.make_tensor(name, TensorProto.INT64, [len(values)], values)
+make_model = rong_tools.save_onnx_model
+axes = rong_tools.axes_tensor
 
 
 # name -> (nodes, inputs, outputs, initializers,
