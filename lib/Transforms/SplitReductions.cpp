@@ -113,8 +113,9 @@ std::optional<Split> chooseSplit(ArrayRef<int64_t> shape, int64_t first,
   // Bytes a worker reads per reduced position: its row segment.
   int64_t unitBytes =
       columns ? std::min(workerBytes, inner * elementBytes) : elementBytes;
-  int64_t maxPieces = std::min<int64_t>(llvm::divideCeil(wanted, workers),
-                               length * unitBytes / minPieceBytes);
+  int64_t maxPieces =
+      std::min<int64_t>(llvm::divideCeil(wanted, workers),
+                        length * unitBytes / minPieceBytes);
   if (maxPieces < kMinPieces)
     return std::nullopt;
   // The most pieces up to maxPieces: the reduced axes before `axis` times a
@@ -219,7 +220,7 @@ void eraseDeadTree(Operation *op) {
       eraseDeadTree(def);
 }
 
-/// Splits `op` if it needs it; returns true if it did.
+/// Splits `op` if the target needs it; returns whether it did.
 template <typename OpTy>
 bool splitReduction(OpTy op, const TargetDescriptor &target) {
   auto type = dyn_cast<RankedTensorType>(op.getInput().getType());
