@@ -30,6 +30,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RowEmitter.h"
+#include "AccumulationLoop.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -285,22 +286,15 @@ struct ColumnEmitter {
     return result;
   }
 
-  /// The reductions pass `level` accumulates. Appends their accumulators'
-  /// initial values to `accs`, chunk after chunk (two for an online softmax:
-  /// max and sum).
+  /// The reductions pass `level` accumulates; sets `accs` to their
+  /// accumulators' initial values (identities()).
   SmallVector<const RowReduction *> passReductions(unsigned level,
                                                    SmallVector<Value> &accs) {
     SmallVector<const RowReduction *> reds;
     for (const RowReduction &red : a.reductions)
       if (a.level.lookup(red.input) == level && !online.absorbed(red.op))
         reds.push_back(&red);
-    for (size_t k = 0; k < chunks.size(); ++k)
-      for (const RowReduction *red : reds) {
-        Type type = computeType(red->input);
-        accs.push_back(reductionIdentity(b, loc, red->kind, type));
-        if (online.sumOf(red->op))
-          accs.push_back(createConstant(b, loc, type, 0.0));
-      }
+    accs = identities(reds);
     return reds;
   }
 
@@ -336,6 +330,40 @@ struct ColumnEmitter {
     return next;
   }
 
+  /// The initial accumulators of `reds`, chunk after chunk: their
+  /// identities (an online softmax's max -inf and sum 0).
+  SmallVector<Value> identities(ArrayRef<const RowReduction *> reds) {
+    SmallVector<Value> init;
+    for (size_t k = 0; k < chunks.size(); ++k)
+      for (const RowReduction *red : reds) {
+        Type type = computeType(red->input);
+        init.push_back(reductionIdentity(b, loc, red->kind, type));
+        if (online.sumOf(red->op))
+          init.push_back(createConstant(b, loc, type, 0.0));
+      }
+    return init;
+  }
+
+  /// Merges two sets of accumulators of `reds` (laid out as `identities`).
+  SmallVector<Value> mergeAccs(ArrayRef<const RowReduction *> reds,
+                               ValueRange lhs, ValueRange rhs) {
+    SmallVector<Value> out;
+    unsigned i = 0;
+    for (size_t k = 0; k < chunks.size(); ++k)
+      for (const RowReduction *red : reds) {
+        if (online.sumOf(red->op)) {
+          OnlineSoftmax merged = mergeOnlineSoftmax(
+              b, loc, {lhs[i], lhs[i + 1]}, {rhs[i], rhs[i + 1]});
+          out.append({merged.max, merged.sum});
+          i += 2;
+          continue;
+        }
+        out.push_back(combinePartials(b, loc, red->kind, lhs[i], rhs[i]));
+        ++i;
+      }
+    return out;
+  }
+
   /// Index of slice `k`'s partial of column vector `blockColumn` in scratch
   /// slot `slot`.
   Value scratchIndex(int64_t slot, Value k) {
@@ -363,19 +391,8 @@ struct ColumnEmitter {
     }
     gpu::BarrierOp::create(b, loc);
     // Every thread folds the column's partials in slice order, from the
-    // identities (an online pair from max -inf and sum 0).
-    SmallVector<const RowReduction *> layout;
-    SmallVector<Value> init;
-    for (size_t k = 0; k < chunks.size(); ++k)
-      for (const RowReduction *red : reds) {
-        Type type = accs[init.size()].getType();
-        layout.push_back(red);
-        init.push_back(reductionIdentity(b, loc, red->kind, type));
-        if (online.sumOf(red->op)) {
-          layout.push_back(red);
-          init.push_back(createConstant(b, loc, type, 0.0));
-        }
-      }
+    // identities.
+    SmallVector<Value> init = identities(reds);
     auto loop = scf::ForOp::create(
         b, loc, cst(0), cst(plan.slices), cst(1), init,
         [&](OpBuilder &inner, Location, Value k, ValueRange partial) {
@@ -393,21 +410,7 @@ struct ColumnEmitter {
               loaded.push_back(memref::LoadOp::create(b, loc, scratch,
                                                       ValueRange{index}));
           }
-          SmallVector<Value> next;
-          for (size_t i = 0; i < layout.size(); ++i) {
-            const RowReduction *red = layout[i];
-            if (online.sumOf(red->op)) {
-              OnlineSoftmax merged = mergeOnlineSoftmax(
-                  b, loc, {partial[i], partial[i + 1]},
-                  {loaded[i], loaded[i + 1]});
-              next.append({merged.max, merged.sum});
-              ++i;
-              continue;
-            }
-            next.push_back(
-                combinePartials(b, loc, red->kind, partial[i], loaded[i]));
-          }
-          scf::YieldOp::create(b, loc, next);
+          scf::YieldOp::create(b, loc, mergeAccs(reds, partial, loaded));
         });
     return SmallVector<Value>(loop.getResults());
   }
@@ -429,21 +432,37 @@ struct ColumnEmitter {
         for (int64_t r = 0; r < a.rowWidth; ++r)
           accs = step(cst(r), level, reds, accs, kept[r]);
       } else {
-        // A split column's thread walks its slice: ty, ty + TY, ...
-        Value first = plan.split() ? slice : cst(0);
-        auto loop = scf::ForOp::create(
-            b, loc, first, cst(a.rowWidth), cst(plan.slices), accs,
-            [&](OpBuilder &inner, Location, Value r, ValueRange iterArgs) {
-              OpBuilder::InsertionGuard guard(b);
-              b.setInsertionPoint(inner.getInsertionBlock(),
-                                  inner.getInsertionPoint());
-              SmallVector<llvm::DenseMap<Value, Value>> values(numChunks);
-              scf::YieldOp::create(b, loc,
-                                   step(r, level, reds, iterArgs, values));
-            });
-        accs.assign(loop.getResults().begin(), loop.getResults().end());
-        if (plan.split() && !reds.empty())
-          accs = combineSlices(reds, accs);
+        auto walk = [&](Value r, ValueRange iterArgs) {
+          SmallVector<llvm::DenseMap<Value, Value>> values(numChunks);
+          return step(r, level, reds, iterArgs, values);
+        };
+        if (plan.split()) {
+          // A split column's thread walks its slice: ty, ty + TY, ... (a
+          // few elements: the slices are short).
+          auto loop = scf::ForOp::create(
+              b, loc, slice, cst(a.rowWidth), cst(plan.slices), accs,
+              [&](OpBuilder &inner, Location, Value r, ValueRange iterArgs) {
+                OpBuilder::InsertionGuard guard(b);
+                b.setInsertionPoint(inner.getInsertionBlock(),
+                                    inner.getInsertionPoint());
+                scf::YieldOp::create(b, loc, walk(r, iterArgs));
+              });
+          accs.assign(loop.getResults().begin(), loop.getResults().end());
+          if (!reds.empty())
+            accs = combineSlices(reds, accs);
+        } else {
+          // One thread walks the whole column, in blocks when it is long.
+          SmallVector<Value> init = accs;
+          auto merge = [&](ValueRange lhs, ValueRange rhs) {
+            return mergeAccs(reds, lhs, rhs);
+          };
+          bool cascade = llvm::any_of(reds, [&](const RowReduction *red) {
+            return roundsByOrder(*red, online.sumOf(red->op));
+          });
+          accs = emitAccumulationLoop(b, loc, cst(0), 1, a.rowWidth, init,
+                                      cascade ? ValueRange(init) : ValueRange(),
+                                      merge, walk);
+        }
       }
       unsigned slot = 0;
       for (ColumnChunk &chunk : chunks)

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "RowEmitter.h"
+#include "AccumulationLoop.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -467,20 +468,26 @@ struct RowEmitter {
         // Each iteration takes `sets` neighbouring chunks, each folded into
         // its own set of accumulators, so that consecutive vector
         // reductions do not wait on each other's latency; the sets are
-        // merged after the loop (RowPlan::accumulatorSets).
+        // merged after the loop (RowPlan::accumulatorSets). A long row is
+        // walked in blocks (emitAccumulationLoop).
         int64_t sets = plan.accumulatorSets;
         size_t perSet = accs.size();
         SmallVector<Value> init;
         for (int64_t u = 0; u < sets; ++u)
           llvm::append_range(init, accs);
-        auto loop = scf::ForOp::create(
-            b, loc, indexConstant(b, loc, 0),
-            indexConstant(b, loc, plan.loopChunks),
-            indexConstant(b, loc, sets), init,
-            [&](OpBuilder &inner, Location, Value k, ValueRange iterArgs) {
-              OpBuilder::InsertionGuard guard(b);
-              b.setInsertionPoint(inner.getInsertionBlock(),
-                                  inner.getInsertionPoint());
+        auto mergeSets = [&](ValueRange lhs, ValueRange rhs) {
+          SmallVector<Value> out;
+          for (int64_t u = 0; u < sets; ++u)
+            llvm::append_range(out, combine(lhs.slice(u * perSet, perSet),
+                                            rhs.slice(u * perSet, perSet)));
+          return out;
+        };
+        bool cascade = llvm::any_of(reds, [](const PassReduction &pr) {
+          return roundsByOrder(*pr.red, pr.onlineSum);
+        });
+        SmallVector<Value> results = emitAccumulationLoop(
+            b, loc, indexConstant(b, loc, 0), sets, plan.loopChunks / sets,
+            init, cascade ? ValueRange(init) : ValueRange(), mergeSets, [&](Value k, ValueRange iterArgs) {
               SmallVector<Value> next;
               for (int64_t u = 0; u < sets; ++u) {
                 Chunk chunk;
@@ -495,12 +502,12 @@ struct RowEmitter {
               }
               if (static_cast<int>(level) == plan.prefetchLevel)
                 prefetchNextRow(nextRow, k);
-              scf::YieldOp::create(b, loc, next);
+              return next;
             });
         SmallVector<SmallVector<Value>> partialSets;
         for (int64_t u = 0; u < sets; ++u)
           partialSets.emplace_back(
-              loop.getResults().slice(u * perSet, perSet));
+              ArrayRef(results).slice(u * perSet, perSet));
         // Pairwise, in a fixed order: (0 1) (2 3), then those.
         while (partialSets.size() > 1 && !reds.empty()) {
           SmallVector<SmallVector<Value>> merged;
