@@ -293,6 +293,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   addNormalizationConverters(table);
   addRearrangeConverters(table);
   addLossConverters(table);
+  addResizeConverters(table);
   for (auto [index, node] : llvm::enumerate(graph.node()))
     importNode(node, index, table);
 

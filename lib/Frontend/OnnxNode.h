@@ -148,6 +148,7 @@ void addGeneratorConverters(llvm::StringMap<Converter> &table);
 void addNormalizationConverters(llvm::StringMap<Converter> &table);
 void addRearrangeConverters(llvm::StringMap<Converter> &table);
 void addLossConverters(llvm::StringMap<Converter> &table);
+void addResizeConverters(llvm::StringMap<Converter> &table);
 
 /// Converts an ONNX element type; returns null for types Rong does not take.
 Type convertElementType(int32_t onnxType, MLIRContext *context);

@@ -300,6 +300,53 @@ def rearrange(out):
     )
 
 
+def resize(out):
+    """Resize as exporters write it: a nearest 2x upsample of H and W
+    (torch's Upsample: asymmetric, floor) and a linear downsample of W by
+    sizes along axes [3] (half_pixel)."""
+    return model(
+        [
+            h.make_node("Resize", ["x", "", "scales"], ["up"], name="up",
+                        mode="nearest", nearest_mode="floor",
+                        coordinate_transformation_mode="asymmetric"),
+            h.make_node("Resize", ["x", "", "", "sizes"], ["down"],
+                        name="down", mode="linear", axes=[3]),
+        ],
+        [info("x", T.FLOAT, [1, 2, 3, 4])],
+        [info("up", T.FLOAT, None), info("down", T.FLOAT, None)],
+        [nh.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "scales"),
+         nh.from_array(np.array([3], dtype=np.int64), "sizes")],
+    )
+
+
+def resize_errors(out):
+    """Resize nodes Rong cannot or must not import, each reported."""
+    def resize(name, inputs, **attrs):
+        return h.make_node("Resize", inputs, [name], name=name, **attrs)
+    return model(
+        [
+            resize("runtime_scales", ["x", "", "s"]),
+            resize("both", ["x", "", "scales", "sizes"]),
+            resize("neither", ["x"]),
+            resize("bad_mode", ["x", "", "scales"], mode="area"),
+            resize("antialias_nearest", ["x", "", "scales"], antialias=1),
+            resize("int_linear", ["i", "", "scales"], mode="linear"),
+            resize("short_scales", ["x", "", "two"]),
+            resize("bad_coordinates", ["x", "", "scales"],
+                   coordinate_transformation_mode="centre"),
+        ],
+        [info("x", T.FLOAT, [1, 1, 2, 2]), info("s", T.FLOAT, [4]),
+         info("i", T.INT32, [1, 1, 2, 2])],
+        [info(o, T.FLOAT, None) for o in (
+            "runtime_scales", "both", "neither", "bad_mode",
+            "antialias_nearest", "short_scales", "bad_coordinates")]
+        + [info("int_linear", T.INT32, None)],
+        [nh.from_array(np.array([1, 1, 2, 2], dtype=np.float32), "scales"),
+         nh.from_array(np.array([1, 1, 4, 4], dtype=np.int64), "sizes"),
+         nh.from_array(np.array([2, 2], dtype=np.float32), "two")],
+    )
+
+
 def composed_errors(out):
     """One bad use of each composed converter that needs compile-time data;
     every node fails on its own, so one import reports them all."""
@@ -373,6 +420,8 @@ BUILDERS = {
     "runtime_axes": runtime_axes,
     "loss_errors": loss_errors,
     "composed_errors": composed_errors,
+    "resize": resize,
+    "resize_errors": resize_errors,
     "unsupported": unsupported,
     "old_opset": old_opset,
     "double_input": double_input,
