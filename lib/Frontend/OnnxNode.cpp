@@ -31,6 +31,17 @@ std::optional<SmallVector<int64_t>> NodeContext::constantInts(size_t i) const {
   return values;
 }
 
+std::optional<SmallVector<double>>
+NodeContext::constantFloats(size_t i) const {
+  DenseElementsAttr attr = constantInput(i);
+  if (!attr || !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (const APFloat &v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
 std::optional<double> NodeContext::constantScalar(size_t i) const {
   DenseElementsAttr attr = constantInput(i);
   if (!attr || attr.getNumElements() != 1)

@@ -46,6 +46,8 @@ public:
   DenseElementsAttr constantInput(size_t i) const;
   /// Input `i` as a list of integers, if it is a constant integer tensor.
   std::optional<SmallVector<int64_t>> constantInts(size_t i) const;
+  /// Input `i` as a list of doubles, if it is a constant float tensor.
+  std::optional<SmallVector<double>> constantFloats(size_t i) const;
   /// Input `i` as one float, if it is a constant (scalar or 1-element) tensor.
   std::optional<double> constantScalar(size_t i) const;
 

@@ -46,19 +46,6 @@ struct AxisTaps {
   SmallVector<bool> outside;
 };
 
-/// Input `i` as a list of doubles, if it is a constant float tensor (empty
-/// for an empty tensor).
-std::optional<SmallVector<double>> constantFloats(NodeContext &ctx,
-                                                  size_t i) {
-  DenseElementsAttr attr = ctx.constantInput(i);
-  if (!attr || !isa<FloatType>(attr.getElementType()))
-    return std::nullopt;
-  SmallVector<double> values;
-  for (const APFloat &v : attr.getValues<APFloat>())
-    values.push_back(v.convertToDouble());
-  return values;
-}
-
 /// The weights of the taps around a sample whose distance past the tap
 /// before it is `ratio` (in (0, 1]), for an axis scaled by `scale`.
 SmallVector<double> coefficients(const ResizeAttrs &attrs, double ratio,
@@ -353,7 +340,7 @@ FailureOr<SmallVector<double>> optionalConstant(NodeContext &ctx, size_t i,
                                                 StringRef what) {
   if (!ctx.input(i))
     return SmallVector<double>();
-  if (std::optional<SmallVector<double>> values = constantFloats(ctx, i))
+  if (std::optional<SmallVector<double>> values = ctx.constantFloats(i))
     return *values;
   if (std::optional<SmallVector<int64_t>> ints = ctx.constantInts(i))
     return SmallVector<double>(ints->begin(), ints->end());
