@@ -211,20 +211,12 @@ void dropZeroTaps(AxisTaps &taps) {
   }
 }
 
-/// A constant of `values` shaped [values.size(), 1, ..., 1] (rank `rank`),
-/// so that it broadcasts along the axis `rank` places from the end.
-Value alongAxis(NodeContext &ctx, Type element, int64_t rank,
-                ArrayRef<double> values) {
+/// The type [size, 1, ..., 1] of `element` (rank `rank`): per-position
+/// constants of one axis that broadcast along it, `rank` places from the end.
+RankedTensorType alongAxis(Type element, int64_t rank, size_t size) {
   SmallVector<int64_t> shape(rank, 1);
-  shape[0] = static_cast<int64_t>(values.size());
-  return ctx.constant(RankedTensorType::get(shape, element), values);
-}
-
-Value alongAxis(NodeContext &ctx, int64_t rank, ArrayRef<int64_t> values) {
-  SmallVector<int64_t> shape(rank, 1);
-  shape[0] = static_cast<int64_t>(values.size());
-  return ctx.constant(RankedTensorType::get(shape, ctx.b().getI64Type()),
-                      values);
+  shape[0] = static_cast<int64_t>(size);
+  return RankedTensorType::get(shape, element);
 }
 
 /// Resizes the consecutive axes first, first + 1, ... of `x` (one AxisTaps
@@ -275,12 +267,14 @@ Value resizeRun(NodeContext &ctx, Value x, int64_t first,
         indices.push_back(axis.index[y * axis.taps + tap[j]] * stride[j]);
         weights.push_back(axis.weight[y * axis.taps + tap[j]]);
       }
-      Value part = alongAxis(ctx, count - j, indices);
+      Value part = ctx.constant(
+          alongAxis(ctx.b().getI64Type(), count - j, indices.size()), indices);
       index = index ? ctx.create<AddOp>(index, part) : part;
       zero |= llvm::all_of(weights, [](double w) { return w == 0; });
       if (llvm::all_of(weights, [](double w) { return w == 1; }))
         continue;
-      Value factor = alongAxis(ctx, element, rank - first - j, weights);
+      Value factor = ctx.constant(
+          alongAxis(element, rank - first - j, weights.size()), weights);
       weight = weight ? ctx.create<MulOp>(weight, factor) : factor;
     }
     // A combination of zero weight adds nothing (but one is kept).
@@ -295,10 +289,10 @@ Value resizeRun(NodeContext &ctx, Value x, int64_t first,
     if (!llvm::is_contained(taps[j].outside, true))
       continue;
     SmallVector<int64_t> mask(taps[j].outside.begin(), taps[j].outside.end());
-    SmallVector<int64_t> shape(rank - first - j, 1);
-    shape[0] = static_cast<int64_t>(mask.size());
     result = ctx.create<WhereOp>(
-        ctx.constant(RankedTensorType::get(shape, ctx.b().getI1Type()), mask),
+        ctx.constant(
+            alongAxis(ctx.b().getI1Type(), rank - first - j, mask.size()),
+            mask),
         ctx.scalar(element, extrapolation), result);
   }
   return result;
