@@ -22,6 +22,7 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::rong;
@@ -245,6 +246,12 @@ Value resizeRun(NodeContext &ctx, Value x, int64_t first,
   for (int64_t j = count - 2; j >= 0; --j)
     stride[j] = stride[j + 1] * in[first + j + 1];
 
+  // 32-bit indices where the flattened axis allows: twice the lanes of a
+  // vector load.
+  Type indexType = flat[first] <= std::numeric_limits<int32_t>::max()
+                       ? ctx.b().getI32Type()
+                       : ctx.b().getI64Type();
+
   int64_t combinations = 1;
   for (const AxisTaps &axis : taps)
     combinations *= axis.taps;
@@ -268,7 +275,7 @@ Value resizeRun(NodeContext &ctx, Value x, int64_t first,
         weights.push_back(axis.weight[y * axis.taps + tap[j]]);
       }
       Value part = ctx.constant(
-          alongAxis(ctx.b().getI64Type(), count - j, indices.size()), indices);
+          alongAxis(indexType, count - j, indices.size()), indices);
       index = index ? ctx.create<AddOp>(index, part) : part;
       zero |= llvm::all_of(weights, [](double w) { return w == 0; });
       if (llvm::all_of(weights, [](double w) { return w == 1; }))

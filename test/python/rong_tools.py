@@ -27,6 +27,13 @@ class ToolError(RuntimeError):
     pass
 
 
+# The targets whose kernels run on this machine, as (rongc target, print
+# profile, rong-run device): the CPU backend, OpenCL on PoCL, and sm_90's
+# kernel IR (warps of 32, 16-byte vectors) printed as OpenCL C.
+KERNEL_TARGETS = [("cpu", "", "cpu"), ("opencl", "", "opencl"),
+                  ("sm_90", "opencl", "opencl")]
+
+
 def compile_model(model: str, artifact: str, target: str = "cpu",
                   fuse: bool = True, profile: str = "") -> str:
     """Compiles `model` (.onnx or .mlir) to `artifact`; returns the plan

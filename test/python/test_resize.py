@@ -75,8 +75,7 @@ CASES = {
         (I32, [1, 2, 3, 3]), dict(mode="nearest"), [1, 1, 3, 2], None, None),
 }
 
-TARGETS = [("cpu", "", "cpu"), ("opencl", "", "opencl"),
-           ("sm_90", "opencl", "opencl")]
+TARGETS = rong_tools.KERNEL_TARGETS
 
 
 @pytest.fixture(scope="module")

@@ -65,8 +65,7 @@ CASES = {
         [("x", F16, [2048, 2048])], [("y", F16, [1, 1])], [], (2, 2, 2)),
 }
 
-TARGETS = [("cpu", "", "cpu"), ("opencl", "", "opencl"),
-           ("sm_90", "opencl", "opencl")]
+TARGETS = rong_tools.KERNEL_TARGETS
 
 
 @pytest.fixture(scope="module")

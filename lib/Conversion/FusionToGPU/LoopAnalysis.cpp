@@ -7,8 +7,11 @@
 // such an aligned run of its own innermost axis (a "contiguous" request,
 // read with one aligned vector load) or one element splat across the vector.
 // The rules below keep requests contiguous only where each op's index map
-// sends an aligned run to an aligned run; anything else (a transpose that
-// moves the innermost axis, pooling, a gather along it, an unaligned slice)
+// sends an aligned run to an aligned run. Gathers whose index runs along the
+// result's innermost axis (a gather along the input's innermost axis,
+// gather_elements) read their indices as a vector and their data one lane at
+// a time, so the rest of the group stays vectorised. Anything else (a
+// transpose that moves the innermost axis, pooling, an unaligned slice)
 // makes the whole group scalar.
 //
 //===----------------------------------------------------------------------===//
@@ -130,11 +133,19 @@ struct WidthCheck {
           int64_t axis = op.getAxis();
           if (axis < 0)
             axis += inRank;
-          return axis < inRank - 1 && contiguous(op.getInput());
+          if (axis < inRank - 1)
+            return contiguous(op.getInput());
+          // Along the innermost axis the indices' innermost axis is the
+          // result's: a vector of indices, one scalar read per lane.
+          return !shapeOf(op.getIndices()).empty() &&
+                 contiguous(op.getIndices());
         })
-        // Each element reads its own index: no two lanes share a vector.
-        .Case<GatherElementsOp, MaxPool2DOp, AvgPool2DOp>(
-            [](Operation *) { return false; })
+        // One index per element, read as a vector; one read per lane.
+        .Case([&](GatherElementsOp op) {
+          return contiguous(op.getIndices());
+        })
+        // Each lane loops over its own window.
+        .Case<MaxPool2DOp, AvgPool2DOp>([](Operation *) { return false; })
         .Default([&](Operation *op) {
           // Elementwise: operands of the same innermost size are contiguous,
           // the others (innermost size 1, rank 0) are splat.

@@ -19,6 +19,10 @@
 //                               the axis; in[axis] = index
 //   gather_elements             index = indices[out], the same clamping;
 //                               in = out with in[axis] = index
+//
+// A vector request of a gather along the input's innermost axis, or of a
+// gather_elements, loads its indices as one vector and reads the data one
+// lane at a time (vector.from_elements).
 //   max_pool2d, avg_pool2d      a loop over the window (LoopPooling.cpp)
 //
 // Points are interned and values memoised per (value, point, width), so a
@@ -31,6 +35,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <algorithm>
@@ -206,8 +211,7 @@ Value LoopEvaluator::evaluateOp(Operation *op, Point *p, unsigned width) {
       .Case([&](PadOp op) { return evaluatePad(op, p, width); })
       .Case([&](GatherOp op) { return evaluateGather(op, p, width); })
       .Case([&](GatherElementsOp op) {
-        assert(width == 1 && "gather_elements reads one element at a time");
-        return evaluateGatherElements(op, p);
+        return evaluateGatherElements(op, p, width);
       })
       .Case<MaxPool2DOp, AvgPool2DOp>([&](Operation *op) {
         assert(width == 1 && "pooling is evaluated one element at a time");
@@ -392,25 +396,79 @@ Value LoopEvaluator::evaluateGather(GatherOp op, Point *p, unsigned width) {
   int64_t n = inShape[axis];
   ArrayRef<Value> out = coordsOf(p);
   size_t q = idxShape.size();
+  // in = out[0, axis) ++ [index] ++ out[axis + q, rank).
+  auto inPoint = [&](Value index) {
+    SmallVector<Value> in(out.take_front(axis));
+    in.push_back(index);
+    llvm::append_range(in, out.drop_front(axis + q));
+    return pointAt(inShape, in);
+  };
 
   // The index, negative ones counted from the end, clamped into [0, n) so
   // that no index reads outside the input.
-  Value index;
   auto constant = indices.getDefiningOp<ConstantOp>();
   if (auto attr = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
                            : DenseElementsAttr()) {
     int64_t i = attr.getSplatValue<APInt>().getSExtValue();
     if (i < 0)
       i += n;
-    index = cst(std::clamp<int64_t>(i, 0, n - 1));
-  } else {
-    Point *at = pointAt(idxShape, out.slice(axis, q));
-    index = clampedIndex(evaluate(indices, at, 1), n);
+    Point *at = inPoint(cst(std::clamp<int64_t>(i, 0, n - 1)));
+    // Along the innermost axis every lane reads the same element.
+    if (width > 1 && axis + 1 == static_cast<int64_t>(inShape.size()))
+      return splatTo(b, loc, evaluate(input, at, 1),
+                     getComputeType(getElementTypeOrSelf(op.getType()), width));
+    return evaluate(input, at, width);
   }
-  SmallVector<Value> in(out.take_front(axis));
-  in.push_back(index);
-  llvm::append_range(in, out.drop_front(axis + q));
-  return evaluate(input, pointAt(inShape, in), width);
+  Point *at = pointAt(idxShape, out.slice(axis, q));
+  if (width == 1 || axis + 1 < static_cast<int64_t>(inShape.size()))
+    return evaluate(input,
+                    inPoint(clampedIndex(evaluate(indices, at, 1), n)), width);
+  // Along the innermost axis: lane k reads at index k of the index vector.
+  SmallVector<Value> lanes =
+      clampedLanes(evaluate(indices, at, width), n, width);
+  return fromLanes(op.getType(), width, [&](unsigned k) {
+    return evaluate(input, inPoint(lanes[k]), 1);
+  });
+}
+
+SmallVector<Value> LoopEvaluator::clampedLanes(Value raw, int64_t extent,
+                                               unsigned width) {
+  auto vectorType = cast<VectorType>(raw.getType());
+  unsigned bits = vectorType.getElementTypeBitWidth();
+  SmallVector<Value> lanes;
+  if (bits < 64 && extent >= (int64_t{1} << (bits - 1))) {
+    // The extent needs a wider type than the indices: lane by lane.
+    for (unsigned k = 0; k < width; ++k)
+      lanes.push_back(
+          clampedIndex(vector::ExtractOp::create(b, loc, raw, k), extent));
+    return lanes;
+  }
+  // The same clamping on the whole vector, in the indices' type.
+  using P = arith::CmpIPredicate;
+  auto splat = [&](int64_t c) {
+    return createConstant(b, loc, vectorType, static_cast<double>(c));
+  };
+  Value zeros = splat(0);
+  Value negative = arith::CmpIOp::create(b, loc, P::slt, raw, zeros);
+  Value wrapped = arith::AddIOp::create(b, loc, raw, splat(extent));
+  Value i = arith::SelectOp::create(b, loc, negative, wrapped, raw);
+  i = arith::MaxSIOp::create(b, loc, i, zeros);
+  i = arith::MinSIOp::create(b, loc, i, splat(extent - 1));
+  for (unsigned k = 0; k < width; ++k)
+    lanes.push_back(arith::IndexCastUIOp::create(
+        b, loc, b.getIndexType(), vector::ExtractOp::create(b, loc, i, k)));
+  return lanes;
+}
+
+Value LoopEvaluator::fromLanes(Type type, unsigned width,
+                               llvm::function_ref<Value(unsigned)> lane) {
+  SmallVector<Value> lanes;
+  for (unsigned k = 0; k < width; ++k)
+    lanes.push_back(lane(k));
+  return vector::FromElementsOp::create(
+      b, loc,
+      cast<VectorType>(getComputeType(getElementTypeOrSelf(type), width)),
+      lanes);
 }
 
 Value LoopEvaluator::clampedIndex(Value raw, int64_t extent) {
@@ -422,13 +480,28 @@ Value LoopEvaluator::clampedIndex(Value raw, int64_t extent) {
   return arith::MinSIOp::create(b, loc, i, cst(extent - 1));
 }
 
-Value LoopEvaluator::evaluateGatherElements(GatherElementsOp op, Point *p) {
+Value LoopEvaluator::evaluateGatherElements(GatherElementsOp op, Point *p,
+                                            unsigned width) {
   Value input = op.getInput();
   ArrayRef<int64_t> inShape = shapeOf(input);
   int64_t axis = op.getAxis();
   if (axis < 0)
     axis += inShape.size();
-  SmallVector<Value> in(coordsOf(p));
-  in[axis] = clampedIndex(evaluate(op.getIndices(), p, 1), inShape[axis]);
-  return evaluate(input, pointAt(inShape, in), 1);
+  int64_t last = static_cast<int64_t>(inShape.size()) - 1;
+  ArrayRef<Value> out = coordsOf(p);
+  Value indices = evaluate(op.getIndices(), p, width);
+  SmallVector<Value> lanes =
+      width == 1 ? SmallVector<Value>{clampedIndex(indices, inShape[axis])}
+                 : clampedLanes(indices, inShape[axis], width);
+  // Lane k sits at out + k along the innermost axis (a vector never crosses
+  // a row), with in[axis] replaced by its index.
+  auto lane = [&](unsigned k) {
+    SmallVector<Value> in(out);
+    in[last] = addConst(in[last], k);
+    in[axis] = lanes[k];
+    return evaluate(input, pointAt(inShape, in), 1);
+  };
+  if (width == 1)
+    return lane(0);
+  return fromLanes(op.getType(), width, lane);
 }

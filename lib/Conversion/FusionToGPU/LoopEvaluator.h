@@ -95,11 +95,19 @@ private:
   Value evaluateConcat(ConcatOp op, Point *p, unsigned width);
   Value evaluatePad(PadOp op, Point *p, unsigned width);
   Value evaluateGather(GatherOp op, Point *p, unsigned width);
-  Value evaluateGatherElements(GatherElementsOp op, Point *p);
+  Value evaluateGatherElements(GatherElementsOp op, Point *p, unsigned width);
+  /// A vector of `width` lanes of `type`'s element in compute type, lane k
+  /// being the scalar `lane(k)`.
+  Value fromLanes(Type type, unsigned width,
+                  llvm::function_ref<Value(unsigned)> lane);
   /// `raw` (an index loaded from a tensor) as an index into an axis of
   /// `extent` entries: negative values count from the end, and the result is
   /// clamped into [0, extent) so that no index reads outside the input.
   Value clampedIndex(Value raw, int64_t extent);
+  /// The lanes of the index vector `raw` clamped as clampedIndex does, as
+  /// `width` index values; the clamping is done on the vector where `extent`
+  /// fits the indices' type.
+  SmallVector<Value> clampedLanes(Value raw, int64_t extent, unsigned width);
   /// Max and average pooling (LoopPooling.cpp).
   Value evaluatePool(Operation *op, Point *p);
 

@@ -78,15 +78,21 @@ func.func @pow_i32(%x: tensor<8xi32>, %y: tensor<8xi32>) -> tensor<8xi32> {
 // -----
 
 // Tests that integers may be gathered and then computed on (i64 indices,
-// i64 values), and that abs, neg, sign and clip have integer forms.
+// i64 values), and that abs, neg, sign and clip have integer forms. The
+// gather runs along the input's only axis: four indices per vector, one
+// load per lane.
 
 // CHECK-LABEL: gpu.func @gather_then_compute_fusion_0
-//       CHECK:   arith.index_cast %{{.+}} : i64 to index
-//       CHECK:   %[[G:.+]] = memref.load %{{.+}} : memref<10xi64>
+//       CHECK:   vector.load %{{.+}} : memref<4xi64>, vector<4xi64>
+//       CHECK:   %[[I:.+]] = arith.minsi %{{.+}} : vector<4xi64>
+//       CHECK:   %[[I3:.+]] = vector.extract %[[I]][3] : i64 from vector<4xi64>
+//       CHECK:   %[[J3:.+]] = arith.index_castui %[[I3]] : i64 to index
+//       CHECK:   %[[L3:.+]] = memref.load %{{.+}}[%[[J3]]] : memref<10xi64>
+//       CHECK:   %[[G:.+]] = vector.from_elements %{{.+}}, %{{.+}}, %{{.+}}, %[[L3]] : vector<4xi64>
 //       CHECK:   arith.cmpi slt, %[[G]]
-//       CHECK:   arith.subi %{{.+}}, %[[G]] : i64
-//       CHECK:   arith.maxsi %{{.+}} : i64
-//       CHECK:   arith.minsi %{{.+}} : i64
+//       CHECK:   arith.subi %{{.+}}, %[[G]] : vector<4xi64>
+//       CHECK:   arith.maxsi %{{.+}} : vector<4xi64>
+//       CHECK:   arith.minsi %{{.+}} : vector<4xi64>
 func.func @gather_then_compute(%t: tensor<10xi64>, %i: tensor<4xi64>) -> tensor<4xi64> {
   %r = rong.fusion kind = "loop" (%t, %i) : (tensor<10xi64>, tensor<4xi64>) -> tensor<4xi64> {
   ^bb0(%a: tensor<10xi64>, %b: tensor<4xi64>):
