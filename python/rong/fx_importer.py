@@ -1150,17 +1150,180 @@ def _embedding(b: _Builder, node: torch.fx.Node) -> _Value:
 
 @_register(aten.index.Tensor)
 def _index(b: _Builder, node: torch.fx.Node) -> _Value:
-    """x[..., idx]: a single integer index tensor, after leading full slices."""
+    """x[..., i, j, ...]: integer index tensors between full slices. One
+    gathers along its dimension. Several are broadcast together and combined
+    into one index into their dimensions flattened (moved to the front first
+    when they are not adjacent, which is where PyTorch puts their result)."""
     x = b.tensor(node.args[0])
     indices = list(node.args[1])
-    while indices and indices[-1] is None:
-        indices.pop()
-    if not indices or any(i is not None for i in indices[:-1]):
-        raise _Unsupported("only one index tensor (after full slices) is supported")
-    index = b.tensor(indices[-1])
-    if index.dtype not in _INT_DTYPES:
-        raise _Unsupported(f"index tensors of dtype {index.dtype} are not supported")
-    return b.gather(x, index, len(indices) - 1)
+    dims = [d for d, i in enumerate(indices) if i is not None]
+    if not dims:
+        raise _Unsupported("indexing without an index tensor is not supported")
+    tensors = [b.tensor(indices[d]) for d in dims]
+    for t in tensors:
+        if t.dtype not in _INT_DTYPES:
+            raise _Unsupported(f"index tensors of dtype {t.dtype} are not "
+                               "supported (boolean masks give data-dependent "
+                               "shapes)")
+    if len(dims) == 1:
+        return b.gather(x, tensors[0], dims[0])
+    if dims != list(range(dims[0], dims[0] + len(dims))):
+        x = b.transpose(x, dims + [d for d in range(x.rank) if d not in dims])
+        dims = list(range(len(dims)))
+    first, last = dims[0], dims[-1] + 1
+    sizes = x.shape[first:last]
+    flat = b.reshape(x, x.shape[:first] + (math.prod(sizes),) + x.shape[last:])
+    dtype = _flat_index_dtype(sizes, [t.dtype for t in tensors])
+    index = None
+    for t, size, stride in zip(tensors, sizes, _strides(sizes)):
+        # Negative indices count from the end of their own dimension.
+        t = b.cast(t, dtype)
+        zero = b.splat(0, dtype)
+        t = b.where(b.binary("lt", t, zero),
+                    b.binary("add", t, b.splat(size, dtype)), t)
+        if stride != 1:
+            t = b.binary("mul", t, b.splat(stride, dtype))
+        index = t if index is None else b.binary("add", index, t)
+    return b.reshape(b.gather(flat, index, first), b.out().shape)
+
+
+def _strides(sizes: Sequence[int]) -> list[int]:
+    """Row-major strides of `sizes`."""
+    return [math.prod(sizes[d + 1:]) for d in range(len(sizes))]
+
+
+def _flat_index_dtype(sizes: Sequence[int],
+                      dtypes: Sequence[torch.dtype] = ()) -> torch.dtype:
+    """int32 for an index into `sizes` flattened where it fits and no index
+    tensor is wider (twice the lanes of a vector load), int64 otherwise."""
+    fits = math.prod(sizes) < 2**31
+    return torch.int32 if fits and torch.int64 not in dtypes else torch.int64
+
+
+# ===----------------------------------------------------------------------===#
+# Emitters: resampling
+# ===----------------------------------------------------------------------===#
+
+# Upsampling ops -> (spatial rank, whether the op takes align_corners).
+_UPSAMPLING = {
+    aten.upsample_nearest1d: (1, False),
+    aten.upsample_nearest2d: (2, False),
+    aten.upsample_nearest3d: (3, False),
+    aten._upsample_nearest_exact1d: (1, False),
+    aten._upsample_nearest_exact2d: (2, False),
+    aten._upsample_nearest_exact3d: (3, False),
+    aten.upsample_linear1d: (1, True),
+    aten.upsample_bilinear2d: (2, True),
+    aten.upsample_trilinear3d: (3, True),
+    aten.upsample_bicubic2d: (2, True),
+    aten._upsample_bilinear2d_aa: (2, True),
+    aten._upsample_bicubic2d_aa: (2, True),
+}
+
+# Rows of the identity resampled at a time when reading an axis's matrix.
+_BASIS_ROWS = 256
+
+
+def _axis_taps(packet: Any, rank: int, corners: Any, scale: Any,
+               n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """How the op maps one spatial axis of `n_in` to `n_out` elements, read
+    off PyTorch itself: the rows of the identity, resampled in float64 as
+    the last spatial axis (the others of size 1 stay as they are; the
+    antialiased kernels mishandle a last axis of size 1), form the
+    (n_in x n_out) matrix whose column o holds output o's weights. Returns
+    (index, weight) arrays of shape (n_out, taps), taps being the most
+    nonzero weights of any output; unused taps have weight 0."""
+    columns: list[list[tuple[int, float]]] = [[] for _ in range(n_out)]
+    for start in range(0, n_in, _BASIS_ROWS):
+        rows = min(_BASIS_ROWS, n_in - start)
+        basis = torch.zeros((1, rows) + (1,) * (rank - 1) + (n_in,),
+                            dtype=torch.float64)
+        basis.view(rows, n_in)[torch.arange(rows),
+                               torch.arange(start, start + rows)] = 1
+        args: list[Any] = [basis, [1] * (rank - 1) + [n_out]]
+        if corners is not None:
+            args.append(corners)
+        args += [None] * (rank - 1) + [scale]
+        matrix = packet.default(*args).reshape(rows, n_out).numpy()
+        for i, o in zip(*np.nonzero(matrix)):
+            columns[o].append((start + int(i), float(matrix[i, o])))
+    taps = max(1, max(len(c) for c in columns))
+    index = np.zeros((n_out, taps), np.int64)
+    weight = np.zeros((n_out, taps), np.float64)
+    for o, column in enumerate(columns):
+        for t, (i, w) in enumerate(column):
+            index[o, t], weight[o, t] = i, w
+    return index, weight
+
+
+def _upsample(packet: Any) -> Emitter:
+    """Nearest, linear, cubic and antialiased upsampling of the trailing
+    spatial axes: per axis, the source indices and weights PyTorch uses
+    (_axis_taps); the spatial axes flattened into one; one gather per
+    combination of taps, by a constant index table, times the product of the
+    axes' weights, summed (in f32 for f16 and bf16). Nearest is one gather,
+    which fuses with what consumes it."""
+    rank, takes_corners = _UPSAMPLING[packet]
+
+    def emit(b: _Builder, node: torch.fx.Node) -> _Value:
+        x, out = b.tensor(node.args[0]), b.out()
+        if x.rank != rank + 2:
+            raise _Unsupported(f"expects a rank-{rank + 2} input, got "
+                               f"{list(x.shape)}")
+        corners = bool(node.args[2]) if takes_corners else None
+        scales_at = 3 if takes_corners else 2
+        if node.target._overloadname == "vec":
+            factors = _arg(node, scales_at, "scale_factors")
+            scales = list(factors) if factors else [None] * rank
+        else:
+            names = ["scales_d", "scales_h", "scales_w"][3 - rank:]
+            if rank == 1:
+                names = ["scales"]
+            scales = [_arg(node, scales_at + d, names[d]) for d in range(rank)]
+        taps = [_axis_taps(packet, rank, corners, scales[d], x.shape[2 + d],
+                           out.shape[2 + d]) for d in range(rank)]
+        return _resample(b, x, taps, out)
+    return emit
+
+
+def _resample(b: _Builder, x: _Value, taps: list, out: TensorMeta) -> _Value:
+    """Sum over tap combinations of x's trailing axes (flattened) gathered at
+    the combined index, times the combined weight; see _upsample."""
+    rank = len(taps)
+    sizes = x.shape[-rank:]
+    flat = b.reshape(x, x.shape[:-rank] + (math.prod(sizes),))
+    dtype = _flat_index_dtype(sizes)
+    compute = torch.float32 if x.dtype in _FLOAT_DTYPES else x.dtype
+    result = None
+    counts = [index.shape[1] for index, _ in taps]
+    for combination in np.ndindex(*counts):
+        index = weight = None
+        skip = False
+        for d, ((idx, w), t, stride) in enumerate(
+                zip(taps, combination, _strides(sizes))):
+            # Along output axis d, broadcast over the later ones.
+            shape = (idx.shape[0],) + (1,) * (rank - 1 - d)
+            part = b.dense((idx[:, t] * stride).reshape(shape), dtype)
+            index = part if index is None else b.binary("add", index, part)
+            skip |= not w[:, t].any()
+            if (w[:, t] != 1).any():
+                factor = b.dense(w[:, t].reshape(shape), compute)
+                weight = factor if weight is None else b.binary(
+                    "mul", weight, factor)
+        # A tap no output uses adds nothing (but one term is kept).
+        last = combination == tuple(c - 1 for c in counts)
+        if skip and (result is not None or not last):
+            continue
+        term = b.cast(b.gather(flat, index, x.rank - rank), compute)
+        if weight is not None:
+            term = b.binary("mul", term, weight)
+        result = term if result is None else b.binary("add", result, term)
+    return b.cast(result, out.dtype)
+
+
+for _packet in _UPSAMPLING:
+    for _overload in ("default", "vec"):
+        _OPS[getattr(_packet, _overload)] = _upsample(_packet)
 
 
 # ===----------------------------------------------------------------------===#
