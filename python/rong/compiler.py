@@ -238,7 +238,8 @@ def _compile_module(model, example_inputs, target, fuse, explain,
 
     from . import fx_importer
 
-    ep = torch.export.export(model, example_inputs).run_decompositions()
+    ep = torch.export.export(model, example_inputs).run_decompositions(
+        fx_importer.decompositions())
     for spec in ep.graph_signature.input_specs:
         if spec.kind not in (InputKind.USER_INPUT, InputKind.PARAMETER,
                              InputKind.BUFFER, InputKind.CONSTANT_TENSOR):

@@ -251,7 +251,8 @@ def _boxed(gm, example_inputs):
 
 def _decompositions():
     from torch._decomp import core_aten_decompositions, get_decompositions
-    table = core_aten_decompositions()
+    # Upsampling stays whole: Rong computes its taps at compile time.
+    table = fx_importer.decompositions(core_aten_decompositions())
     # Training-mode batch norm as its parts (var_mean over N, H and W, the
     # normalisation, the running-statistics update), which Rong fuses: the
     # core table keeps it as one op, which would run eagerly.

@@ -41,6 +41,7 @@ __all__ = [
     "ImportedGraph",
     "TensorMeta",
     "UnsupportedOpError",
+    "decompositions",
     "import_exported_program",
     "import_graph",
     "is_supported",
@@ -2090,9 +2091,23 @@ def _resource(b: _Builder, name: str, tensor: torch.Tensor,
     return value
 
 
+def decompositions(table: dict | None = None) -> dict:
+    """`table` (torch.export's default decompositions when None) without the
+    upsampling ops Rong imports whole: their taps are then computed at
+    compile time, where the decompositions would compute them at run time
+    with index arithmetic (bicubic, nearest-exact, antialiasing)."""
+    if table is None:
+        table = torch.export.default_decompositions()
+    for op in list(table):
+        if getattr(op, "overloadpacket", None) in _UPSAMPLING:
+            table.pop(op)
+    return table
+
+
 def import_exported_program(ep: "torch.export.ExportedProgram", *,
                             func_name: str = "main") -> ImportedGraph:
-    """Imports an ExportedProgram (run `run_decompositions()` first): its
+    """Imports an ExportedProgram (run `run_decompositions()` first, with
+    `decompositions()` to keep the upsampling ops whole): its
     parameters, buffers and lifted constants become resources, its user inputs
     the function's arguments."""
     state = dict(ep.state_dict)

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 import rong_tools
 from rong import fx_importer
-from test_fx_importer import check_exported, export
+from test_fx_importer import assert_matches, check_exported, execute, export
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*LeafSpec:FutureWarning")
 
@@ -55,9 +55,33 @@ CASES = {
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_interpolate_matches_pytorch(name, tmp_path):
+    """torch.export's default decompositions: bicubic, nearest-exact and
+    antialiasing arrive as index arithmetic and aten.index."""
     shape, kwargs = CASES[name]
     x = torch.randn(*shape, generator=torch.Generator().manual_seed(0))
     check_exported(Interpolate(**kwargs), (x,), tmp_path, name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_interpolate_kept_whole_matches_pytorch(name, tmp_path):
+    """fx_importer.decompositions() (what rong.compile and the torch.compile
+    backend use) keeps every mode as one aten.upsample_* op: one kernel."""
+    shape, kwargs = CASES[name]
+    x = torch.randn(*shape, generator=torch.Generator().manual_seed(0))
+    model = Interpolate(**kwargs).eval()
+    ep = torch.export.export(model, (x,)).run_decompositions(
+        fx_importer.decompositions())
+    targets = [n.target for n in ep.graph_module.graph.nodes
+               if n.op == "call_function"]
+    assert any(t.overloadpacket in fx_importer._UPSAMPLING for t in targets)
+    graph = fx_importer.import_exported_program(ep)
+    got = execute(graph, [x], tmp_path, name)
+    with torch.no_grad():
+        assert_matches(got, model(x), name)
+    source = tmp_path / f"{name}_plan.mlir"
+    source.write_text(graph.to_standalone_text())
+    plan = rong_tools.compile_model(str(source), str(tmp_path / "p.rong"))
+    assert rong_tools.plan_counts(plan) == (1, 0), plan
 
 
 def test_bfloat16_bilinear_matches_pytorch(tmp_path):
