@@ -19,11 +19,11 @@
 //                               the axis; in[axis] = index
 //   gather_elements             index = indices[out], the same clamping;
 //                               in = out with in[axis] = index
+//   max_pool2d, avg_pool2d      a loop over the window (LoopPooling.cpp)
 //
 // A vector request of a gather along the input's innermost axis, or of a
 // gather_elements, loads its indices as one vector and reads the data one
 // lane at a time (vector.from_elements).
-//   max_pool2d, avg_pool2d      a loop over the window (LoopPooling.cpp)
 //
 // Points are interned and values memoised per (value, point, width), so a
 // value reached twice at one position is emitted once; entries made inside a
