@@ -19,6 +19,7 @@
 #include "LoopEvaluator.h"
 
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/ADT/bit.h"
 
 #include <algorithm>
 
@@ -81,6 +82,9 @@ namespace {
 /// and collects the inputs read contiguously.
 struct WidthCheck {
   unsigned width;
+  /// Whether runs are counted along the whole linear offset instead of the
+  /// innermost axis (see isLinearGroup).
+  bool linear;
   llvm::SmallPtrSet<Value, 8> visited;
   SmallVector<BlockArgument> contiguousArgs;
 
@@ -94,7 +98,10 @@ struct WidthCheck {
     if (!visited.insert(v).second)
       return true;
     ArrayRef<int64_t> shape = shapeOf(v);
-    if (shape.empty() || shape.back() % width != 0)
+    if (shape.empty())
+      return false;
+    int64_t inner = linear ? ShapedType::getNumElements(shape) : shape.back();
+    if (inner % width != 0)
       return false;
     if (auto arg = dyn_cast<BlockArgument>(v)) {
       contiguousArgs.push_back(arg);
@@ -159,6 +166,37 @@ struct WidthCheck {
 
 } // namespace
 
+/// Whether every value of the group is read at the linear offset of the
+/// element being computed, or is a single element: the group is elementwise
+/// on operands of the result's shape or of one element, with reshapes and
+/// splat constants. Such a group is one run over its linear offsets, so a
+/// vector may cross rows (a 1x64x7x7 group takes 8 lanes on the CPU).
+static bool isLinearGroup(FusionOp fusion) {
+  auto single = [](Value v) {
+    return llvm::all_of(cast<RankedTensorType>(v.getType()).getShape(),
+                        [](int64_t d) { return d == 1; });
+  };
+  for (Operation &op : fusion.getBodyBlock().without_terminator()) {
+    if (isa<ConstantOp, ReshapeOp>(op))
+      continue;
+    if (auto broadcast = dyn_cast<BroadcastToOp>(op)) {
+      if (!single(broadcast.getInput()))
+        return false;
+      continue;
+    }
+    if (isa<TransposeOp, SliceOp, ConcatOp, PadOp, GatherOp,
+            GatherElementsOp, MaxPool2DOp, AvgPool2DOp>(op))
+      return false;
+    ArrayRef<int64_t> shape =
+        cast<RankedTensorType>(op.getResult(0).getType()).getShape();
+    for (Value operand : op.getOperands())
+      if (cast<RankedTensorType>(operand.getType()).getShape() != shape &&
+          !single(operand))
+        return false;
+  }
+  return true;
+}
+
 unsigned gpu_codegen::chooseLoopWidth(FusionOp fusion, unsigned vectorBytes) {
   ArrayRef<int64_t> iter =
       cast<RankedTensorType>(fusion.getResult(0).getType()).getShape();
@@ -167,23 +205,30 @@ unsigned gpu_codegen::chooseLoopWidth(FusionOp fusion, unsigned vectorBytes) {
                                       fusion.getResultTypes()))
     if (getElementTypeOrSelf(type).isInteger(1))
       return 1;
+  if (iter.empty())
+    return 1;
   unsigned maxBytes = 1;
   for (Type type : fusion.getResultTypes())
     maxBytes = std::max(maxBytes, elementBytes(getElementTypeOrSelf(type)));
-  unsigned width = std::max(1u, vectorBytes / maxBytes);
-  // Narrow the width until the inputs read contiguously fit one access too.
+  // Widths are powers of two (element sizes and vector bytes are): halve
+  // until the runs fit the shapes and the inputs read contiguously fit one
+  // access too.
+  unsigned width = llvm::bit_floor(std::max(1u, vectorBytes / maxBytes));
+  bool linear = isLinearGroup(fusion);
   while (width > 1) {
-    if (iter.empty() || iter.back() % width != 0)
-      return 1;
-    WidthCheck check{width, {}, {}};
-    for (Value yielded : fusion.getBodyBlock().getTerminator()->getOperands())
-      if (!check.contiguous(yielded))
-        return 1;
+    WidthCheck check{width, linear, {}, {}};
+    bool ok = llvm::all_of(
+        fusion.getBodyBlock().getTerminator()->getOperands(),
+        [&](Value yielded) { return check.contiguous(yielded); });
+    if (!ok) {
+      width /= 2;
+      continue;
+    }
     unsigned argBytes = maxBytes;
     for (BlockArgument arg : check.contiguousArgs)
       argBytes =
           std::max(argBytes, elementBytes(getElementTypeOrSelf(arg.getType())));
-    unsigned fits = std::max(1u, vectorBytes / argBytes);
+    unsigned fits = llvm::bit_floor(std::max(1u, vectorBytes / argBytes));
     if (fits >= width)
       return width;
     width = fits;

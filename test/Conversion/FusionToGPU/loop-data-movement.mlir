@@ -416,12 +416,13 @@ func.func @where_mask(%m: tensor<2x1x8xi64>, %x: tensor<2x4x8xf32>) -> tensor<2x
 // -----
 
 // Tests gather_elements along the class axis (a loss's pick of each row's
-// target): one element per thread; the index is loaded at the output
-// position, wrapped and clamped into [0, 9], and replaces the column.
+// target, three per row): one element per thread, as no vector width
+// divides 3; the index is loaded at the output position, wrapped and clamped
+// into [0, 9], and replaces the column.
 
 // CHECK-LABEL: gpu.func @gather_elements_fusion_0
-//       CHECK:   %[[R:.+]] = arith.divui %{{.+}}, %c2 : index
-//       CHECK:   %[[RAW:.+]] = memref.load %{{.+}}[%{{.+}}] : memref<8xi64>
+//       CHECK:   %[[R:.+]] = arith.divui %{{.+}}, %c3 : index
+//       CHECK:   %[[RAW:.+]] = memref.load %{{.+}}[%{{.+}}] : memref<12xi64>
 //       CHECK:   %[[IDX:.+]] = arith.index_cast %[[RAW]] : i64 to index
 //       CHECK:   %[[NEG:.+]] = arith.cmpi slt, %[[IDX]], %c0 : index
 //       CHECK:   arith.addi %[[IDX]], %c10 : index
@@ -430,12 +431,12 @@ func.func @where_mask(%m: tensor<2x1x8xi64>, %x: tensor<2x4x8xf32>) -> tensor<2x
 //       CHECK:   %[[OFF:.+]] = arith.addi %[[RS]], %[[COL]] : index
 //       CHECK:   memref.load %{{.+}}[%[[OFF]]] : memref<40xf32>
 //   CHECK-NOT:   vector.load
-func.func @gather_elements(%x: tensor<4x10xf32>, %t: tensor<4x2xi64>) -> tensor<4x2xf32> {
-  %r = rong.fusion kind = "loop" (%x, %t) : (tensor<4x10xf32>, tensor<4x2xi64>) -> tensor<4x2xf32> {
-  ^bb0(%a: tensor<4x10xf32>, %i: tensor<4x2xi64>):
-    %g = rong.gather_elements %a, %i axis = 1 : tensor<4x10xf32>, tensor<4x2xi64>
-    %n = rong.neg %g : tensor<4x2xf32>
-    rong.yield %n : tensor<4x2xf32>
+func.func @gather_elements(%x: tensor<4x10xf32>, %t: tensor<4x3xi64>) -> tensor<4x3xf32> {
+  %r = rong.fusion kind = "loop" (%x, %t) : (tensor<4x10xf32>, tensor<4x3xi64>) -> tensor<4x3xf32> {
+  ^bb0(%a: tensor<4x10xf32>, %i: tensor<4x3xi64>):
+    %g = rong.gather_elements %a, %i axis = 1 : tensor<4x10xf32>, tensor<4x3xi64>
+    %n = rong.neg %g : tensor<4x3xf32>
+    rong.yield %n : tensor<4x3xf32>
   }
-  return %r : tensor<4x2xf32>
+  return %r : tensor<4x3xf32>
 }

@@ -69,3 +69,52 @@ func.func @softmax49(%x: tensor<16x49xf32>) -> tensor<16x49xf32> {
   }
   return %r : tensor<16x49xf32>
 }
+
+// Loop groups that read every value at the element's own linear offset
+// (elementwise on the result's shape, reshapes, one-element operands) run
+// over their linear offsets: 1x64x7x7 = 3136 elements take 8 lanes on the
+// CPU and 4 on sm_90 although 7 does not divide by either.
+// CPU-LABEL: gpu.func @linear7_fusion_0
+//       CPU:   vector.load %{{.+}} : memref<3136xf32>, vector<8xf32>
+//       CPU:   vector.load %{{.+}} : memref<3136xf32>, vector<8xf32>
+//       CPU:   vector.store %{{.+}} : memref<3136xf32>, vector<8xf32>
+// SM90-LABEL: gpu.func @linear7_fusion_0
+//       SM90:   vector.load %{{.+}} : memref<3136xf32>, vector<4xf32>
+func.func @linear7(%x: tensor<1x64x7x7xf32>, %y: tensor<64x49xf32>, %s: tensor<1x1x1x1xf32>) -> tensor<1x64x7x7xf32> {
+  %r = rong.fusion kind = "loop" (%x, %y, %s) : (tensor<1x64x7x7xf32>, tensor<64x49xf32>, tensor<1x1x1x1xf32>) -> tensor<1x64x7x7xf32> {
+  ^bb0(%a: tensor<1x64x7x7xf32>, %b: tensor<64x49xf32>, %c: tensor<1x1x1x1xf32>):
+    %rb = rong.reshape %b shape = [1, 64, 7, 7] : tensor<64x49xf32>
+    %t = rong.add %a, %rb : tensor<1x64x7x7xf32>, tensor<1x64x7x7xf32>
+    %m = rong.mul %t, %c : tensor<1x64x7x7xf32>, tensor<1x1x1x1xf32>
+    rong.yield %m : tensor<1x64x7x7xf32>
+  }
+  return %r : tensor<1x64x7x7xf32>
+}
+
+// A bias along an innermost axis of 12 is not read at the linear offset;
+// the width narrows to 4 (12 = 3 x 4) instead of falling back to scalars.
+// CPU-LABEL: gpu.func @bias12_fusion_0
+//       CPU:   vector.load %{{.+}} : memref<768xf32>, vector<4xf32>
+//       CPU:   vector.load %{{.+}} : memref<12xf32>, vector<4xf32>
+func.func @bias12(%x: tensor<64x12xf32>, %b: tensor<12xf32>) -> tensor<64x12xf32> {
+  %r = rong.fusion kind = "loop" (%x, %b) : (tensor<64x12xf32>, tensor<12xf32>) -> tensor<64x12xf32> {
+  ^bb0(%a: tensor<64x12xf32>, %c: tensor<12xf32>):
+    %s = rong.add %a, %c : tensor<64x12xf32>, tensor<12xf32>
+    rong.yield %s : tensor<64x12xf32>
+  }
+  return %r : tensor<64x12xf32>
+}
+
+// A per-row scale (64x1) changes within a run that crosses rows, so an
+// innermost axis of 7 stays one element per thread.
+// CPU-LABEL: gpu.func @rowscale7_fusion_0
+//   CPU-NOT:   vector.load
+//       CPU:   gpu.return
+func.func @rowscale7(%x: tensor<64x7xf32>, %s: tensor<64x1xf32>) -> tensor<64x7xf32> {
+  %r = rong.fusion kind = "loop" (%x, %s) : (tensor<64x7xf32>, tensor<64x1xf32>) -> tensor<64x7xf32> {
+  ^bb0(%a: tensor<64x7xf32>, %c: tensor<64x1xf32>):
+    %m = rong.mul %a, %c : tensor<64x7xf32>, tensor<64x1xf32>
+    rong.yield %m : tensor<64x7xf32>
+  }
+  return %r : tensor<64x7xf32>
+}
