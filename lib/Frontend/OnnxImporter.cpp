@@ -294,6 +294,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   addRearrangeConverters(table);
   addLossConverters(table);
   addResizeConverters(table);
+  addAttentionConverters(table);
   for (auto [index, node] : llvm::enumerate(graph.node()))
     importNode(node, index, table);
 

@@ -151,6 +151,7 @@ void addNormalizationConverters(llvm::StringMap<Converter> &table);
 void addRearrangeConverters(llvm::StringMap<Converter> &table);
 void addLossConverters(llvm::StringMap<Converter> &table);
 void addResizeConverters(llvm::StringMap<Converter> &table);
+void addAttentionConverters(llvm::StringMap<Converter> &table);
 
 /// Converts an ONNX element type; returns null for types Rong does not take.
 Type convertElementType(int32_t onnxType, MLIRContext *context);

@@ -319,6 +319,43 @@ def resize(out):
     )
 
 
+def attention(out):
+    """ONNX Attention with grouped-query heads (4 query heads, 2 KV heads)
+    on 3-D inputs, causal, with a KV cache of 2 past positions."""
+    return model(
+        [h.make_node("Attention", ["q", "k", "v", "", "pk", "pv"],
+                     ["y", "present_k", "present_v"], name="attn",
+                     q_num_heads=4, kv_num_heads=2, is_causal=1)],
+        [info("q", T.FLOAT, [1, 3, 32]), info("k", T.FLOAT, [1, 3, 16]),
+         info("v", T.FLOAT, [1, 3, 16]), info("pk", T.FLOAT, [1, 2, 2, 8]),
+         info("pv", T.FLOAT, [1, 2, 2, 8])],
+        [info("y", T.FLOAT, None), info("present_k", T.FLOAT, None),
+         info("present_v", T.FLOAT, None)],
+        opset=23)
+
+
+def attention_errors(out):
+    """Attention nodes Rong must refuse, each reported."""
+    def attn(name, inputs, **attrs):
+        return h.make_node("Attention", inputs, [name], name=name, **attrs)
+    return model(
+        [
+            attn("no_heads", ["q3", "q3", "q3"]),
+            attn("heads_apart", ["q", "k3heads", "k3heads"]),
+            attn("past_alone", ["q", "q", "q", "", "q"]),
+            attn("long_mask", ["q", "q", "q", "mask9"]),
+            attn("double_softmax", ["q", "q", "q"], softmax_precision=11),
+            attn("int_q", ["i", "i", "i"]),
+        ],
+        [info("q3", T.FLOAT, [1, 4, 8]), info("q", T.FLOAT, [1, 4, 4, 8]),
+         info("k3heads", T.FLOAT, [1, 3, 4, 8]),
+         info("mask9", T.FLOAT, [4, 9]), info("i", T.INT32, [1, 4, 4, 8])],
+        [info(o, T.FLOAT, None) for o in (
+            "no_heads", "heads_apart", "past_alone", "long_mask",
+            "double_softmax", "int_q")],
+        opset=23)
+
+
 def resize_errors(out):
     """Resize nodes Rong cannot or must not import, each reported."""
     def resize(name, inputs, **attrs):
@@ -422,6 +459,8 @@ BUILDERS = {
     "composed_errors": composed_errors,
     "resize": resize,
     "resize_errors": resize_errors,
+    "attention": attention,
+    "attention_errors": attention_errors,
     "unsupported": unsupported,
     "old_opset": old_opset,
     "double_input": double_input,
