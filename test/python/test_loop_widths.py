@@ -100,3 +100,27 @@ def test_loop_width_matches_onnxruntime(name, target, workdir):
         rong_tools.run_artifact(artifact, feeds, 1, device=device), want,
         f"{name} ({target})")
     assert "1 kernel" in plan, plan
+
+
+def test_cpu_vector_math_loop_is_not_unrolled(tmp_path):
+    """A loop group computing exp on vectors (SiLU) keeps one copy of the
+    exp polynomial in its machine code: its block loop is marked not to be
+    unrolled, since two copies need more than the 16 vector registers
+    (bench/results/2026-11-24-cpu-2core-unroll). Unrolled, the kernel
+    holds three (a prologue iteration and two in the loop). Counted by
+    the exponent shift `slld $0x17` (2^n built from n << 23)."""
+    import re
+    import subprocess
+    path = str(tmp_path / "silu.onnx")
+    rong_tools.save_onnx_model(
+        path, [helper.make_node("Sigmoid", ["a"], ["s"]),
+               helper.make_node("Mul", ["a", "s"], ["y"])],
+        [("a", F32, [4, 64, 14, 14])], [("y", F32, [4, 64, 14, 14])])
+    artifact = tmp_path / "silu.rong"
+    rong_tools.compile_model(path, str(artifact))
+    data = artifact.read_bytes()
+    (tmp_path / "kernels.o").write_bytes(data[data.index(b"\x7fELF"):])
+    objdump = rong_tools.llvm_tool("llvm-objdump")
+    text = subprocess.run([objdump, "-d", str(tmp_path / "kernels.o")],
+                          capture_output=True, text=True, check=True).stdout
+    assert len(re.findall(r"p?slld\s+\$0x17", text)) == 1, text

@@ -31,6 +31,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -84,6 +85,38 @@ LogicalResult replaceGpuOps(Block &body, gpu::GPUFuncOp kernel, Value block,
     op->erase();
   }
   return success();
+}
+
+/// Whether `body` computes a math function (exp, tanh, erf, ...) on vectors.
+/// Such a function expands to a polynomial with a dozen constants per
+/// vector; LLVM's runtime unrolling of the block loop around it (by two on
+/// x86-64) then needs more than the 16 ymm registers, and the copy re-loads
+/// or spills the constants: a SiLU over 32 x 256 x 14 x 14 floats ran 8-9%
+/// slower unrolled (bench/results/2026-11-24-cpu-2core-loop-widths). A
+/// body this long gains nothing from unrolling.
+bool hasVectorMath(Block &body) {
+  return body
+      .walk([](Operation *op) {
+        bool vectorMath =
+            isa<math::MathDialect>(op->getDialect()) &&
+            llvm::any_of(op->getResultTypes(), llvm::IsaPred<VectorType>);
+        return vectorMath ? WalkResult::interrupt() : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// `llvm.loop.unroll.disable`, as a loop annotation.
+LLVM::LoopAnnotationAttr noUnrollAnnotation(MLIRContext *context) {
+  auto unroll = LLVM::LoopUnrollAttr::get(
+      context, /*disable=*/BoolAttr::get(context, true), /*count=*/{},
+      /*runtimeDisable=*/{}, /*full=*/{}, /*followupUnrolled=*/{},
+      /*followupRemainder=*/{}, /*followupAll=*/{});
+  return LLVM::LoopAnnotationAttr::get(
+      context, /*disableNonforced=*/{}, /*vectorize=*/{}, /*interleave=*/{},
+      unroll, /*unrollAndJam=*/{}, /*licm=*/{}, /*distribute=*/{},
+      /*pipeline=*/{}, /*peeled=*/{}, /*unswitch=*/{}, /*mustProgress=*/{},
+      /*isVectorized=*/{}, /*startLoc=*/{}, /*endLoc=*/{},
+      /*parallelAccesses=*/{});
 }
 
 /// Outlines `kernel` into `func @<name>_blocks(buffers..., begin, end)` at the
@@ -159,6 +192,9 @@ LogicalResult outlineKernel(ModuleOp host, gpu::GPUFuncOp kernel) {
   Value end = entry->getArgument(numBuffers + 1);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   auto loop = scf::ForOp::create(b, loc, begin, end, one);
+  if (hasVectorMath(kernelBody))
+    loop->setAttr(LLVM::LoopAnnotationAttr::getMnemonic(),
+                  noUnrollAnnotation(b.getContext()));
   b.setInsertionPoint(loop.getBody()->getTerminator());
   for (Operation &op : kernelBody.without_terminator())
     b.clone(op, mapping);
@@ -304,6 +340,8 @@ void addEntryPoint(ModuleOp host, LLVM::LLVMFuncOp blocks, StringRef name,
 
 FailureOr<OwningOpRef<ModuleOp>> cpu::lowerKernelsToLLVM(ModuleOp container) {
   OwningOpRef<ModuleOp> host = ModuleOp::create(container.getLoc());
+  // The block loops' annotations are LLVM dialect attributes.
+  container.getContext()->getOrLoadDialect<LLVM::LLVMDialect>();
   SmallVector<std::pair<std::string, unsigned>> kernels;
   for (auto gpuModule : container.getOps<gpu::GPUModuleOp>())
     for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
