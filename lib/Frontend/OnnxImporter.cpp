@@ -43,6 +43,10 @@ Type onnx_import::convertElementType(int32_t onnxType, MLIRContext *context) {
     return b.getI64Type();
   case onnx::TensorProto::INT32:
     return b.getI32Type();
+  case onnx::TensorProto::INT16:
+    return b.getI16Type();
+  case onnx::TensorProto::INT8:
+    return b.getI8Type();
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
   default:
@@ -295,6 +299,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   addLossConverters(table);
   addResizeConverters(table);
   addAttentionConverters(table);
+  addQuantizationConverters(table);
   for (auto [index, node] : llvm::enumerate(graph.node()))
     importNode(node, index, table);
 
@@ -340,6 +345,8 @@ static int32_t constantElementType(StringRef descr, int32_t declared) {
                      .Case("<f2", T::FLOAT16)
                      .Case("<i8", T::INT64)
                      .Case("<i4", T::INT32)
+                     .Case("<i2", T::INT16)
+                     .Case("|i1", T::INT8)
                      .Case("|b1", T::BOOL)
                      .Case("<u2", T::BFLOAT16) // bf16 as its bits
                      .Default(0);

@@ -64,11 +64,7 @@ static LogicalResult convertMod(NodeContext &ctx) {
 
 /// Round to nearest, ties to even: floor(x) + 1 where the fraction is above
 /// one half, or exactly one half and floor(x) is odd.
-static LogicalResult convertRound(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)) ||
-      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
-    return failure();
-  Value x = ctx.input(0);
+Value onnx_import::roundHalfToEven(NodeContext &ctx, Value x) {
   Type element = elementOf(x);
   Value half = ctx.scalar(element, 0.5), one = ctx.scalar(element, 1);
   Value two = ctx.scalar(element, 2);
@@ -79,8 +75,14 @@ static LogicalResult convertRound(NodeContext &ctx) {
   Value up = ctx.create<OrOp>(
       ctx.create<GtOp>(fraction, half),
       ctx.create<AndOp>(ctx.create<EqOp>(fraction, half), odd));
-  return finish(ctx,
-                ctx.create<WhereOp>(up, ctx.create<AddOp>(low, one), low));
+  return ctx.create<WhereOp>(up, ctx.create<AddOp>(low, one), low);
+}
+
+static LogicalResult convertRound(NodeContext &ctx) {
+  if (failed(requireInputs(ctx, 1)) ||
+      failed(requireElementType(ctx, ctx.input(0), "the input", true)))
+    return failure();
+  return finish(ctx, roundHalfToEven(ctx, ctx.input(0)));
 }
 
 namespace {

@@ -128,6 +128,10 @@ LogicalResult requireInputs(NodeContext &ctx, size_t count);
 /// the message ("the input", "B", ...).
 LogicalResult requireElementType(NodeContext &ctx, Value value, StringRef what,
                                  bool floatOnly);
+/// Rounds float tensor `x` to the nearest integer, ties to even (ONNX
+/// Round, and the rounding of QuantizeLinear).
+Value roundHalfToEven(NodeContext &ctx, Value x);
+
 /// Formats a shape for messages, `?` for dynamic dimensions: "[2, ?, 8]".
 std::string str(ArrayRef<int64_t> shape);
 /// Formats a type for messages.
@@ -152,6 +156,7 @@ void addRearrangeConverters(llvm::StringMap<Converter> &table);
 void addLossConverters(llvm::StringMap<Converter> &table);
 void addResizeConverters(llvm::StringMap<Converter> &table);
 void addAttentionConverters(llvm::StringMap<Converter> &table);
+void addQuantizationConverters(llvm::StringMap<Converter> &table);
 
 /// Converts an ONNX element type; returns null for types Rong does not take.
 Type convertElementType(int32_t onnxType, MLIRContext *context);

@@ -136,6 +136,12 @@ ElementsAttr onnx_import::convertTensor(const onnx::TensorProto &tensor,
     case onnx::TensorProto::INT32:
       appendTyped<int32_t>(tensor.int32_data(), bytes);
       break;
+    case onnx::TensorProto::INT16:
+      appendTyped<int16_t>(tensor.int32_data(), bytes);
+      break;
+    case onnx::TensorProto::INT8:
+      appendTyped<int8_t>(tensor.int32_data(), bytes);
+      break;
     case onnx::TensorProto::BOOL:
       appendTyped<uint8_t>(tensor.int32_data(), bytes);
       break;

@@ -23,6 +23,19 @@ def tool(name: str) -> str:
     return str(path)
 
 
+def llvm_tool(name: str) -> str:
+    """An LLVM tool (llvm-objdump, ...) of the LLVM the build was configured
+    with (LLVM_DIR in its CMake cache)."""
+    cache = build_dir() / "CMakeCache.txt"
+    for line in cache.read_text().splitlines():
+        if line.startswith("LLVM_DIR:"):
+            path = pathlib.Path(line.split("=", 1)[1]).parents[2] / "bin" / name
+            if path.exists():
+                return str(path)
+            raise FileNotFoundError(f"{path} does not exist")
+    raise FileNotFoundError(f"{cache} names no LLVM_DIR")
+
+
 class ToolError(RuntimeError):
     pass
 

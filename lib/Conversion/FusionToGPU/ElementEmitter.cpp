@@ -1,11 +1,11 @@
 //===- ElementEmitter.cpp - rong elementwise ops to arith/math ------------===//
 //
 // This file implements the element evaluator the GPU strategies share: it
-// emits one rong elementwise op on f32, i1, i32 or i64 scalars or vectors.
-// Float values are computed in f32 whatever their tensor element type; only
-// rong.cast to a narrower float rounds (to the value the narrow type would
-// hold), and the final store narrows to the output's element type. That is
-// how f16/bf16 groups accumulate in f32. Integers are computed in their own
+// emits one rong elementwise op on f32, i1, i8, i16, i32 or i64 scalars or
+// vectors. Float values are computed in f32 whatever their tensor element
+// type; only rong.cast to a narrower float rounds (to the value the narrow
+// type would hold), and the final store narrows to the output's element
+// type. That is how f16/bf16 groups accumulate in f32. Integers are computed in their own
 // width with wrap-around (two's complement) arithmetic, as ONNX runtimes do;
 // division truncates toward zero.
 //
@@ -33,8 +33,11 @@ Type gpu_codegen::getComputeType(Type elementType, unsigned width) {
   Type scalar;
   if (isa<Float32Type, Float16Type, BFloat16Type>(elementType))
     scalar = Float32Type::get(elementType.getContext());
-  else if (elementType.isInteger(1) || elementType.isInteger(32) ||
-           elementType.isInteger(64))
+  else if (elementType.isSignlessInteger(1) ||
+           elementType.isSignlessInteger(8) ||
+           elementType.isSignlessInteger(16) ||
+           elementType.isSignlessInteger(32) ||
+           elementType.isSignlessInteger(64))
     scalar = elementType;
   else
     return {};
@@ -79,8 +82,8 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
     if (!getComputeType(element, 1))
       return op->emitError() << "element type " << element
                              << " is not supported by the GPU kernel "
-                                "strategies (f32, f16, bf16, i1, i32 and i64 "
-                                "are)";
+                                "strategies (f32, f16, bf16, i1, i8, i16, i32 "
+                                "and i64 are)";
   }
   return success();
 }

@@ -37,9 +37,7 @@ int64_t gpu_codegen::normalizeSliceStart(int64_t size, int64_t start,
 
 /// Element types a loop group may hold.
 static bool isLoopElementType(Type element) {
-  return isa<Float32Type, Float16Type, BFloat16Type>(element) ||
-         element.isInteger(1) || element.isInteger(32) ||
-         element.isInteger(64);
+  return static_cast<bool>(getComputeType(element, 1));
 }
 
 LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
@@ -69,8 +67,8 @@ LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
       if (!isLoopElementType(tensor.getElementType()))
         return op.emitError() << "element type " << tensor.getElementType()
                               << " is not supported by the GPU kernel "
-                                 "strategies (f32, f16, bf16, i1, i32 and "
-                                 "i64 are)";
+                                 "strategies (f32, f16, bf16, i1, i8, i16, "
+                                 "i32 and i64 are)";
     }
   }
   return success();

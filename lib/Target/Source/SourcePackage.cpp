@@ -122,8 +122,12 @@ static std::string cType(Type element) {
     return "float";
   if (element.isF16() || element.isBF16())
     return "unsigned short";
-  if (element.isInteger(1) || element.isInteger(8))
+  if (element.isInteger(1))
     return "unsigned char";
+  if (element.isInteger(8))
+    return "signed char";
+  if (element.isInteger(16))
+    return "short";
   if (element.isInteger(32))
     return "int";
   if (element.isInteger(64) || element.isIndex())

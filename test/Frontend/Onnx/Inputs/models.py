@@ -356,6 +356,78 @@ def attention_errors(out):
         opset=23)
 
 
+def quantize(out):
+    """x -> QuantizeLinear (int8, per channel) -> DequantizeLinear -> Relu,
+    and an int16 weight dequantized per block of 2 rows."""
+    return model(
+        [h.make_node("QuantizeLinear", ["x", "s", "z"], ["q"], axis=1),
+         h.make_node("DequantizeLinear", ["q", "s", "z"], ["d"], axis=1),
+         h.make_node("Relu", ["d"], ["y"]),
+         h.make_node("DequantizeLinear", ["w", "ws"], ["wd"], axis=0,
+                     block_size=2)],
+        [info("x", T.FLOAT, [2, 3, 4])],
+        [info("y", T.FLOAT, [2, 3, 4]), info("wd", T.FLOAT, [3, 2])],
+        [nh.from_array(np.array([0.5, 0.25, 0.125], np.float32), "s"),
+         nh.from_array(np.array([1, -2, 0], np.int8), "z"),
+         nh.from_array(np.array([[1, -1], [300, 7], [-5, 0]], np.int16),
+                       "w"),
+         nh.from_array(np.array([[0.5, 2.0], [4.0, 8.0]], np.float32),
+                       "ws")],
+        opset=21)
+
+
+def int8_arith(out):
+    """int8 Add then Max over 64 x 64: wraps around, reads 16 lanes."""
+    return model(
+        [h.make_node("Add", ["a", "b"], ["s"]),
+         h.make_node("Max", ["s", "a"], ["y"])],
+        [info("a", T.INT8, [64, 64]), info("b", T.INT8, [64, 64])],
+        [info("y", T.INT8, [64, 64])])
+
+
+def quantize_errors(out):
+    """Quantization nodes Rong must refuse, each reported."""
+    def node(op, name, inputs, **attrs):
+        return h.make_node(op, inputs, [name], name=name, **attrs)
+    return model(
+        [
+            node("QuantizeLinear", "to_uint8", ["x", "s"]),
+            node("QuantizeLinear", "short_axis", ["x", "s2", "z2"], axis=1),
+            node("QuantizeLinear", "to_float", ["x", "s"], output_dtype=1),
+            node("QuantizeLinear", "far_axis", ["x", "s3", "z3"], axis=3),
+            node("DequantizeLinear", "float_x", ["x", "s"]),
+            node("DequantizeLinear", "zero_apart", ["i8", "s", "z16"]),
+            node("DequantizeLinear", "bad_blocks", ["i8", "s3"], axis=1,
+                 block_size=2),
+            node("QLinearMatMul", "wide_y_scale",
+                 ["m8", "s", "z8", "m8", "s", "z8", "s2", "z8"]),
+        ],
+        [info("x", T.FLOAT, [2, 3, 4]), info("i8", T.INT8, [2, 3, 4]),
+         info("m8", T.INT8, [2, 2])],
+        [info(o, T.FLOAT, None) for o in (
+            "to_uint8", "short_axis", "to_float", "far_axis", "float_x",
+            "zero_apart", "bad_blocks", "wide_y_scale")],
+        [nh.from_array(np.array(0.5, np.float32), "s"),
+         nh.from_array(np.array([0.5, 0.25], np.float32), "s2"),
+         nh.from_array(np.array([1, 2], np.int8), "z2"),
+         nh.from_array(np.array([0.5, 0.25, 1.0], np.float32), "s3"),
+         nh.from_array(np.array([1, 2, 3], np.int8), "z3"),
+         nh.from_array(np.array(1, np.int16), "z16"),
+         nh.from_array(np.array(1, np.int8), "z8")],
+        opset=23)
+
+
+def quantize_uint8(out):
+    """An onnxruntime-style QDQ pair with a uint8 zero point."""
+    return model(
+        [h.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+         h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"])],
+        [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])],
+        [nh.from_array(np.array(0.5, np.float32), "s"),
+         nh.from_array(np.array(128, np.uint8), "z")],
+        opset=21)
+
+
 def resize_errors(out):
     """Resize nodes Rong cannot or must not import, each reported."""
     def resize(name, inputs, **attrs):
@@ -461,6 +533,10 @@ BUILDERS = {
     "resize_errors": resize_errors,
     "attention": attention,
     "attention_errors": attention_errors,
+    "quantize": quantize,
+    "quantize_errors": quantize_errors,
+    "int8_arith": int8_arith,
+    "quantize_uint8": quantize_uint8,
     "unsupported": unsupported,
     "old_opset": old_opset,
     "double_input": double_input,
