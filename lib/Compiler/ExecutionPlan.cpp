@@ -74,6 +74,12 @@ FailureOr<rt::DType> toDType(Operation *where, Type type) {
     return rt::DType::Bool;
   if (element.isUnsignedInteger(8))
     return rt::DType::U8;
+  if (element.isUnsignedInteger(16))
+    return rt::DType::U16;
+  if (element.isUnsignedInteger(32))
+    return rt::DType::U32;
+  if (element.isUnsignedInteger(64))
+    return rt::DType::U64;
   if (element.isInteger(64))
     return rt::DType::I64;
   if (element.isInteger(32))
@@ -441,6 +447,16 @@ LogicalResult PlanBuilder::build() {
                     "place";
         viewOf[result] = *view;
       }
+      continue;
+    }
+    // A kernel argument's signless view of an unsigned buffer.
+    if (auto cast = dyn_cast<UnrealizedConversionCastOp>(op);
+        cast && cast->getNumOperands() == 1 && cast->getNumResults() == 1 &&
+        isa<MemRefType>(cast.getResult(0).getType())) {
+      FailureOr<uint32_t> index = lookup(op, cast.getOperand(0));
+      if (failed(index))
+        return failure();
+      bufferOf[cast.getResult(0)] = *index;
       continue;
     }
     if (auto toBuffer = dyn_cast<bufferization::ToBufferOp>(op)) {

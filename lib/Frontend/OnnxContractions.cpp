@@ -226,7 +226,8 @@ static FailureOr<SmallVector<int64_t>> poolKernel(NodeContext &ctx) {
 static LogicalResult convertMaxPool(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)) ||
       failed(require2D(ctx, ctx.inputType(0), "max pooling")) ||
-      failed(requireElementType(ctx, ctx.input(0), "the input", false)))
+      failed(requireElementType(ctx, ctx.input(0), "the input", false)) ||
+      failed(requireNotUnsigned(ctx, ctx.input(0), "the input")))
     return failure();
   if (int64_t order = ctx.attrInt("storage_order", 0))
     return ctx.fail("storage_order = " + Twine(order) +

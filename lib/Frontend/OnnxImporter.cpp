@@ -47,6 +47,16 @@ Type onnx_import::convertElementType(int32_t onnxType, MLIRContext *context) {
     return b.getI16Type();
   case onnx::TensorProto::INT8:
     return b.getI8Type();
+  // Unsigned integers keep their signedness in the type: the kernels
+  // compare, divide, widen and convert them as unsigned.
+  case onnx::TensorProto::UINT8:
+    return IntegerType::get(context, 8, IntegerType::Unsigned);
+  case onnx::TensorProto::UINT16:
+    return IntegerType::get(context, 16, IntegerType::Unsigned);
+  case onnx::TensorProto::UINT32:
+    return IntegerType::get(context, 32, IntegerType::Unsigned);
+  case onnx::TensorProto::UINT64:
+    return IntegerType::get(context, 64, IntegerType::Unsigned);
   case onnx::TensorProto::BOOL:
     return b.getI1Type();
   default:
@@ -347,9 +357,14 @@ static int32_t constantElementType(StringRef descr, int32_t declared) {
                      .Case("<i4", T::INT32)
                      .Case("<i2", T::INT16)
                      .Case("|i1", T::INT8)
+                     .Case("|u1", T::UINT8)
+                     .Case("<u4", T::UINT32)
+                     .Case("<u8", T::UINT64)
                      .Case("|b1", T::BOOL)
                      .Case("<u2", T::BFLOAT16) // bf16 as its bits
                      .Default(0);
+  if (descr == "<u2" && declared == T::UINT16)
+    return declared;
   return type == declared ? type : 0;
 }
 

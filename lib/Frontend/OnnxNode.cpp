@@ -201,6 +201,16 @@ LogicalResult onnx_import::requireElementType(NodeContext &ctx, Value value,
   return success();
 }
 
+LogicalResult onnx_import::requireNotUnsigned(NodeContext &ctx, Value value,
+                                              StringRef what) {
+  Type element = cast<RankedTensorType>(value.getType()).getElementType();
+  if (element.isUnsignedInteger())
+    return ctx.fail(what + " has element type " + str(element) +
+                    "; Rong's reductions and pooling order signed integers "
+                    "and floats only");
+  return success();
+}
+
 std::string onnx_import::str(ArrayRef<int64_t> shape) {
   std::string s;
   llvm::raw_string_ostream os(s);

@@ -128,6 +128,11 @@ LogicalResult requireInputs(NodeContext &ctx, size_t count);
 /// the message ("the input", "B", ...).
 LogicalResult requireElementType(NodeContext &ctx, Value value, StringRef what,
                                  bool floatOnly);
+/// Refuses an unsigned integer `value` for an op whose kernels order values
+/// (max / min reductions, arg max, max pooling), which compare as signed.
+LogicalResult requireNotUnsigned(NodeContext &ctx, Value value,
+                                 StringRef what);
+
 /// Rounds float tensor `x` to the nearest integer, ties to even (ONNX
 /// Round, and the rounding of QuantizeLinear).
 Value roundHalfToEven(NodeContext &ctx, Value x);

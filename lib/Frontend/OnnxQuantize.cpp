@@ -10,10 +10,10 @@
 //                                  + zy)
 //
 // Scales apply per tensor, per axis or per block (`block_size`), as the ONNX
-// reference spreads them. The integer side is INT8 or INT16 (INT32 as a
-// DequantizeLinear input); the unsigned and narrow-float quantized types are
-// refused by the importer's element-type check before a converter runs. The
-// arithmetic is f32: differences of 8- and 16-bit integers are exact there,
+// reference spreads them. The integer side is INT8, UINT8, INT16 or UINT16
+// (INT32 as a DequantizeLinear input); the 2- and 4-bit and narrow-float
+// quantized types are refused by the importer's element-type check before a
+// converter runs. The arithmetic is f32: differences of 8- and 16-bit integers are exact there,
 // and QLinearMatMul's products and sums stay exact while the reduction
 // length keeps them under 2^24, which covers the 8-bit matmuls ONNX
 // runtimes give integer accumulators.
@@ -24,7 +24,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
-#include <limits>
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::rong;
@@ -48,13 +48,16 @@ static Value castTo(NodeContext &ctx, Value value, Type element) {
 
 /// The quantized integer types the converters accept, with their ranges.
 static bool isQuantizedType(Type element) {
-  return element.isSignlessInteger(8) || element.isSignlessInteger(16);
+  auto integer = dyn_cast<IntegerType>(element);
+  return integer && !integer.isSigned() &&
+         (integer.getWidth() == 8 || integer.getWidth() == 16);
 }
 
 static std::pair<double, double> rangeOf(Type element) {
-  if (element.isSignlessInteger(8))
-    return {-128.0, 127.0};
-  return {-32768.0, 32767.0};
+  unsigned bits = element.getIntOrFloatBitWidth();
+  if (element.isUnsignedInteger())
+    return {0.0, std::ldexp(1.0, bits) - 1};
+  return {-std::ldexp(1.0, bits - 1), std::ldexp(1.0, bits - 1) - 1};
 }
 
 /// Brings `param` (a scale or zero point) to a shape that broadcasts against
@@ -136,8 +139,9 @@ static Type outputType(NodeContext &ctx, Type fallback) {
   Type type = convertElementType(code, ctx.b().getContext());
   if (!type) {
     (void)ctx.fail("output_dtype " + elementTypeName(code) +
-                   " is not supported; Rong quantizes to INT8 and INT16 " +
-                   "and dequantizes to FLOAT, FLOAT16 and BFLOAT16");
+                   " is not supported; Rong quantizes to (U)INT8 and " +
+                   "(U)INT16 and dequantizes to FLOAT, FLOAT16 and " +
+                   "BFLOAT16");
     return {};
   }
   return type;
@@ -171,7 +175,7 @@ static LogicalResult convertDequantizeLinear(NodeContext &ctx) {
   Type element = elementOf(x);
   if (!isQuantizedType(element) && !element.isSignlessInteger(32))
     return ctx.fail("x has element type " + str(element) +
-                    "; Rong dequantizes INT8, INT16 and INT32");
+                    "; Rong dequantizes (U)INT8, (U)INT16 and INT32");
   if (zeroPoint && elementOf(zeroPoint) != element)
     return ctx.fail("x_zero_point has element type " +
                     str(elementOf(zeroPoint)) + ", x has " + str(element));
@@ -218,11 +222,10 @@ static LogicalResult convertQuantizeLinear(NodeContext &ctx) {
       failed(requireElementType(ctx, ctx.input(0), "x", /*floatOnly=*/false)))
     return failure();
   Value x = ctx.input(0), zeroPoint = ctx.input(2);
-  if (!zeroPoint && ctx.attrInt("output_dtype", 0) == 0)
-    return ctx.fail("quantizes to UINT8 (no y_zero_point and no "
-                    "output_dtype), which Rong does not support; give an "
-                    "INT8 or INT16 y_zero_point");
-  Type element = outputType(ctx, zeroPoint ? elementOf(zeroPoint) : Type());
+  // Without a zero point or output_dtype, ONNX quantizes to UINT8.
+  Type uint8 =
+      IntegerType::get(ctx.b().getContext(), 8, IntegerType::Unsigned);
+  Type element = outputType(ctx, zeroPoint ? elementOf(zeroPoint) : uint8);
   if (!element)
     return failure();
   if (zeroPoint && elementOf(zeroPoint) != element)
@@ -231,7 +234,7 @@ static LogicalResult convertQuantizeLinear(NodeContext &ctx) {
                     str(element));
   if (!isQuantizedType(element))
     return ctx.fail("quantizes to " + str(element) +
-                    "; Rong quantizes to INT8 and INT16");
+                    "; Rong quantizes to (U)INT8 and (U)INT16");
   int64_t axis = ctx.attrInt("axis", 1);
   int64_t blockSize = ctx.attrInt("block_size", 0);
   Value scale = spreadParameter(ctx, ctx.input(1), x, axis, blockSize,
@@ -303,7 +306,7 @@ static LogicalResult convertQLinearMatMul(NodeContext &ctx) {
     if (!isQuantizedType(elementOf(ctx.input(i))))
       return ctx.fail(Twine(names[i]) + " has element type " +
                       str(elementOf(ctx.input(i))) +
-                      "; Rong multiplies INT8 and INT16");
+                      "; Rong multiplies (U)INT8 and (U)INT16");
     if (shapeOf(ctx.input(i)).size() < 2)
       return ctx.fail(Twine(names[i]) + " has rank " +
                       Twine(shapeOf(ctx.input(i)).size()) +
@@ -320,7 +323,7 @@ static LogicalResult convertQLinearMatMul(NodeContext &ctx) {
   Type element = elementOf(zy);
   if (!isQuantizedType(element))
     return ctx.fail("y_zero_point has element type " + str(element) +
-                    "; Rong quantizes to INT8 and INT16");
+                    "; Rong quantizes to (U)INT8 and (U)INT16");
   Value sa = matmulParameter(ctx, 1, a, true, "a_scale");
   Value za = sa ? matmulParameter(ctx, 2, a, true, "a_zero_point") : Value();
   Value sb = za ? matmulParameter(ctx, 4, b, false, "b_scale") : Value();

@@ -12,6 +12,8 @@
 
 #include "llvm/ADT/SmallVectorExtras.h"
 
+#include <type_traits>
+
 using namespace mlir;
 using namespace mlir::rong;
 using namespace mlir::rong::onnx_import;
@@ -132,6 +134,9 @@ static LogicalResult convertReduce(NodeContext &ctx) {
   FailureOr<Reduction> r = parseReduction(ctx, FloatOnly);
   if (failed(r))
     return failure();
+  if (std::is_same_v<OpTy, ReduceMaxOp> || std::is_same_v<OpTy, ReduceMinOp>)
+    if (failed(requireNotUnsigned(ctx, r->input, "the input")))
+      return failure();
   return finish(ctx, reduce<OpTy>(ctx, *r, r->input, r->keepdims));
 }
 
@@ -177,7 +182,8 @@ template <bool IsMin>
 static LogicalResult convertArgExtreme(NodeContext &ctx) {
   // argmin(x) == argmax(-x), ties included; negation is exact for floats
   // but overflows the most negative integer, so ArgMin refuses integers.
-  if (failed(checkInput(ctx, 1, /*floatOnly=*/IsMin, 1)))
+  if (failed(checkInput(ctx, 1, /*floatOnly=*/IsMin, 1)) ||
+      failed(requireNotUnsigned(ctx, ctx.input(0), "the input")))
     return failure();
   int64_t axis = ctx.attrInt("axis", 0);
   if (failed(checkAxis(ctx, axis, ctx.inputType(0).getRank())))

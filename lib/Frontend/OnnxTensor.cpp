@@ -142,6 +142,18 @@ ElementsAttr onnx_import::convertTensor(const onnx::TensorProto &tensor,
     case onnx::TensorProto::INT8:
       appendTyped<int8_t>(tensor.int32_data(), bytes);
       break;
+    case onnx::TensorProto::UINT8:
+      appendTyped<uint8_t>(tensor.int32_data(), bytes);
+      break;
+    case onnx::TensorProto::UINT16:
+      appendTyped<uint16_t>(tensor.int32_data(), bytes);
+      break;
+    case onnx::TensorProto::UINT32:
+      appendTyped<uint32_t>(tensor.uint64_data(), bytes);
+      break;
+    case onnx::TensorProto::UINT64:
+      appendTyped<uint64_t>(tensor.uint64_data(), bytes);
+      break;
     case onnx::TensorProto::BOOL:
       appendTyped<uint8_t>(tensor.int32_data(), bytes);
       break;

@@ -71,6 +71,12 @@ std::string npyDescr(DType dtype) {
     return "|u1";
   case DType::Bool:
     return "|b1";
+  case DType::U16:
+    return "<u2";
+  case DType::U32:
+    return "<u4";
+  case DType::U64:
+    return "<u8";
   }
   return "";
 }

@@ -18,7 +18,8 @@ struct DTypeInfo {
 // Indexed by DType's value.
 constexpr DTypeInfo kDTypes[kNumDTypes] = {
     {"f32", 4}, {"f16", 2}, {"bf16", 2}, {"f64", 8}, {"i64", 8},
-    {"i32", 4}, {"i16", 2}, {"i8", 1},   {"u8", 1},  {"bool", 1}};
+    {"i32", 4}, {"i16", 2}, {"i8", 1},   {"u8", 1},  {"bool", 1},
+    {"u16", 2}, {"u32", 4}, {"u64", 8}};
 } // namespace
 
 size_t dtypeSize(DType type) {

@@ -156,6 +156,7 @@ _TORCH_DTYPES = {
     "float32": "float32", "float16": "float16", "bfloat16": "bfloat16",
     "float64": "float64", "int64": "int64", "int32": "int32",
     "int16": "int16", "int8": "int8", "uint8": "uint8", "bool": "bool",
+    "uint16": "uint16", "uint32": "uint32", "uint64": "uint64",
 }
 
 

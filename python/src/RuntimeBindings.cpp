@@ -69,6 +69,12 @@ DLDataType dlpackType(rt::DType type) {
     return {kDLUInt, 8, 1};
   case rt::DType::Bool:
     return {kDLBoolCode, 8, 1};
+  case rt::DType::U16:
+    return {kDLUInt, 16, 1};
+  case rt::DType::U32:
+    return {kDLUInt, 32, 1};
+  case rt::DType::U64:
+    return {kDLUInt, 64, 1};
   }
   return {kDLOpaqueHandle, 0, 0};
 }

@@ -1,7 +1,9 @@
-"""INT8 / INT16 tensors and ONNX linear quantization through rongc +
-rong-run: QuantizeLinear and DequantizeLinear per tensor, per axis and per
-block, QDQ pairs around float ops (fused into the kernels beside them),
-QLinearMatMul, and 8-bit integer arithmetic that wraps. Compared with
+"""8- to 64-bit integer tensors, signed and unsigned, and ONNX linear
+quantization through rongc + rong-run: QuantizeLinear and DequantizeLinear
+per tensor, per axis and per block, QDQ pairs around float ops (fused into
+the kernels beside them) as onnxruntime's quantizer writes them (uint8
+activations, int8 weights), QLinearMatMul, and integer arithmetic that
+wraps, divides and compares as its signedness says. Compared with
 onnxruntime where it runs the model, else with ONNX's reference
 implementation, on the CPU and on OpenCL. Refused nodes are tested in
 test/Frontend/Onnx/quantize.test.
@@ -15,7 +17,11 @@ import rong_tools
 
 F32, F16, I8, I16 = (TensorProto.FLOAT, TensorProto.FLOAT16, TensorProto.INT8,
                      TensorProto.INT16)
-NP = {F32: np.float32, F16: np.float16, I8: np.int8, I16: np.int16}
+U8, U16, U32, U64 = (TensorProto.UINT8, TensorProto.UINT16, TensorProto.UINT32,
+                     TensorProto.UINT64)
+BOOL = TensorProto.BOOL
+NP = {F32: np.float32, F16: np.float16, I8: np.int8, I16: np.int16,
+      U8: np.uint8, U16: np.uint16, U32: np.uint32, U64: np.uint64}
 
 
 def init(name, values, dtype):
@@ -115,9 +121,80 @@ def int8_wraps():
                 inits=[], opset=18, reference="numpy", kernels=1)
 
 
+def qdq_uint8_linear():
+    """onnxruntime's QDQ form of a linear layer: uint8 activations with
+    zero point 128 around an int8-weight MatMul, requantized to uint8.
+    The reference is ONNX's: onnxruntime 1.30 with its graph optimisations
+    fuses the pattern into a uint8 x int8 integer kernel whose 16-bit
+    pair sums saturate on AVX2 (up to 68 quantization steps off here;
+    without the optimisations it matches Rong and the reference exactly)."""
+    rng = np.random.default_rng(4)
+    w = rng.integers(-127, 128, size=(48, 16))
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+             helper.make_node("DequantizeLinear", ["q", "s", "z"], ["d"]),
+             helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wd"]),
+             helper.make_node("MatMul", ["d", "wd"], ["m"]),
+             helper.make_node("Relu", ["m"], ["r"]),
+             helper.make_node("QuantizeLinear", ["r", "s2", "z2"], ["q2"]),
+             helper.make_node("DequantizeLinear", ["q2", "s2", "z2"], ["y"])]
+    inits = [init("s", 0.04, F32), init("z", 128, U8), init("w", w, I8),
+             init("ws", 0.004, F32), init("wz", 0, I8),
+             init("s2", 0.05, F32), init("z2", 0, U8)]
+    return dict(nodes=nodes, inputs=[("x", F32, [10, 48])],
+                outputs=[("y", F32, [10, 16])], inits=inits, reference="onnx")
+
+
+def quantize_default_uint8():
+    """QuantizeLinear with no zero point quantizes to uint8, saturating
+    negative values at 0."""
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s"], ["y"])]
+    return dict(nodes=nodes, inputs=[("x", F32, [7, 13])],
+                outputs=[("y", U8, [7, 13])], inits=[init("s", 0.03, F32)])
+
+
+def qlinear_matmul_uint8():
+    """QLinearMatMul on uint8, per-column b scale and zero point."""
+    rng = np.random.default_rng(5)
+    b = rng.integers(0, 256, size=(24, 8))
+    nodes = [helper.make_node(
+        "QLinearMatMul",
+        ["a", "as", "az", "b", "bs", "bz", "ys", "yz"], ["y"])]
+    inits = [init("as", 0.01, F32), init("az", 120, U8), init("b", b, U8),
+             init("bs", rng.uniform(0.005, 0.02, 8), F32),
+             init("bz", rng.integers(100, 150, 8), U8),
+             init("ys", 0.3, F32), init("yz", 100, U8)]
+    return dict(nodes=nodes, inputs=[("a", U8, [6, 24])],
+                outputs=[("y", U8, [6, 8])], inits=inits, opset=21,
+                reference="onnx")
+
+
+def unsigned_ops():
+    """uint8 wraps, divides, takes max and compares unsigned; uint16 and
+    uint32 compare and convert to float as unsigned (values above the
+    signed range); uint64 adds."""
+    nodes = [helper.make_node("Add", ["a", "b"], ["s"]),
+             helper.make_node("Div", ["s", "b"], ["d"]),
+             helper.make_node("Max", ["d", "a"], ["m"]),
+             helper.make_node("Greater", ["m", "b"], ["g"]),
+             helper.make_node("Less", ["c", "c2"], ["lt"]),
+             helper.make_node("Cast", ["e"], ["ef"], to=F32),
+             helper.make_node("Sub", ["v", "w"], ["vw"])]
+    return dict(nodes=nodes,
+                inputs=[("a", U8, [9, 31]), ("b", U8, [9, 31]),
+                        ("c", U16, [9, 31]), ("c2", U16, [9, 31]),
+                        ("e", U32, [9, 31]),
+                        ("v", U64, [5]), ("w", U64, [5])],
+                outputs=[("m", U8, [9, 31]), ("g", BOOL, [9, 31]),
+                         ("lt", BOOL, [9, 31]), ("ef", F32, [9, 31]),
+                         ("vw", U64, [5])],
+                inits=[], opset=18, reference="numpy")
+
+
 CASES = {f.__name__: f for f in (qdq_relu, qdq_matmul_per_axis,
                                  quantize_per_axis_int16, dequantize_blocked,
-                                 quantize_f16, qlinear_matmul, int8_wraps)}
+                                 quantize_f16, qlinear_matmul, int8_wraps,
+                                 qdq_uint8_linear, quantize_default_uint8,
+                                 qlinear_matmul_uint8, unsigned_ops)}
 
 TARGETS = [("cpu", "cpu"), ("opencl", "opencl")]
 PARAMS = [pytest.param(name, target, device, id=f"{name}-{target}")
@@ -132,24 +209,31 @@ def workdir(tmp_path_factory):
 def feeds_for(c):
     rng = np.random.default_rng(7)
     feeds = []
-    for _, t, shape in c["inputs"]:
-        if t in (I8, I16):
+    for name, t, shape in c["inputs"]:
+        if t in (I8, I16, U8, U16, U32, U64):
             info = np.iinfo(NP[t])
-            feeds.append(rng.integers(info.min, info.max + 1, size=shape,
-                                      dtype=NP[t]))
+            x = rng.integers(info.min, info.max, size=shape, dtype=NP[t],
+                             endpoint=True)
+            if name == "b":
+                x.reshape(-1)[:3] = 0  # x / 0 gives x
+            feeds.append(x)
         else:
             # Wide enough to saturate int8 at the smaller scales.
             feeds.append((rng.standard_normal(shape) * 4).astype(NP[t]))
     return feeds
 
 
-def numpy_int8_wraps(a, b):
-    with np.errstate(over="ignore"):
+def numpy_reference(name, feeds):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if name == "int8_wraps":
+            a, b = feeds
+            y = np.maximum((a + b) * a - b, a)
+            return [y, y > b]
+        a, b, c, c2, e, v, w = feeds
         s = a + b
-        p = s * a
-        d = p - b
-    y = np.maximum(d, a)
-    return [y, y > b]
+        d = np.where(b == 0, s, s // np.where(b == 0, 1, b))
+        m = np.maximum(d, a)
+        return [m, m > b, c < c2, e.astype(np.float32), v - w]
 
 
 @pytest.mark.parametrize("name,target,device", PARAMS)
@@ -165,7 +249,7 @@ def test_quantization_matches_reference(name, target, device, workdir):
         want = ReferenceEvaluator(path).run(
             None, {n: x for (n, _, _), x in zip(c["inputs"], feeds)})
     elif reference == "numpy":
-        want = numpy_int8_wraps(*feeds)
+        want = numpy_reference(name, feeds)
     else:
         want = rong_tools.onnxruntime_reference(path, feeds)
     artifact = str(workdir / f"{name}_{target}.rong")

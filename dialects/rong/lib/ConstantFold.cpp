@@ -30,8 +30,11 @@ Scalar fold::readElement(DenseElementsAttr attr, int64_t index) {
     s.f = value.convertToDouble();
   } else {
     APInt value = *(attr.value_begin<APInt>() + index);
-    // Booleans read as 0/1; other integers are signed.
-    s.i = element.isInteger(1) ? value.getZExtValue() : value.getSExtValue();
+    // Booleans and unsigned integers read as their value, zero-extended;
+    // other integers are signed.
+    s.i = element.isInteger(1) || element.isUnsignedInteger()
+              ? value.getZExtValue()
+              : value.getSExtValue();
   }
   return s;
 }
@@ -47,7 +50,9 @@ static Attribute toAttr(Type element, Scalar s) {
   unsigned width = element.getIntOrFloatBitWidth();
   return IntegerAttr::get(element,
                           APInt(width, static_cast<uint64_t>(s.i),
-                                /*isSigned=*/width > 1, /*implicitTrunc=*/true));
+                                /*isSigned=*/width > 1 &&
+                                    !element.isUnsignedInteger(),
+                                /*implicitTrunc=*/true));
 }
 
 DenseElementsAttr fold::buildElements(RankedTensorType type,
@@ -71,6 +76,11 @@ DenseElementsAttr fold::getFoldable(Attribute attr, Type resultType) {
   auto result = dyn_cast<RankedTensorType>(resultType);
   if (!dense || !result || !result.hasStaticShape())
     return {};
+  // Folders compute on int64: a u64 above 2^63 has no int64 value, so u64
+  // arithmetic is left to run time.
+  for (Type type : {dense.getElementType(), result.getElementType()})
+    if (type.isUnsignedInteger(64))
+      return {};
   if (dense.isSplat())
     return dense;
   if (result.getNumElements() > kMaxFoldedElements)

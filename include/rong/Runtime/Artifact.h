@@ -26,9 +26,10 @@
 namespace rong::runtime {
 
 /// The artifact format version this library writes and reads. A reader
-/// accepts every minor version of its major version.
+/// accepts every minor version of its major version (1.2 added the u16, u32
+/// and u64 dtypes).
 constexpr uint16_t kFormatMajor = 1;
-constexpr uint16_t kFormatMinor = 1;
+constexpr uint16_t kFormatMinor = 2;
 
 /// Constant data and arena offsets are aligned to this many bytes.
 constexpr uint64_t kDataAlignment = 64;

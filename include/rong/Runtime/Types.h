@@ -17,7 +17,21 @@
 
 namespace rong::runtime {
 
-enum class DType : uint8_t { F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool };
+enum class DType : uint8_t {
+  F32,
+  F16,
+  BF16,
+  F64,
+  I64,
+  I32,
+  I16,
+  I8,
+  U8,
+  Bool,
+  U16,
+  U32,
+  U64
+};
 enum class BufferRole : uint8_t { Input, Output, Constant, Intermediate };
 enum class ModuleFormat : uint8_t {
   ElfSharedObject,
@@ -28,7 +42,7 @@ enum class ModuleFormat : uint8_t {
   CudaSource
 };
 
-constexpr unsigned kNumDTypes = 10;
+constexpr unsigned kNumDTypes = 13;
 constexpr unsigned kNumBufferRoles = 4;
 constexpr unsigned kNumModuleFormats = 6;
 

@@ -33,12 +33,15 @@ Type gpu_codegen::getComputeType(Type elementType, unsigned width) {
   Type scalar;
   if (isa<Float32Type, Float16Type, BFloat16Type>(elementType))
     scalar = Float32Type::get(elementType.getContext());
-  else if (elementType.isSignlessInteger(1) ||
-           elementType.isSignlessInteger(8) ||
-           elementType.isSignlessInteger(16) ||
-           elementType.isSignlessInteger(32) ||
-           elementType.isSignlessInteger(64))
+  else if (elementType.isSignlessInteger(1))
     scalar = elementType;
+  else if (auto integer = dyn_cast<IntegerType>(elementType);
+           integer && llvm::is_contained({8u, 16u, 32u, 64u},
+                                         integer.getWidth()))
+    // Unsigned values are computed on signless integers of their width; the
+    // ops that depend on the sign (compare, divide, max, widen, convert)
+    // read it from the rong op's tensor types.
+    scalar = IntegerType::get(elementType.getContext(), integer.getWidth());
   else
     return {};
   if (width == 1)
@@ -82,8 +85,8 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
     if (!getComputeType(element, 1))
       return op->emitError() << "element type " << element
                              << " is not supported by the GPU kernel "
-                                "strategies (f32, f16, bf16, i1, i8, i16, i32 "
-                                "and i64 are)";
+                                "strategies (f32, f16, bf16, i1 and 8- to "
+                                "64-bit integers are)";
   }
   return success();
 }
@@ -96,7 +99,8 @@ Value gpu_codegen::emitSplatConstant(OpBuilder &b, ConstantOp op,
   if (element.isInteger(1))
     return createConstant(b, op.getLoc(), type, attr.getSplatValue<bool>());
   if (isa<IntegerType>(element)) {
-    TypedAttr scalar = b.getIntegerAttr(element, attr.getSplatValue<APInt>());
+    TypedAttr scalar = b.getIntegerAttr(getElementTypeOrSelf(type),
+                                        attr.getSplatValue<APInt>());
     if (auto vectorType = dyn_cast<VectorType>(type))
       return arith::ConstantOp::create(
           b, op.getLoc(), DenseElementsAttr::get(vectorType, scalar));
@@ -256,7 +260,9 @@ struct Emitter {
     return arith::ExtFOp::create(b, loc, x.getType(), rounded);
   }
 
-  /// Casts with an i32/i64 on at least one side.
+  /// Casts with an integer (not i1) on at least one side. Unsigned sources
+  /// zero-extend and convert as unsigned; floats convert to unsigned
+  /// targets as unsigned.
   Value castInteger(Value x, Type from, Type to) {
     if (to.isInteger(1)) {
       Value zero = createConstant(b, loc, x.getType(), 0);
@@ -265,14 +271,22 @@ struct Emitter {
     if (isa<FloatType>(to)) {
       // Integer to float: convert, then round through the narrow type like
       // any other float cast.
-      Value f32 = arith::SIToFPOp::create(b, loc, shaped(b.getF32Type(), x), x);
+      Type f32Type = shaped(b.getF32Type(), x);
+      Value f32 = from.isUnsignedInteger()
+                      ? arith::UIToFPOp::create(b, loc, f32Type, x).getResult()
+                      : arith::SIToFPOp::create(b, loc, f32Type, x).getResult();
       return cast(f32, b.getF32Type(), to);
     }
-    Type target = shaped(to, x);
-    if (from.isInteger(1))
+    Type target = shaped(getComputeType(to, 1), x);
+    if (from.isInteger(1) || (from.isUnsignedInteger() &&
+                              from.getIntOrFloatBitWidth() <
+                                  to.getIntOrFloatBitWidth()))
       return arith::ExtUIOp::create(b, loc, target, x);
-    if (isa<FloatType>(from))
+    if (isa<FloatType>(from)) {
+      if (to.isUnsignedInteger())
+        return arith::FPToUIOp::create(b, loc, target, x);
       return arith::FPToSIOp::create(b, loc, target, x);
+    }
     unsigned fromBits = from.getIntOrFloatBitWidth();
     unsigned toBits = to.getIntOrFloatBitWidth();
     if (fromBits < toBits)
@@ -289,19 +303,29 @@ bool isIntegerCompute(Value v) {
   return isa<IntegerType>(element) && !element.isInteger(1);
 }
 
-/// Comparisons of i32/i64 compute values (signed); null for other ops.
+/// Whether the integer operands of `op` are unsigned (by their tensor
+/// element type; the compute values are signless).
+bool hasUnsignedOperands(Operation *op) {
+  return op->getNumOperands() &&
+         getElementTypeOrSelf(op->getOperand(0).getType())
+             .isUnsignedInteger();
+}
+
+/// Comparisons of integer compute values, signed or unsigned as `op`'s
+/// operands are; null for other ops.
 Value emitIntegerCompare(OpBuilder &b, Operation *op, ValueRange operands) {
   Location loc = op->getLoc();
   using P = arith::CmpIPredicate;
+  bool u = hasUnsignedOperands(op);
   auto cmp = [&](P predicate) -> Value {
     return arith::CmpIOp::create(b, loc, predicate, operands[0], operands[1]);
   };
   return llvm::TypeSwitch<Operation *, Value>(op)
       .Case([&](EqOp) { return cmp(P::eq); })
-      .Case([&](LtOp) { return cmp(P::slt); })
-      .Case([&](LeOp) { return cmp(P::sle); })
-      .Case([&](GtOp) { return cmp(P::sgt); })
-      .Case([&](GeOp) { return cmp(P::sge); })
+      .Case([&](LtOp) { return cmp(u ? P::ult : P::slt); })
+      .Case([&](LeOp) { return cmp(u ? P::ule : P::sle); })
+      .Case([&](GtOp) { return cmp(u ? P::ugt : P::sgt); })
+      .Case([&](GeOp) { return cmp(u ? P::uge : P::sge); })
       .Default([](Operation *) -> Value { return {}; });
 }
 
@@ -311,6 +335,7 @@ struct IntegerEmitter {
   OpBuilder &b;
   Location loc;
   Type type; // compute type of the operands (scalar or vector)
+  bool isUnsigned; // the operands' tensor element type is unsigned
 
   Value cst(int64_t v) { return createConstant(b, loc, type, v); }
   Value cmp(arith::CmpIPredicate p, Value x, Value y) {
@@ -327,6 +352,11 @@ struct IntegerEmitter {
   /// (wrapping).
   Value div(Value x, Value y) {
     using P = arith::CmpIPredicate;
+    if (isUnsigned) {
+      // Unsigned: only x / 0 needs a guard (it gives x).
+      Value divisor = select(cmp(P::eq, y, cst(0)), cst(1), y);
+      return arith::DivUIOp::create(b, loc, x, divisor);
+    }
     Value isMinusOne = cmp(P::eq, y, cst(-1));
     Value unsafe = arith::OrIOp::create(b, loc, cmp(P::eq, y, cst(0)),
                                         isMinusOne);
@@ -365,7 +395,20 @@ struct IntegerEmitter {
     Value minusOne = select(odd, cst(-1), one);
     Value inverse = select(cmp(P::eq, x, one), one,
                            select(cmp(P::eq, x, cst(-1)), minusOne, zero));
+    if (isUnsigned)
+      return positive;
     return select(cmp(P::slt, y, zero), inverse, positive);
+  }
+
+  Value max(Value x, Value y) {
+    if (isUnsigned)
+      return arith::MaxUIOp::create(b, loc, x, y);
+    return arith::MaxSIOp::create(b, loc, x, y);
+  }
+  Value min(Value x, Value y) {
+    if (isUnsigned)
+      return arith::MinUIOp::create(b, loc, x, y);
+    return arith::MinSIOp::create(b, loc, x, y);
   }
 
   Value emit(Operation *op, ValueRange operands) {
@@ -384,35 +427,35 @@ struct IntegerEmitter {
         })
         .Case([&](DivOp) { return div(lhs(), rhs()); })
         .Case([&](PowOp) { return pow(lhs(), rhs()); })
-        .Case([&](MaxOp) -> Value {
-          return arith::MaxSIOp::create(b, loc, lhs(), rhs());
-        })
-        .Case([&](MinOp) -> Value {
-          return arith::MinSIOp::create(b, loc, lhs(), rhs());
-        })
+        .Case([&](MaxOp) { return max(lhs(), rhs()); })
+        .Case([&](MinOp) { return min(lhs(), rhs()); })
         .Case([&](NegOp) { return neg(lhs()); })
         .Case([&](AbsOp) {
+          if (isUnsigned)
+            return lhs();
           return select(cmp(P::slt, lhs(), cst(0)), neg(lhs()), lhs());
         })
-        .Case([&](ReluOp) -> Value {
-          return arith::MaxSIOp::create(b, loc, lhs(), cst(0));
-        })
+        .Case([&](ReluOp) { return isUnsigned ? lhs() : max(lhs(), cst(0)); })
         .Case([&](SignOp) {
-          Value negative =
-              select(cmp(P::slt, lhs(), cst(0)), cst(-1), cst(0));
-          return select(cmp(P::sgt, lhs(), cst(0)), cst(1), negative);
+          Value negative = isUnsigned ? cst(0)
+                                      : select(cmp(P::slt, lhs(), cst(0)),
+                                               cst(-1), cst(0));
+          Value positive = cmp(isUnsigned ? P::ne : P::sgt, lhs(), cst(0));
+          return select(positive, cst(1), negative);
         })
         .Case([&](ClipOp clip) {
           Value v = lhs();
-          // The bounds are integers stored as f64 attributes.
+          // The bounds are integers stored as f64 attributes; an unsigned
+          // value is clipped by bounds in its range.
+          auto bound = [&](double d) {
+            if (isUnsigned)
+              d = std::max(d, 0.0);
+            return cst(static_cast<int64_t>(d));
+          };
           if (std::optional<APFloat> lo = clip.getMin())
-            v = arith::MaxSIOp::create(
-                b, loc, v,
-                cst(static_cast<int64_t>(std::ceil(lo->convertToDouble()))));
+            v = max(v, bound(std::ceil(lo->convertToDouble())));
           if (std::optional<APFloat> hi = clip.getMax())
-            v = arith::MinSIOp::create(
-                b, loc, v,
-                cst(static_cast<int64_t>(std::floor(hi->convertToDouble()))));
+            v = min(v, bound(std::floor(hi->convertToDouble())));
           return v;
         })
         .Default([](Operation *) -> Value { return {}; });
@@ -464,7 +507,7 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
       isIntegerCompute(operands[0])) {
     if (Value result = emitIntegerCompare(b, op, operands))
       return result;
-    IntegerEmitter ie{b, loc, operands[0].getType()};
+    IntegerEmitter ie{b, loc, operands[0].getType(), hasUnsignedOperands(op)};
     if (Value result = ie.emit(op, operands))
       return result;
     llvm_unreachable("integer op without an integer form");

@@ -42,10 +42,32 @@ using namespace mlir::rong::gpu_codegen;
 
 namespace {
 
-/// Static, identity-layout memref of a fusion operand's tensor type.
-MemRefType bufferType(Type tensorType) {
+/// Static, identity-layout memref of a fusion operand's tensor type, as
+/// the host holds it.
+MemRefType hostBufferType(Type tensorType) {
   auto tensor = cast<RankedTensorType>(tensorType);
   return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+/// The same as a kernel argument: unsigned integers are held as signless
+/// integers of their width, as the arith ops that read them need.
+MemRefType bufferType(Type tensorType) {
+  MemRefType host = hostBufferType(tensorType);
+  auto integer = dyn_cast<IntegerType>(host.getElementType());
+  if (!integer || !integer.isUnsigned())
+    return host;
+  return MemRefType::get(
+      host.getShape(),
+      IntegerType::get(integer.getContext(), integer.getWidth()));
+}
+
+/// `buffer` as the kernel argument of type `type`: the same buffer,
+/// reinterpreted (an unrealized cast the execution plan reads as an alias)
+/// where the element type is unsigned.
+Value asKernelArgument(OpBuilder &b, Location loc, Value buffer, Type type) {
+  if (buffer.getType() == type)
+    return buffer;
+  return UnrealizedConversionCastOp::create(b, loc, type, buffer).getResult(0);
 }
 
 LogicalResult checkStaticShapes(FusionOp fusion) {
@@ -132,15 +154,19 @@ void replaceWithLaunch(FusionOp fusion, gpu::GPUFuncOp func,
   Location loc = fusion.getLoc();
   SmallVector<Value> operands;
   for (Value input : fusion.getInputs())
-    operands.push_back(bufferization::ToBufferOp::create(
-        b, loc, bufferType(input.getType()), input, /*read_only=*/true));
+    operands.push_back(asKernelArgument(
+        b, loc,
+        bufferization::ToBufferOp::create(b, loc,
+                                          hostBufferType(input.getType()),
+                                          input, /*read_only=*/true),
+        bufferType(input.getType())));
   SmallVector<Value> outBuffers;
   for (Type type : fusion.getResultTypes()) {
     Value buffer =
-        memref::AllocOp::create(b, loc, bufferType(type), /*alignment=*/
+        memref::AllocOp::create(b, loc, hostBufferType(type), /*alignment=*/
                                 b.getI64IntegerAttr(64));
     outBuffers.push_back(buffer);
-    operands.push_back(buffer);
+    operands.push_back(asKernelArgument(b, loc, buffer, bufferType(type)));
   }
   auto dim3 = [&](const std::array<int64_t, 3> &v) {
     return gpu::KernelDim3{indexConstant(b, loc, v[0]),

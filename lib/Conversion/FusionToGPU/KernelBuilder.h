@@ -65,7 +65,8 @@ FailureOr<LaunchConfig> buildRowKernel(KernelSkeleton &kernel);
 //===----------------------------------------------------------------------===//
 
 /// Every float value is computed in f32, whatever its tensor element type; i1,
-/// i8, i16, i32 and i64 are computed as they are. Returns the compute type for
+/// i8, i16, i32 and i64 are computed as they are, unsigned integers as the
+/// signless integers of their width. Returns the compute type for
 /// `elementType` at vector `width` (scalar when 1), or null for element types
 /// the strategies do not handle.
 Type getComputeType(Type elementType, unsigned width);

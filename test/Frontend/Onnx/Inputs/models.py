@@ -385,13 +385,25 @@ def int8_arith(out):
         [info("y", T.INT8, [64, 64])])
 
 
+def uint8_arith(out):
+    """uint8 Add, Div, Max and Greater over 64 x 64: unsigned compares,
+    division and max, 16 lanes at a time."""
+    return model(
+        [h.make_node("Add", ["a", "b"], ["s"]),
+         h.make_node("Div", ["s", "b"], ["d"]),
+         h.make_node("Max", ["d", "a"], ["y"]),
+         h.make_node("Greater", ["y", "b"], ["g"])],
+        [info("a", T.UINT8, [64, 64]), info("b", T.UINT8, [64, 64])],
+        [info("y", T.UINT8, [64, 64]), info("g", T.BOOL, [64, 64])])
+
+
 def quantize_errors(out):
     """Quantization nodes Rong must refuse, each reported."""
     def node(op, name, inputs, **attrs):
         return h.make_node(op, inputs, [name], name=name, **attrs)
     return model(
         [
-            node("QuantizeLinear", "to_uint8", ["x", "s"]),
+            node("QuantizeLinear", "to_uint4", ["x", "s"], output_dtype=21),
             node("QuantizeLinear", "short_axis", ["x", "s2", "z2"], axis=1),
             node("QuantizeLinear", "to_float", ["x", "s"], output_dtype=1),
             node("QuantizeLinear", "far_axis", ["x", "s3", "z3"], axis=3),
@@ -401,12 +413,14 @@ def quantize_errors(out):
                  block_size=2),
             node("QLinearMatMul", "wide_y_scale",
                  ["m8", "s", "z8", "m8", "s", "z8", "s2", "z8"]),
+            node("ReduceMax", "max_u8", ["u8"], keepdims=0),
         ],
         [info("x", T.FLOAT, [2, 3, 4]), info("i8", T.INT8, [2, 3, 4]),
-         info("m8", T.INT8, [2, 2])],
+         info("m8", T.INT8, [2, 2]), info("u8", T.UINT8, [4])],
         [info(o, T.FLOAT, None) for o in (
-            "to_uint8", "short_axis", "to_float", "far_axis", "float_x",
-            "zero_apart", "bad_blocks", "wide_y_scale")],
+            "to_uint4", "short_axis", "to_float", "far_axis", "float_x",
+            "zero_apart", "bad_blocks", "wide_y_scale")]
+        + [info("max_u8", T.UINT8, None)],
         [nh.from_array(np.array(0.5, np.float32), "s"),
          nh.from_array(np.array([0.5, 0.25], np.float32), "s2"),
          nh.from_array(np.array([1, 2], np.int8), "z2"),
@@ -418,11 +432,14 @@ def quantize_errors(out):
 
 
 def quantize_uint8(out):
-    """An onnxruntime-style QDQ pair with a uint8 zero point."""
+    """An onnxruntime-style QDQ pair with a uint8 zero point, and a
+    QuantizeLinear without one (UINT8 by default)."""
     return model(
         [h.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
-         h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"])],
-        [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])],
+         h.make_node("DequantizeLinear", ["q", "s", "z"], ["y"]),
+         h.make_node("QuantizeLinear", ["x", "s"], ["q0"])],
+        [info("x", T.FLOAT, [4])],
+        [info("y", T.FLOAT, [4]), info("q0", T.UINT8, [4])],
         [nh.from_array(np.array(0.5, np.float32), "s"),
          nh.from_array(np.array(128, np.uint8), "z")],
         opset=21)
@@ -536,6 +553,7 @@ BUILDERS = {
     "quantize": quantize,
     "quantize_errors": quantize_errors,
     "int8_arith": int8_arith,
+    "uint8_arith": uint8_arith,
     "quantize_uint8": quantize_uint8,
     "unsupported": unsupported,
     "old_opset": old_opset,
