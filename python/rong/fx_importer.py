@@ -14,8 +14,9 @@ scratch builder, so a graph partitioner asking "can Rong compile this node?"
 gets the answer the importer would act on. Emitters that meet arguments they
 cannot lower raise `UnsupportedOpError` with the reason.
 
-Element types follow the dialect: f32, f16, bf16, i64, i32 and bool (i1); shapes
-are static. PyTorch's type promotion is read off the result dtype recorded in
+Element types: f32, f16, bf16, i64, i32 and bool (i1), a subset of the
+dialect's (the 8- and 16-bit and unsigned integers come from ONNX only so
+far); shapes are static. PyTorch's type promotion is read off the result dtype recorded in
 the graph: operands are cast to it and Python scalars become rank-0 constants of
 that type.
 """
