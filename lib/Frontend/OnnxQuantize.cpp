@@ -13,10 +13,10 @@
 // reference spreads them. The integer side is INT8, UINT8, INT16 or UINT16
 // (INT32 as a DequantizeLinear input); the 2- and 4-bit and narrow-float
 // quantized types are refused by the importer's element-type check before a
-// converter runs. The arithmetic is f32: differences of 8- and 16-bit integers are exact there,
-// and QLinearMatMul's products and sums stay exact while the reduction
-// length keeps them under 2^24, which covers the 8-bit matmuls ONNX
-// runtimes give integer accumulators.
+// converter runs. The arithmetic is f32: differences of 8- and 16-bit
+// integers are exact there, and QLinearMatMul's sums of products stay exact
+// while they stay under 2^24 (up to 258 terms of 8-bit operands); longer
+// reductions round in f32 where an integer accumulator would not.
 //
 //===----------------------------------------------------------------------===//
 
@@ -258,12 +258,13 @@ static LogicalResult convertQuantizeLinear(NodeContext &ctx) {
                       "or BFLOAT16");
   }
   Type f32 = ctx.b().getF32Type();
-  Value quotient = ctx.create<DivOp>(castTo(ctx, castTo(ctx, x, precision), f32),
-                                     castTo(ctx, castTo(ctx, scale, precision),
-                                            f32));
+  auto inPrecision = [&](Value v) {
+    return castTo(ctx, castTo(ctx, v, precision), f32);
+  };
+  Value quotient = ctx.create<DivOp>(inPrecision(x), inPrecision(scale));
   if (!quotient)
     return failure();
-  quotient = castTo(ctx, castTo(ctx, quotient, precision), f32);
+  quotient = inPrecision(quotient);
   Value y = requantize(ctx, quotient, spreadZero, element);
   if (!y)
     return failure();
@@ -271,8 +272,9 @@ static LogicalResult convertQuantizeLinear(NodeContext &ctx) {
   return success();
 }
 
-/// A QLinearMatMul scale or zero point (input `i`) of `operand`: a scalar, or a 1-D tensor per row of a (shaped [M, 1]) or per column of
-/// b (shaped [N]).
+/// A QLinearMatMul scale or zero point (input `i`) of `operand`: a scalar,
+/// or a 1-D tensor per row of a (shaped [M, 1]) or per column of b (shaped
+/// [N]).
 static Value matmulParameter(NodeContext &ctx, size_t i, Value operand,
                              bool perRow, StringRef what) {
   Value param = ctx.input(i);

@@ -5,9 +5,12 @@
 // vectors. Float values are computed in f32 whatever their tensor element
 // type; only rong.cast to a narrower float rounds (to the value the narrow
 // type would hold), and the final store narrows to the output's element
-// type. That is how f16/bf16 groups accumulate in f32. Integers are computed in their own
-// width with wrap-around (two's complement) arithmetic, as ONNX runtimes do;
-// division truncates toward zero.
+// type. That is how f16/bf16 groups accumulate in f32. Integers are
+// computed in their own width with wrap-around (two's complement)
+// arithmetic, as ONNX runtimes do; division truncates toward zero. Unsigned
+// integers are computed on signless integers of their width (toSignless);
+// the ops whose result depends on the sign read it from the rong op's
+// operand types.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,15 +41,19 @@ Type gpu_codegen::getComputeType(Type elementType, unsigned width) {
   else if (auto integer = dyn_cast<IntegerType>(elementType);
            integer && llvm::is_contained({8u, 16u, 32u, 64u},
                                          integer.getWidth()))
-    // Unsigned values are computed on signless integers of their width; the
-    // ops that depend on the sign (compare, divide, max, widen, convert)
-    // read it from the rong op's tensor types.
-    scalar = IntegerType::get(elementType.getContext(), integer.getWidth());
+    scalar = toSignless(integer);
   else
     return {};
   if (width == 1)
     return scalar;
   return VectorType::get({static_cast<int64_t>(width)}, scalar);
+}
+
+Type gpu_codegen::toSignless(Type elementType) {
+  auto integer = dyn_cast<IntegerType>(elementType);
+  if (!integer || integer.isSignless())
+    return elementType;
+  return IntegerType::get(integer.getContext(), integer.getWidth());
 }
 
 Value gpu_codegen::createConstant(OpBuilder &b, Location loc, Type type,
@@ -277,7 +284,7 @@ struct Emitter {
                       : arith::SIToFPOp::create(b, loc, f32Type, x).getResult();
       return cast(f32, b.getF32Type(), to);
     }
-    Type target = shaped(getComputeType(to, 1), x);
+    Type target = shaped(toSignless(to), x);
     if (from.isInteger(1) || (from.isUnsignedInteger() &&
                               from.getIntOrFloatBitWidth() <
                                   to.getIntOrFloatBitWidth()))
@@ -390,13 +397,13 @@ struct IntegerEmitter {
           scf::YieldOp::create(b, loc, ValueRange{result, base, exponent});
         });
     Value positive = loop.getResult(0);
+    if (isUnsigned)
+      return positive;
     // y < 0: 1 / x^|y| truncated toward zero.
     Value odd = cmp(P::ne, arith::AndIOp::create(b, loc, y, one), zero);
     Value minusOne = select(odd, cst(-1), one);
     Value inverse = select(cmp(P::eq, x, one), one,
                            select(cmp(P::eq, x, cst(-1)), minusOne, zero));
-    if (isUnsigned)
-      return positive;
     return select(cmp(P::slt, y, zero), inverse, positive);
   }
 

@@ -53,12 +53,7 @@ MemRefType hostBufferType(Type tensorType) {
 /// integers of their width, as the arith ops that read them need.
 MemRefType bufferType(Type tensorType) {
   MemRefType host = hostBufferType(tensorType);
-  auto integer = dyn_cast<IntegerType>(host.getElementType());
-  if (!integer || !integer.isUnsigned())
-    return host;
-  return MemRefType::get(
-      host.getShape(),
-      IntegerType::get(integer.getContext(), integer.getWidth()));
+  return MemRefType::get(host.getShape(), toSignless(host.getElementType()));
 }
 
 /// `buffer` as the kernel argument of type `type`: the same buffer,

@@ -71,6 +71,11 @@ FailureOr<LaunchConfig> buildRowKernel(KernelSkeleton &kernel);
 /// the strategies do not handle.
 Type getComputeType(Type elementType, unsigned width);
 
+/// `elementType` with an unsigned or signed integer made signless (same
+/// width); other types unchanged. Kernel buffers and compute values are
+/// signless, as arith needs.
+Type toSignless(Type elementType);
+
 /// A constant of compute type `type` (scalar or vector splat).
 Value createConstant(OpBuilder &b, Location loc, Type type, double value);
 
