@@ -2,8 +2,9 @@
 //
 // This file implements the ONNX converters of contractions and 2-D windows:
 // MatMul, Gemm (as transpose + matmul + scaling + bias), Conv, MaxPool and
-// AveragePool. Rong's conv and pools are 2-D (NCHW) only; ONNX's auto_pad is
-// resolved here into explicit pads, which needs static spatial sizes.
+// AveragePool. Rong's conv and pools are 2-D (NCHW); 1-D ones (NCW) run as
+// 2-D ones over a unit row. ONNX's auto_pad is resolved here into explicit
+// pads, which needs static spatial sizes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,47 +111,92 @@ namespace {
 struct Window {
   SmallVector<int64_t> strides, pads, dilations;
 };
+
+/// A window op's operand seen as 2-D. ONNX's 1-D windows (N x C x W) run as
+/// 2-D ones over N x C x 1 x W: their attributes gain a leading unit entry
+/// (a pad of 0) and the result drops the unit row again.
+struct WindowInput {
+  Value value;
+  RankedTensorType type;
+  /// The number of spatial dimensions the node's attributes describe.
+  unsigned spatial;
+};
 } // namespace
 
-/// Checks that a node whose input is `input` is 2-D (N x C x H x W).
-static LogicalResult require2D(NodeContext &ctx, RankedTensorType input,
-                               StringRef what) {
-  if (input.getRank() == 4)
-    return success();
-  return ctx.fail("only 2-D " + what + " is supported (input N x C x H x W, "
-                  "rank 4); got an input of rank " + Twine(input.getRank()));
+/// Checks that `input` (named `what` in messages) is N x C x W or
+/// N x C x H x W, and views a rank-3 input as N x C x 1 x W.
+static FailureOr<WindowInput> windowInput(NodeContext &ctx, Value input,
+                                          StringRef what) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type.getRank() == 4)
+    return WindowInput{input, type, 2};
+  if (type.getRank() != 3)
+    return ctx.fail("only 1-D and 2-D " + what + " is supported (input N x "
+                    "C x W or N x C x H x W, rank 3 or 4); got an input of "
+                    "rank " + Twine(type.getRank()));
+  ArrayRef<int64_t> shape = type.getShape();
+  if (llvm::count_if(shape, ShapedType::isDynamic) > 1)
+    return ctx.fail("a 1-D " + what + " needs at most one dynamic dimension, "
+                    "got an input " + str(type));
+  Value lifted = ctx.reshape(input, {shape[0], shape[1], 1, shape[2]});
+  if (!lifted)
+    return failure();
+  return WindowInput{lifted, cast<RankedTensorType>(lifted.getType()), 1};
 }
 
-/// Reads an ints attribute of `size` entries, each >= `minimum`.
+/// Drops the unit row of a 1-D window's 2-D result (N x C x 1 x W).
+static Value windowResult(NodeContext &ctx, Value result, unsigned spatial) {
+  if (!result || spatial == 2)
+    return result;
+  ArrayRef<int64_t> shape =
+      cast<RankedTensorType>(result.getType()).getShape();
+  return ctx.reshape(result, {shape[0], shape[1], shape[3]});
+}
+
+/// Reads an ints attribute of one entry per spatial dimension (`perDim`
+/// entries each), each >= `minimum`, and widens a 1-D window's to 2-D with
+/// `unit` entries for the added row.
 static FailureOr<SmallVector<int64_t>>
-windowAttr(NodeContext &ctx, StringRef name, size_t size, int64_t fallback,
-           int64_t minimum) {
+windowAttr(NodeContext &ctx, StringRef name, unsigned spatial,
+           unsigned perDim, int64_t fallback, int64_t minimum, int64_t unit) {
+  size_t size = spatial * perDim;
   SmallVector<int64_t> values =
       ctx.attrInts(name, SmallVector<int64_t>(size, fallback));
   if (values.size() != size)
-    return ctx.fail(name + " must have " + Twine(size) + " entries for a 2-D "
-                    "window, got " + str(values));
+    return ctx.fail(name + " must have " + Twine(size) +
+                    (size == 1 ? " entry" : " entries") + " for a " +
+                    Twine(spatial) + "-D window, got " + str(values));
   for (int64_t v : values)
     if (v < minimum)
       return ctx.fail(name + " entries must be >= " + Twine(minimum) +
                       ", got " + str(values));
-  return values;
+  if (spatial == 2)
+    return values;
+  // [v] -> [unit, v]; begin/end pairs [b, e] -> [unit, b, unit, e].
+  SmallVector<int64_t> wide;
+  for (int64_t v : values)
+    wide.append({unit, v});
+  return wide;
 }
 
 /// Reads strides, dilations and pads, resolving auto_pad. SAME_UPPER and
 /// SAME_LOWER pad so that out = ceil(in / stride), the odd element going at
-/// the end (UPPER) or the beginning (LOWER); that needs static H and W.
-static FailureOr<Window> parseWindow(NodeContext &ctx, RankedTensorType input,
+/// the end (UPPER) or the beginning (LOWER); that needs static spatial sizes.
+static FailureOr<Window> parseWindow(NodeContext &ctx,
+                                     const WindowInput &input,
                                      ArrayRef<int64_t> kernel) {
   Window w;
-  FailureOr<SmallVector<int64_t>> strides = windowAttr(ctx, "strides", 2, 1, 1);
+  unsigned spatial = input.spatial;
+  FailureOr<SmallVector<int64_t>> strides =
+      windowAttr(ctx, "strides", spatial, 1, 1, 1, 1);
   if (failed(strides))
     return failure();
   FailureOr<SmallVector<int64_t>> dilations =
-      windowAttr(ctx, "dilations", 2, 1, 1);
+      windowAttr(ctx, "dilations", spatial, 1, 1, 1, 1);
   if (failed(dilations))
     return failure();
-  FailureOr<SmallVector<int64_t>> pads = windowAttr(ctx, "pads", 4, 0, 0);
+  FailureOr<SmallVector<int64_t>> pads =
+      windowAttr(ctx, "pads", spatial, 2, 0, 0, 0);
   if (failed(pads))
     return failure();
   w.strides = *strides;
@@ -169,11 +215,11 @@ static FailureOr<Window> parseWindow(NodeContext &ctx, RankedTensorType input,
     return ctx.fail("auto_pad = '" + autoPad + "' is not one of NOTSET, "
                     "VALID, SAME_UPPER, SAME_LOWER");
   for (int i = 0; i < 2; ++i) {
-    int64_t in = input.getDimSize(2 + i);
+    int64_t in = input.type.getDimSize(2 + i);
     if (ShapedType::isDynamic(in))
       return ctx.fail("auto_pad = " + autoPad + " needs static spatial "
-                      "sizes, but dimension " + Twine(2 + i) + " of " +
-                      str(input) + " is dynamic");
+                      "sizes, but dimension " + Twine(i + spatial) +
+                      " of the input is dynamic");
     int64_t stride = w.strides[i];
     int64_t out = (in + stride - 1) / stride;
     int64_t extent = w.dilations[i] * (kernel[i] - 1) + 1;
@@ -187,91 +233,111 @@ static FailureOr<Window> parseWindow(NodeContext &ctx, RankedTensorType input,
 
 static LogicalResult convertConv(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
-      failed(require2D(ctx, ctx.inputType(0), "convolution")) ||
       failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
-  RankedTensorType input = ctx.inputType(0), weight = ctx.inputType(1);
-  if (weight.getRank() != 4)
-    return ctx.fail("the weight must be O x C/group x kH x kW (rank 4), got " +
+  FailureOr<WindowInput> input = windowInput(ctx, ctx.input(0), "convolution");
+  if (failed(input))
+    return failure();
+  RankedTensorType weight = ctx.inputType(1);
+  unsigned spatial = input->spatial;
+  if (weight.getRank() != 2 + spatial)
+    return ctx.fail(Twine("the weight must be ") +
+                    (spatial == 2 ? "O x C/group x kH x kW (rank 4)"
+                                  : "O x C/group x kW (rank 3)") +
+                    " for an input of rank " + Twine(2 + spatial) + ", got " +
                     str(weight));
   ArrayRef<int64_t> kernel = weight.getShape().drop_front(2);
-  if (ShapedType::isDynamic(kernel[0]) || ShapedType::isDynamic(kernel[1]))
+  if (llvm::any_of(kernel, ShapedType::isDynamic))
     return ctx.fail("the weight's kernel size must be static, got " +
                     str(weight));
   if (ctx.hasAttr("kernel_shape") &&
       ArrayRef<int64_t>(ctx.attrInts("kernel_shape")) != kernel)
     return ctx.fail("kernel_shape " + str(ctx.attrInts("kernel_shape")) +
                     " differs from the weight's kernel size " + str(kernel));
-  FailureOr<Window> w = parseWindow(ctx, input, kernel);
+  Value filter = ctx.input(1);
+  SmallVector<int64_t> kernel2D(kernel);
+  if (spatial == 1) {
+    ArrayRef<int64_t> shape = weight.getShape();
+    kernel2D.insert(kernel2D.begin(), 1);
+    filter = ctx.reshape(filter, {shape[0], shape[1], 1, shape[2]});
+  }
+  FailureOr<Window> w = parseWindow(ctx, *input, kernel2D);
   if (failed(w))
     return failure();
   int64_t group = ctx.attrInt("group", 1);
   if (group < 1)
     return ctx.fail("group must be >= 1, got " + Twine(group));
   Builder &b = ctx.b();
-  return finish(ctx, ctx.create<Conv2DOp>(ctx.input(0), ctx.input(1), ctx.input(2),
-                         b.getDenseI64ArrayAttr(w->strides),
-                         b.getDenseI64ArrayAttr(w->pads),
-                         b.getDenseI64ArrayAttr(w->dilations),
-                         b.getI64IntegerAttr(group)));
+  Value result = ctx.create<Conv2DOp>(input->value, filter, ctx.input(2),
+                                      b.getDenseI64ArrayAttr(w->strides),
+                                      b.getDenseI64ArrayAttr(w->pads),
+                                      b.getDenseI64ArrayAttr(w->dilations),
+                                      b.getI64IntegerAttr(group));
+  return finish(ctx, windowResult(ctx, result, spatial));
 }
 
-/// Reads the kernel_shape a pool requires.
-static FailureOr<SmallVector<int64_t>> poolKernel(NodeContext &ctx) {
+/// Reads the kernel_shape a pool requires, widened to 2-D.
+static FailureOr<SmallVector<int64_t>> poolKernel(NodeContext &ctx,
+                                                  unsigned spatial) {
   if (!ctx.hasAttr("kernel_shape"))
     return ctx.fail("kernel_shape is required");
-  return windowAttr(ctx, "kernel_shape", 2, 1, 1);
+  return windowAttr(ctx, "kernel_shape", spatial, 1, 1, 1, 1);
 }
 
 static LogicalResult convertMaxPool(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)) ||
-      failed(require2D(ctx, ctx.inputType(0), "max pooling")) ||
       failed(requireElementType(ctx, ctx.input(0), "the input", false)) ||
       failed(requireNotUnsigned(ctx, ctx.input(0), "the input")))
+    return failure();
+  FailureOr<WindowInput> input = windowInput(ctx, ctx.input(0), "max pooling");
+  if (failed(input))
     return failure();
   if (int64_t order = ctx.attrInt("storage_order", 0))
     return ctx.fail("storage_order = " + Twine(order) +
                     " is not supported; only 0 (row major) is");
-  FailureOr<SmallVector<int64_t>> kernel = poolKernel(ctx);
+  FailureOr<SmallVector<int64_t>> kernel = poolKernel(ctx, input->spatial);
   if (failed(kernel))
     return failure();
-  FailureOr<Window> w = parseWindow(ctx, ctx.inputType(0), *kernel);
+  FailureOr<Window> w = parseWindow(ctx, *input, *kernel);
   if (failed(w))
     return failure();
   Builder &b = ctx.b();
   // Only Y: the Indices output stays unset, so the importer reports it as
   // unsupported if the graph uses it.
-  return finish(ctx, ctx.create<MaxPool2DOp>(ctx.input(0), b.getDenseI64ArrayAttr(*kernel),
-                         b.getDenseI64ArrayAttr(w->strides),
-                         b.getDenseI64ArrayAttr(w->pads),
-                         b.getDenseI64ArrayAttr(w->dilations),
-                         ctx.attrInt("ceil_mode", 0) ? b.getUnitAttr()
-                                                     : UnitAttr()));
+  Value result = ctx.create<MaxPool2DOp>(
+      input->value, b.getDenseI64ArrayAttr(*kernel),
+      b.getDenseI64ArrayAttr(w->strides), b.getDenseI64ArrayAttr(w->pads),
+      b.getDenseI64ArrayAttr(w->dilations),
+      ctx.attrInt("ceil_mode", 0) ? b.getUnitAttr() : UnitAttr());
+  return finish(ctx, windowResult(ctx, result, input->spatial));
 }
 
 static LogicalResult convertAveragePool(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)) ||
-      failed(require2D(ctx, ctx.inputType(0), "average pooling")) ||
       failed(requireElementType(ctx, ctx.input(0), "the input", true)))
     return failure();
-  FailureOr<SmallVector<int64_t>> kernel = poolKernel(ctx);
+  FailureOr<WindowInput> input =
+      windowInput(ctx, ctx.input(0), "average pooling");
+  if (failed(input))
+    return failure();
+  FailureOr<SmallVector<int64_t>> kernel = poolKernel(ctx, input->spatial);
   if (failed(kernel))
     return failure();
-  FailureOr<Window> w = parseWindow(ctx, ctx.inputType(0), *kernel);
+  FailureOr<Window> w = parseWindow(ctx, *input, *kernel);
   if (failed(w))
     return failure();
   // rong.avg_pool2d has no dilations (ONNX added them in opset 19).
   if (llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
-    return ctx.fail("dilations " + str(w->dilations) +
-                    " are not supported; only [1, 1] is");
+    return ctx.fail("dilations " + str(ctx.attrInts("dilations")) +
+                    " are not supported; only " +
+                    str(SmallVector<int64_t>(input->spatial, 1)) + " is");
   Builder &b = ctx.b();
-  return finish(ctx, ctx.create<AvgPool2DOp>(ctx.input(0), b.getDenseI64ArrayAttr(*kernel),
-                         b.getDenseI64ArrayAttr(w->strides),
-                         b.getDenseI64ArrayAttr(w->pads),
-                         ctx.attrInt("ceil_mode", 0) ? b.getUnitAttr()
-                                                     : UnitAttr(),
-                         ctx.attrInt("count_include_pad", 0) ? b.getUnitAttr()
-                                                             : UnitAttr()));
+  Value result = ctx.create<AvgPool2DOp>(
+      input->value, b.getDenseI64ArrayAttr(*kernel),
+      b.getDenseI64ArrayAttr(w->strides), b.getDenseI64ArrayAttr(w->pads),
+      ctx.attrInt("ceil_mode", 0) ? b.getUnitAttr() : UnitAttr(),
+      ctx.attrInt("count_include_pad", 0) ? b.getUnitAttr() : UnitAttr());
+  return finish(ctx, windowResult(ctx, result, input->spatial));
 }
 
 void onnx_import::addContractionConverters(llvm::StringMap<Converter> &table) {

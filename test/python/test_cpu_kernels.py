@@ -428,6 +428,11 @@ CONVOLUTIONS = [
     ((1, 3, 7, 7), (5, 3, 5, 5), dict(pads=[2, 2, 2, 2])),
     ((1, 8, 6, 6), (4, 8, 1, 1), dict(strides=[2, 2])),
     ((1, 2, 5, 5), (3, 2, 3, 3), dict(pads=[4, 4, 4, 4], strides=[3, 1])),
+    # 1-D (N x C x W), run as 2-D over a unit row: strided, padded, dilated,
+    # grouped, and SAME_UPPER with an odd total pad.
+    ((2, 6, 50), (8, 3, 5),
+     dict(strides=[2], pads=[3, 1], dilations=[2], group=2)),
+    ((3, 4, 17), (4, 4, 4), dict(auto_pad="SAME_UPPER", strides=[3])),
 ]
 
 
@@ -445,6 +450,23 @@ def check_conv(x_shape, w_shape, attrs, tmp_path, threads=0):
 @pytest.mark.parametrize("x_shape,w_shape,attrs", CONVOLUTIONS)
 def test_conv_geometry(x_shape, w_shape, attrs, tmp_path):
     check_conv(x_shape, w_shape, attrs, tmp_path)
+
+
+# 1-D pools (N x C x W) run as 2-D ones over a unit row.
+@pytest.mark.parametrize("op,attrs", [
+    ("MaxPool", dict(kernel_shape=[3], strides=[2], pads=[1, 1],
+                     dilations=[2])),
+    ("MaxPool", dict(kernel_shape=[4], strides=[3], ceil_mode=1)),
+    ("AveragePool", dict(kernel_shape=[3], pads=[1, 2],
+                         count_include_pad=1)),
+    ("AveragePool", dict(kernel_shape=[5], auto_pad="SAME_LOWER",
+                         strides=[2])),
+])
+def test_pool_1d(op, attrs, tmp_path):
+    x = RNG.standard_normal((2, 5, 23)).astype(np.float32)
+    got, want, _ = run_both(make_model(op, [x], np.float32, attrs), [x],
+                            tmp_path)
+    assert_matches(got, want)
 
 
 # Products large enough (2^18 multiply-adds or more) that the runtime cuts

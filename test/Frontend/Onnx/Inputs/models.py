@@ -494,6 +494,31 @@ def composed_errors(out):
     )
 
 
+def window_errors(out):
+    """Convolutions and pools whose inputs or attributes do not describe a
+    1-D or 2-D window; each node fails on its own."""
+    w1 = h.make_tensor("w1", T.FLOAT, [4, 3, 3], [0.0] * 36)
+    w2 = h.make_tensor("w2", T.FLOAT, [4, 3, 3, 3], [0.0] * 108)
+    return model(
+        [
+            h.make_node("Conv", ["vol", "w2"], ["c3"], name="conv3d"),
+            h.make_node("Conv", ["seq", "w2"], ["cw"], name="conv_weight"),
+            h.make_node("Conv", ["seq", "w1"], ["cs"], name="conv_strides",
+                        strides=[2, 2]),
+            h.make_node("MaxPool", ["seq"], ["mp"], name="maxpool_kernel",
+                        kernel_shape=[2, 2]),
+            h.make_node("AveragePool", ["seq"], ["ap"], name="avgpool_dil",
+                        kernel_shape=[2], dilations=[2]),
+            h.make_node("MaxPool", ["dyn"], ["md"], name="maxpool_same",
+                        kernel_shape=[3], auto_pad="SAME_UPPER"),
+        ],
+        [info("vol", T.FLOAT, [1, 3, 4, 4, 4]), info("seq", T.FLOAT, [1, 3, 9]),
+         info("dyn", T.FLOAT, [1, 3, "width"])],
+        [info(o, T.FLOAT, None) for o in ("c3", "cw", "cs", "mp", "ap", "md")],
+        [w1, w2],
+    )
+
+
 def old_opset(out):
     return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
                  [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])], opset=9)
@@ -556,6 +581,7 @@ BUILDERS = {
     "uint8_arith": uint8_arith,
     "quantize_uint8": quantize_uint8,
     "unsupported": unsupported,
+    "window_errors": window_errors,
     "old_opset": old_opset,
     "double_input": double_input,
     "dynamic_reshape": dynamic_reshape,
