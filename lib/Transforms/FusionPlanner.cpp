@@ -284,17 +284,23 @@ static std::string checkWritable(ArrayRef<int64_t> shape,
 
 /// The groups whose results `op` reads, looking through ops that belong to
 /// no group (views): the group that owns a value is the first that holds its
-/// producer.
+/// producer. `seen` holds the ops outside every group already looked
+/// through for `self`: each is walked once, as chains of views that share
+/// operands (DenseNet's concatenations) would otherwise be walked once per
+/// path, exponentially often.
 void FusionPlanner::collectSuppliers(Operation *op, unsigned self,
                                      llvm::SetVector<unsigned> &out,
-                                     bool throughOutside) const {
+                                     bool throughOutside,
+                                     llvm::SmallPtrSetImpl<Operation *> &seen)
+    const {
   for (Value operand : op->getOperands()) {
     Operation *def = operand.getDefiningOp();
     if (!def)
       continue;
     ArrayRef<unsigned> of = groupsOf(def);
     if (of.empty()) {
-      collectSuppliers(def, self, out, /*throughOutside=*/true);
+      if (seen.insert(def).second)
+        collectSuppliers(def, self, out, /*throughOutside=*/true, seen);
       continue;
     }
     // A group reading its own result back through an op outside it (a view)
@@ -309,9 +315,11 @@ void FusionPlanner::collectSuppliers(Operation *op, unsigned self,
 bool FusionPlanner::hasGroupCycle() const {
   // Edges supplier -> consumer; a depth-first search finds back edges.
   std::vector<llvm::SetVector<unsigned>> preds(groups.size());
-  for (const Group &g : groups)
+  for (const Group &g : groups) {
+    llvm::SmallPtrSet<Operation *, 16> seen;
     for (Operation *op : g.ops)
-      collectSuppliers(op, g.id, preds[g.id], /*throughOutside=*/false);
+      collectSuppliers(op, g.id, preds[g.id], /*throughOutside=*/false, seen);
+  }
   enum class Mark { None, Active, Done };
   std::vector<Mark> mark(groups.size(), Mark::None);
   std::function<bool(unsigned)> visit = [&](unsigned g) {

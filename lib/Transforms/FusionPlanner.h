@@ -18,6 +18,7 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
@@ -113,8 +114,8 @@ private:
   bool commitUnlessCyclic(const Snapshot &before);
   bool hasGroupCycle() const;
   void collectSuppliers(Operation *op, unsigned self,
-                        llvm::SetVector<unsigned> &out,
-                        bool throughOutside) const;
+                        llvm::SetVector<unsigned> &out, bool throughOutside,
+                        llvm::SmallPtrSetImpl<Operation *> &seen) const;
   void mergeInto(unsigned into, unsigned from);
   void absorbRowConsumers();
   unsigned newGroup(Operation *op, const OpInfo &info);
