@@ -32,20 +32,44 @@ static FailureOr<SmallVector<int64_t>> requireInts(NodeContext &ctx, size_t i,
   return *values;
 }
 
-/// Axes given as an attribute before `inputSince`, as input `index` from then.
+/// Integer operand `name` of a node: attribute `name` before opset
+/// `inputSince`, constant input `index` from then; nullopt when absent.
 static FailureOr<std::optional<SmallVector<int64_t>>>
-axesOf(NodeContext &ctx, int64_t inputSince, size_t index) {
+intsOperand(NodeContext &ctx, StringRef name, int64_t inputSince,
+            size_t index) {
   if (ctx.opsetVersion() < inputSince) {
-    if (!ctx.hasAttr("axes"))
+    if (!ctx.hasAttr(name))
       return std::optional<SmallVector<int64_t>>();
-    return std::optional<SmallVector<int64_t>>(ctx.attrInts("axes"));
+    return std::optional<SmallVector<int64_t>>(ctx.attrInts(name));
   }
   if (!ctx.input(index))
     return std::optional<SmallVector<int64_t>>();
-  FailureOr<SmallVector<int64_t>> axes = requireInts(ctx, index, "axes");
-  if (failed(axes))
+  FailureOr<SmallVector<int64_t>> values = requireInts(ctx, index, name);
+  if (failed(values))
     return failure();
-  return std::optional<SmallVector<int64_t>>(*axes);
+  return std::optional<SmallVector<int64_t>>(*values);
+}
+
+/// Axes given as an attribute before `inputSince`, as input `index` from then.
+static FailureOr<std::optional<SmallVector<int64_t>>>
+axesOf(NodeContext &ctx, int64_t inputSince, size_t index) {
+  return intsOperand(ctx, "axes", inputSince, index);
+}
+
+/// An integer operand a node needs (see intsOperand).
+static FailureOr<SmallVector<int64_t>>
+requiredInts(NodeContext &ctx, StringRef name, int64_t inputSince,
+             size_t index) {
+  FailureOr<std::optional<SmallVector<int64_t>>> values =
+      intsOperand(ctx, name, inputSince, index);
+  if (failed(values))
+    return failure();
+  if (!*values)
+    return ctx.fail(ctx.opsetVersion() < inputSince
+                        ? Twine("attribute ") + name + " is required"
+                        : "input " + Twine(index) + " (" + name +
+                              ") is missing");
+  return **values;
 }
 
 /// Normalises `axes` into [0, rank) and sorts them; fails on bad entries.
@@ -296,16 +320,18 @@ static LogicalResult convertSplit(NodeContext &ctx) {
 static LogicalResult convertSlice(NodeContext &ctx) {
   RankedTensorType input = ctx.inputType(0);
   int64_t rank = input.getRank();
-  FailureOr<SmallVector<int64_t>> starts = requireInts(ctx, 1, "starts");
-  FailureOr<SmallVector<int64_t>> ends = requireInts(ctx, 2, "ends");
+  // Before opset 10, starts, ends and axes are attributes and there are no
+  // steps.
+  FailureOr<SmallVector<int64_t>> starts = requiredInts(ctx, "starts", 10, 1);
+  FailureOr<SmallVector<int64_t>> ends = requiredInts(ctx, "ends", 10, 2);
   if (failed(starts) || failed(ends))
     return failure();
   SmallVector<int64_t> axes, steps(starts->size(), 1);
-  if (ctx.input(3)) {
-    FailureOr<SmallVector<int64_t>> given = requireInts(ctx, 3, "axes");
-    if (failed(given))
-      return failure();
-    axes = *given;
+  FailureOr<std::optional<SmallVector<int64_t>>> given = axesOf(ctx, 10, 3);
+  if (failed(given))
+    return failure();
+  if (*given) {
+    axes = **given;
   } else {
     for (int64_t i = 0, e = starts->size(); i < e; ++i)
       axes.push_back(i);
@@ -373,11 +399,14 @@ static LogicalResult convertPad(NodeContext &ctx) {
   if (!mode)
     return ctx.fail("mode '" + modeName + "' is not supported (constant, "
                     "reflect, edge are)");
-  FailureOr<SmallVector<int64_t>> pads = requireInts(ctx, 1, "pads");
+  // Before opset 11, pads and the padding value are attributes.
+  FailureOr<SmallVector<int64_t>> pads = requiredInts(ctx, "pads", 11, 1);
   if (failed(pads))
     return failure();
   double value = 0;
-  if (ctx.input(2)) {
+  if (ctx.opsetVersion() < 11) {
+    value = ctx.attrFloat("value", 0.0);
+  } else if (ctx.input(2)) {
     std::optional<double> given = ctx.constantScalar(2);
     if (!given)
       return ctx.fail("constant_value must be a constant scalar");

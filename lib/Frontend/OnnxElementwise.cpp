@@ -75,13 +75,17 @@ static LogicalResult convertDropout(NodeContext &ctx) {
   }
   SmallVector<Value> results{ctx.input(0)};
   if (ctx.proto().output_size() > 1 && !ctx.proto().output(1).empty()) {
-    // The mask of an inference Dropout keeps everything.
+    // The mask of an inference Dropout keeps everything. Before opset 10
+    // it has the input's element type (ones), from then on it is boolean.
     auto type = ctx.inputType(0);
     if (!type.hasStaticShape())
       return ctx.fail("the mask output needs a static input shape");
-    auto maskType = type.clone(ctx.b().getI1Type());
-    results.push_back(ConstantOp::create(
-        ctx.b(), ctx.getLoc(), DenseElementsAttr::get(maskType, true)));
+    if (ctx.opsetVersion() < 10)
+      results.push_back(ctx.constant(type, ArrayRef<double>{1.0}));
+    else
+      results.push_back(ConstantOp::create(
+          ctx.b(), ctx.getLoc(),
+          DenseElementsAttr::get(type.clone(ctx.b().getI1Type()), true)));
   }
   ctx.setResults(results);
   return success();
@@ -134,8 +138,15 @@ static LogicalResult convertClip(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)))
     return failure();
   // Opset >= 11 passes the bounds as optional inputs; Rong needs constants.
+  // Before, they are float attributes.
   FloatAttr bounds[2];
   for (int i = 0; i < 2; ++i) {
+    if (ctx.opsetVersion() < 11) {
+      const char *name = i == 0 ? "min" : "max";
+      if (ctx.hasAttr(name))
+        bounds[i] = ctx.b().getF64FloatAttr(ctx.attrFloat(name, 0.0));
+      continue;
+    }
     if (!ctx.input(1 + i))
       continue;
     std::optional<double> value = ctx.constantScalar(1 + i);

@@ -183,24 +183,13 @@ static LogicalResult convertTrilu(NodeContext &ctx) {
   return finish(ctx, ctx.create<WhereOp>(keep, ctx.input(0), zero));
 }
 
-/// Hardmax: 1 where an element is the first largest along `axis`, else 0.
-/// rong.argmax picks the first index on ties, as Hardmax does.
-static LogicalResult convertHardmax(NodeContext &ctx) {
-  if (failed(requireInputs(ctx, 1)))
-    return failure();
-  RankedTensorType type = ctx.inputType(0);
-  int64_t rank = type.getRank(), axis = ctx.attrInt("axis", -1);
-  if (rank == 0 || axis < -rank || axis >= rank)
-    return ctx.fail("axis " + Twine(axis) + " is out of range for " +
-                    str(type));
-  if (axis < 0)
-    axis += rank;
-  int64_t size = type.getDimSize(axis);
-  if (ShapedType::isDynamic(size))
-    return ctx.fail("dimension " + Twine(axis) + " of " + str(type) +
-                    " must be static");
-  Value index = ctx.create<ArgMaxOp>(ctx.input(0),
-                                     ctx.b().getI64IntegerAttr(axis),
+/// Hardmax of `x` along static `axis`: 1 where an element is the first
+/// largest, else 0. rong.argmax picks the first index on ties, as Hardmax
+/// does.
+static Value hardmax(NodeContext &ctx, Value x, int64_t axis) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank(), size = type.getDimSize(axis);
+  Value index = ctx.create<ArgMaxOp>(x, ctx.b().getI64IntegerAttr(axis),
                                      ctx.b().getUnitAttr(), UnitAttr());
   SmallVector<int64_t> iotaShape(rank, 1);
   iotaShape[axis] = size;
@@ -208,8 +197,29 @@ static LogicalResult convertHardmax(NodeContext &ctx) {
       RankedTensorType::get(iotaShape, ctx.b().getI64Type()),
       llvm::to_vector(llvm::seq<int64_t>(0, size)));
   Value hit = ctx.create<EqOp>(index, iota);
-  return finish(ctx, ctx.create<CastOp>(
-                         hit, TypeAttr::get(type.getElementType())));
+  return ctx.create<CastOp>(hit, TypeAttr::get(type.getElementType()));
+}
+
+/// Hardmax: from opset 13 along one axis (default -1); before, along the
+/// rows of the input flattened to 2-D at `axis` (default 1).
+static LogicalResult convertHardmax(NodeContext &ctx) {
+  if (failed(requireInputs(ctx, 1)))
+    return failure();
+  if (ctx.opsetVersion() < 13)
+    return finish(ctx, onCoercedRows(ctx, [&](Value rows, int64_t axis) {
+                    return hardmax(ctx, rows, axis);
+                  }));
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank(), axis = ctx.attrInt("axis", -1);
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return ctx.fail("axis " + Twine(axis) + " is out of range for " +
+                    str(type));
+  if (axis < 0)
+    axis += rank;
+  if (type.isDynamicDim(axis))
+    return ctx.fail("dimension " + Twine(axis) + " of " + str(type) +
+                    " must be static");
+  return finish(ctx, hardmax(ctx, ctx.input(0), axis));
 }
 
 void onnx_import::addGeneratorConverters(llvm::StringMap<Converter> &table) {

@@ -27,7 +27,7 @@ using namespace mlir::rong;
 using namespace mlir::rong::onnx_import;
 
 /// The opsets of the default domain Rong imports.
-static constexpr int64_t kMinOpset = 13;
+static constexpr int64_t kMinOpset = 7;
 static constexpr int64_t kMaxOpset = 28;
 
 Type onnx_import::convertElementType(int32_t onnxType, MLIRContext *context) {

@@ -137,6 +137,46 @@ Value NodeContext::reshape(Value value, ArrayRef<int64_t> shape) {
   return create<ReshapeOp>(value, builder.getDenseI64ArrayAttr(shapeAttr(shape)));
 }
 
+Value onnx_import::onCoercedRows(
+    NodeContext &ctx, llvm::function_ref<Value(Value, int64_t)> alongAxis) {
+  RankedTensorType type = ctx.inputType(0);
+  int64_t rank = type.getRank(), axis = ctx.attrInt("axis", 1);
+  if (rank == 0 || axis < -rank || axis >= rank) {
+    (void)ctx.fail("axis " + Twine(axis) + " is out of range for " +
+                   str(type));
+    return {};
+  }
+  if (axis < 0)
+    axis += rank;
+  ArrayRef<int64_t> shape = type.getShape();
+  // Flattening at the last axis changes nothing.
+  if (axis == rank - 1) {
+    if (type.isDynamicDim(axis)) {
+      (void)ctx.fail("dimension " + Twine(axis) + " of " + str(type) +
+                     " must be static");
+      return {};
+    }
+    return alongAxis(ctx.input(0), axis);
+  }
+  int64_t rows = 1, columns = 1;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t &product = d < axis ? rows : columns;
+    if (ShapedType::isDynamic(shape[d]) || ShapedType::isDynamic(product))
+      product = ShapedType::kDynamic;
+    else
+      product *= shape[d];
+  }
+  if (ShapedType::isDynamic(columns) ||
+      llvm::count_if(shape, ShapedType::isDynamic) > 1) {
+    (void)ctx.fail("flattening " + str(type) + " to 2-D at axis " +
+                   Twine(axis) + " (before opset 13) needs static dimensions "
+                   "from the axis on and at most one dynamic one before it");
+    return {};
+  }
+  Value result = alongAxis(ctx.reshape(ctx.input(0), {rows, columns}), 1);
+  return ctx.reshape(result, shape);
+}
+
 Value NodeContext::scalar(Type elementType, double value) {
   auto type = RankedTensorType::get({}, elementType);
   Attribute element;

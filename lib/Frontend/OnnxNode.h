@@ -137,6 +137,14 @@ LogicalResult requireNotUnsigned(NodeContext &ctx, Value value,
 /// Round, and the rounding of QuantizeLinear).
 Value roundHalfToEven(NodeContext &ctx, Value x);
 
+/// Before opset 13, Softmax, LogSoftmax and Hardmax see their input 0 as a
+/// matrix: the dimensions before attribute `axis` (default 1) are its rows,
+/// the rest its columns. Applies `alongAxis(value, axis)` to that view along
+/// its columns and gives the result the input's shape. Returns null after
+/// reporting an error (an axis out of range, dynamic columns).
+Value onCoercedRows(NodeContext &ctx,
+                    llvm::function_ref<Value(Value, int64_t)> alongAxis);
+
 /// Formats a shape for messages, `?` for dynamic dimensions: "[2, ?, 8]".
 std::string str(ArrayRef<int64_t> shape);
 /// Formats a type for messages.

@@ -5,7 +5,7 @@
 // LpNormalization (x divided by its L1 or L2 norm along one axis) and
 // InstanceNormalization (a rong.layer_norm over the spatial axes, followed by
 // the per-channel scale and bias, so that fusion still sees one row-wise
-// normalisation).
+// normalisation), and LRN (a sum of shifted squares, elementwise).
 //
 //===----------------------------------------------------------------------===//
 
@@ -100,8 +100,60 @@ static LogicalResult convertInstanceNormalization(NodeContext &ctx) {
                                        bias));
 }
 
+/// LRN across channels: y = x / (bias + alpha / size * s)^beta, where s
+/// sums x^2 over the channels [c - floor((size - 1) / 2), c + ceil((size -
+/// 1) / 2)] that exist. The squares are padded with zeros on the channel
+/// axis and the window is `size` shifted slices added up, all elementwise,
+/// so the whole normalisation fuses into one loop.
+static LogicalResult convertLRN(NodeContext &ctx) {
+  if (failed(requireInputs(ctx, 1)) || failed(requireFloatInput(ctx, 3)))
+    return failure();
+  RankedTensorType type = ctx.inputType(0);
+  int64_t size = ctx.attrInt("size", 0);
+  if (!ctx.hasAttr("size") || size < 1)
+    return ctx.fail("size must be given and >= 1, got " + Twine(size));
+  if (type.isDynamicDim(1))
+    return ctx.fail("the channel dimension of " + str(type) +
+                    " must be static");
+  double alpha = ctx.attrFloat("alpha", 1e-4);
+  double beta = ctx.attrFloat("beta", 0.75), bias = ctx.attrFloat("bias", 1.0);
+  int64_t rank = type.getRank(), channels = type.getDimSize(1);
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  Type element = type.getElementType();
+  Value x = ctx.input(0);
+  Value squares = ctx.create<MulOp>(x, x);
+  SmallVector<int64_t> pads(2 * rank, 0);
+  pads[1] = before;
+  pads[rank + 1] = after;
+  Value padded = ctx.create<PadOp>(
+      squares, ctx.b().getDenseI64ArrayAttr(pads),
+      PadModeAttr::get(ctx.b().getContext(), PadMode::constant),
+      ctx.b().getF64FloatAttr(0.0));
+  Value sum;
+  for (int64_t k = 0; k < size && padded; ++k) {
+    SmallVector<int64_t> starts(rank, 0), ends, steps(rank, 1);
+    for (int64_t d = 0; d < rank; ++d)
+      ends.push_back(type.isDynamicDim(d) ? INT64_MAX : type.getDimSize(d));
+    starts[1] = k;
+    ends[1] = k + channels;
+    Value term = ctx.create<SliceOp>(padded,
+                                     ctx.b().getDenseI64ArrayAttr(starts),
+                                     ctx.b().getDenseI64ArrayAttr(ends),
+                                     ctx.b().getDenseI64ArrayAttr(steps));
+    sum = sum ? ctx.create<AddOp>(sum, term) : term;
+  }
+  if (!sum)
+    return failure();
+  Value base = ctx.create<AddOp>(
+      ctx.create<MulOp>(sum, ctx.scalar(element, alpha / size)),
+      ctx.scalar(element, bias));
+  return finish(ctx, ctx.create<MulOp>(
+                         x, ctx.create<PowOp>(base, ctx.scalar(element, -beta))));
+}
+
 void onnx_import::addNormalizationConverters(
     llvm::StringMap<Converter> &table) {
   table["LpNormalization"] = convertLpNormalization;
   table["InstanceNormalization"] = convertInstanceNormalization;
+  table["LRN"] = convertLRN;
 }

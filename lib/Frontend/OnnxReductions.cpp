@@ -201,12 +201,17 @@ static LogicalResult convertArgExtreme(NodeContext &ctx) {
 // Softmax and the normalisations
 //===----------------------------------------------------------------------===//
 
-/// Softmax / LogSoftmax from opset 13: one axis (default -1), not the
-/// flatten-to-2-D semantics of earlier opsets, which Rong does not import.
+/// Softmax / LogSoftmax: from opset 13 along one axis (default -1); before,
+/// along the rows of the input flattened to 2-D at `axis` (default 1).
 template <typename OpTy>
 static LogicalResult convertSoftmax(NodeContext &ctx) {
   if (failed(checkInput(ctx, 1, /*floatOnly=*/true, 1)))
     return failure();
+  if (ctx.opsetVersion() < 13)
+    return finish(ctx, onCoercedRows(ctx, [&](Value rows, int64_t axis) {
+                    return ctx.create<OpTy>(rows,
+                                            ctx.b().getI64IntegerAttr(axis));
+                  }));
   int64_t axis = ctx.attrInt("axis", -1);
   if (failed(checkAxis(ctx, axis, ctx.inputType(0).getRank())))
     return failure();
@@ -331,6 +336,11 @@ static LogicalResult convertBatchNorm(NodeContext &ctx) {
   if (ctx.attrInt("training_mode", 0) != 0)
     return ctx.fail("training_mode = 1 is not supported; Rong imports models "
                     "for inference");
+  // Before opset 9, spatial = 0 gives every element of a channel its own
+  // statistics (scale and the others shaped C x D1 x ...).
+  if (ctx.opsetVersion() < 9 && ctx.attrInt("spatial", 1) == 0)
+    return ctx.fail("spatial = 0 is not supported; only per-channel "
+                    "statistics (spatial = 1) are");
   // The input is N x C x ...: rank >= 2.
   if (failed(checkInput(ctx, 5, /*floatOnly=*/true, 2)))
     return failure();

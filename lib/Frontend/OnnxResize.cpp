@@ -13,7 +13,8 @@
 // (onnx/reference/ops/op_resize.py): the coordinate transformation modes,
 // nearest rounding modes, cubic coefficient A, exclude_outside, antialias,
 // axes, keep_aspect_ratio_policy, and tf_crop_and_resize with its
-// extrapolation value.
+// extrapolation value. Resize before opset 11 and Upsample (opsets 7 to 9)
+// sample at y / scale with onnxruntime's nearest rounding.
 //
 //===----------------------------------------------------------------------===//
 
@@ -348,12 +349,40 @@ FailureOr<SmallVector<double>> optionalConstant(NodeContext &ctx, size_t i,
   return ctx.fail(Twine(what) + " must be a compile-time constant");
 }
 
+/// Resize before opset 11, and Upsample (opsets 7 to 9): inputs X and
+/// scales (Upsample-7: a `scales` attribute), mode nearest or linear, and
+/// none of the later attributes.
+bool isLegacyResize(NodeContext &ctx) {
+  return ctx.proto().op_type() == "Upsample" || ctx.opsetVersion() < 11;
+}
+
+/// The scales of a legacy resize.
+FailureOr<SmallVector<double>> legacyScales(NodeContext &ctx) {
+  if (ctx.opsetVersion() >= 9) {
+    if (!ctx.input(1))
+      return ctx.fail("input 1 (scales) is missing");
+    return optionalConstant(ctx, 1, "scales");
+  }
+  const onnx::AttributeProto *attr = ctx.findAttr("scales");
+  if (!attr)
+    return ctx.fail("attribute scales is required");
+  return SmallVector<double>(attr->floats().begin(), attr->floats().end());
+}
+
 LogicalResult convertResize(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 1)))
     return failure();
   FailureOr<ResizeAttrs> attrs = readAttrs(ctx);
   if (failed(attrs))
     return failure();
+  bool legacy = isLegacyResize(ctx);
+  if (legacy) {
+    // Sample positions are y / scale, as onnxruntime reads these nodes.
+    if (attrs->mode == "cubic")
+      return ctx.fail("mode 'cubic' needs opset 11 or later");
+    attrs->coordinates = "asymmetric";
+    attrs->nearestMode = "floor";
+  }
   RankedTensorType type = ctx.inputType(0);
   if (!type.hasStaticShape())
     return ctx.fail("needs a static input shape, got " + str(type));
@@ -377,9 +406,15 @@ LogicalResult convertResize(NodeContext &ctx) {
     axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
   size_t count = axes.size();
 
-  FailureOr<SmallVector<double>> roi = optionalConstant(ctx, 1, "roi");
-  FailureOr<SmallVector<double>> scales = optionalConstant(ctx, 2, "scales");
-  FailureOr<SmallVector<double>> sizes = optionalConstant(ctx, 3, "sizes");
+  FailureOr<SmallVector<double>> roi, scales, sizes;
+  if (legacy) {
+    roi = sizes = SmallVector<double>();
+    scales = legacyScales(ctx);
+  } else {
+    roi = optionalConstant(ctx, 1, "roi");
+    scales = optionalConstant(ctx, 2, "scales");
+    sizes = optionalConstant(ctx, 3, "sizes");
+  }
   if (failed(roi) || failed(scales) || failed(sizes))
     return failure();
   if (scales->empty() == sizes->empty())
@@ -452,8 +487,13 @@ LogicalResult convertResize(NodeContext &ctx) {
       run.clear();
       continue;
     }
+    // onnxruntime's legacy nearest takes the floor of the source position
+    // on a growing axis and its ceiling on a shrinking one.
+    ResizeAttrs axisAttrs = *attrs;
+    if (legacy && scale[d] < 1)
+      axisAttrs.nearestMode = "ceil";
     FailureOr<AxisTaps> taps =
-        axisTaps(ctx, *attrs, in[d], out[d], scale[d], window[d]);
+        axisTaps(ctx, axisAttrs, in[d], out[d], scale[d], window[d]);
     if (failed(taps))
       return failure();
     dropZeroTaps(*taps);
@@ -469,4 +509,5 @@ LogicalResult convertResize(NodeContext &ctx) {
 
 void onnx_import::addResizeConverters(llvm::StringMap<Converter> &table) {
   table["Resize"] = convertResize;
+  table["Upsample"] = convertResize;
 }

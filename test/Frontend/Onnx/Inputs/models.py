@@ -521,7 +521,28 @@ def window_errors(out):
 
 def old_opset(out):
     return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
-                 [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])], opset=9)
+                 [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])], opset=6)
+
+
+def old_opset_errors(out):
+    """Opset-8 nodes whose old forms Rong refuses; each fails on its own."""
+    c = [h.make_tensor(n, T.FLOAT, [3], [1.0, 1.0, 1.0])
+         for n in ("scale", "bias", "mean", "var")]
+    return model(
+        [
+            h.make_node("BatchNormalization",
+                        ["img", "scale", "bias", "mean", "var"], ["bn"],
+                        name="bn", spatial=0),
+            h.make_node("Upsample", ["img"], ["up"], name="upsample"),
+            h.make_node("Resize", ["img", "s"], ["rs"], name="resize",
+                        mode="cubic"),
+            h.make_node("Slice", ["img"], ["sl"], name="slice", ends=[1]),
+            h.make_node("Softmax", ["dyn"], ["sm"], name="softmax"),
+        ],
+        [info("img", T.FLOAT, [1, 3, 4, 4]), info("s", T.FLOAT, [4]),
+         info("dyn", T.FLOAT, [2, "n", 4])],
+        [info(o, T.FLOAT, None) for o in ("bn", "up", "rs", "sl", "sm")],
+        c, opset=8)
 
 
 def double_input(out):
@@ -583,6 +604,7 @@ BUILDERS = {
     "unsupported": unsupported,
     "window_errors": window_errors,
     "old_opset": old_opset,
+    "old_opset_errors": old_opset_errors,
     "double_input": double_input,
     "dynamic_reshape": dynamic_reshape,
     "bad_attribute": bad_attribute,
