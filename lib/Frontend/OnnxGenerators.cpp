@@ -183,12 +183,17 @@ static LogicalResult convertTrilu(NodeContext &ctx) {
   return finish(ctx, ctx.create<WhereOp>(keep, ctx.input(0), zero));
 }
 
-/// Hardmax of `x` along static `axis`: 1 where an element is the first
-/// largest, else 0. rong.argmax picks the first index on ties, as Hardmax
-/// does.
+/// Hardmax of `x` along `axis`, which must be static: 1 where an element is
+/// the first largest, else 0. rong.argmax picks the first index on ties, as
+/// Hardmax does.
 static Value hardmax(NodeContext &ctx, Value x, int64_t axis) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank(), size = type.getDimSize(axis);
+  if (ShapedType::isDynamic(size)) {
+    (void)ctx.fail("dimension " + Twine(axis) + " of " + str(type) +
+                   " must be static");
+    return {};
+  }
   Value index = ctx.create<ArgMaxOp>(x, ctx.b().getI64IntegerAttr(axis),
                                      ctx.b().getUnitAttr(), UnitAttr());
   SmallVector<int64_t> iotaShape(rank, 1);
@@ -216,9 +221,6 @@ static LogicalResult convertHardmax(NodeContext &ctx) {
                     str(type));
   if (axis < 0)
     axis += rank;
-  if (type.isDynamicDim(axis))
-    return ctx.fail("dimension " + Twine(axis) + " of " + str(type) +
-                    " must be static");
   return finish(ctx, hardmax(ctx, ctx.input(0), axis));
 }
 

@@ -150,14 +150,8 @@ Value onnx_import::onCoercedRows(
     axis += rank;
   ArrayRef<int64_t> shape = type.getShape();
   // Flattening at the last axis changes nothing.
-  if (axis == rank - 1) {
-    if (type.isDynamicDim(axis)) {
-      (void)ctx.fail("dimension " + Twine(axis) + " of " + str(type) +
-                     " must be static");
-      return {};
-    }
+  if (axis == rank - 1)
     return alongAxis(ctx.input(0), axis);
-  }
   int64_t rows = 1, columns = 1;
   for (int64_t d = 0; d < rank; ++d) {
     int64_t &product = d < axis ? rows : columns;
