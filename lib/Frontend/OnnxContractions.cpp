@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "OnnxNode.h"
+#include "OnnxWindow.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/Format.h"
@@ -111,22 +111,10 @@ namespace {
 struct Window {
   SmallVector<int64_t> strides, pads, dilations;
 };
-
-/// A window op's operand seen as 2-D. ONNX's 1-D windows (N x C x W) run as
-/// 2-D ones over N x C x 1 x W: their attributes gain a leading unit entry
-/// (a pad of 0) and the result drops the unit row again.
-struct WindowInput {
-  Value value;
-  RankedTensorType type;
-  /// The number of spatial dimensions the node's attributes describe.
-  unsigned spatial;
-};
 } // namespace
 
-/// Checks that `input` (named `what` in messages) is N x C x W or
-/// N x C x H x W, and views a rank-3 input as N x C x 1 x W.
-static FailureOr<WindowInput> windowInput(NodeContext &ctx, Value input,
-                                          StringRef what) {
+FailureOr<WindowInput> onnx_import::windowInput(NodeContext &ctx,
+                                                Value input, StringRef what) {
   auto type = cast<RankedTensorType>(input.getType());
   if (type.getRank() == 4)
     return WindowInput{input, type, 2};
@@ -144,8 +132,8 @@ static FailureOr<WindowInput> windowInput(NodeContext &ctx, Value input,
   return WindowInput{lifted, cast<RankedTensorType>(lifted.getType()), 1};
 }
 
-/// Drops the unit row of a 1-D window's 2-D result (N x C x 1 x W).
-static Value windowResult(NodeContext &ctx, Value result, unsigned spatial) {
+Value onnx_import::windowResult(NodeContext &ctx, Value result,
+                                unsigned spatial) {
   if (!result || spatial == 2)
     return result;
   ArrayRef<int64_t> shape =
@@ -153,11 +141,8 @@ static Value windowResult(NodeContext &ctx, Value result, unsigned spatial) {
   return ctx.reshape(result, {shape[0], shape[1], shape[3]});
 }
 
-/// Reads an ints attribute of one entry per spatial dimension (`perDim`
-/// entries each), each >= `minimum`, and widens a 1-D window's to 2-D with
-/// `unit` entries for the added row.
-static FailureOr<SmallVector<int64_t>>
-windowAttr(NodeContext &ctx, StringRef name, unsigned spatial,
+FailureOr<SmallVector<int64_t>>
+onnx_import::windowAttr(NodeContext &ctx, StringRef name, unsigned spatial,
            unsigned perDim, int64_t fallback, int64_t minimum, int64_t unit) {
   size_t size = spatial * perDim;
   SmallVector<int64_t> values =
@@ -231,6 +216,36 @@ static FailureOr<Window> parseWindow(NodeContext &ctx,
   return w;
 }
 
+FailureOr<Value> onnx_import::windowWeight(NodeContext &ctx,
+                                           const WindowInput &input,
+                                           StringRef layout,
+                                           SmallVectorImpl<int64_t> &kernel) {
+  RankedTensorType weight = ctx.inputType(1);
+  unsigned spatial = input.spatial;
+  if (weight.getRank() != 2 + spatial)
+    return ctx.fail("the weight must be " + layout +
+                    (spatial == 2 ? " x kH x kW (rank 4)" : " x kW (rank 3)") +
+                    " for an input of rank " + Twine(2 + spatial) + ", got " +
+                    str(weight));
+  ArrayRef<int64_t> shape = weight.getShape();
+  ArrayRef<int64_t> size = shape.drop_front(2);
+  if (llvm::any_of(size, ShapedType::isDynamic))
+    return ctx.fail("the weight's kernel size must be static, got " +
+                    str(weight));
+  if (ctx.hasAttr("kernel_shape") &&
+      ArrayRef<int64_t>(ctx.attrInts("kernel_shape")) != size)
+    return ctx.fail("kernel_shape " + str(ctx.attrInts("kernel_shape")) +
+                    " differs from the weight's kernel size " + str(size));
+  kernel.assign(size.begin(), size.end());
+  if (spatial == 2)
+    return ctx.input(1);
+  kernel.insert(kernel.begin(), 1);
+  Value lifted = ctx.reshape(ctx.input(1), {shape[0], shape[1], 1, shape[2]});
+  if (!lifted)
+    return failure();
+  return lifted;
+}
+
 static LogicalResult convertConv(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)) ||
       failed(requireElementType(ctx, ctx.input(0), "the input", true)))
@@ -238,29 +253,12 @@ static LogicalResult convertConv(NodeContext &ctx) {
   FailureOr<WindowInput> input = windowInput(ctx, ctx.input(0), "convolution");
   if (failed(input))
     return failure();
-  RankedTensorType weight = ctx.inputType(1);
   unsigned spatial = input->spatial;
-  if (weight.getRank() != 2 + spatial)
-    return ctx.fail(Twine("the weight must be ") +
-                    (spatial == 2 ? "O x C/group x kH x kW (rank 4)"
-                                  : "O x C/group x kW (rank 3)") +
-                    " for an input of rank " + Twine(2 + spatial) + ", got " +
-                    str(weight));
-  ArrayRef<int64_t> kernel = weight.getShape().drop_front(2);
-  if (llvm::any_of(kernel, ShapedType::isDynamic))
-    return ctx.fail("the weight's kernel size must be static, got " +
-                    str(weight));
-  if (ctx.hasAttr("kernel_shape") &&
-      ArrayRef<int64_t>(ctx.attrInts("kernel_shape")) != kernel)
-    return ctx.fail("kernel_shape " + str(ctx.attrInts("kernel_shape")) +
-                    " differs from the weight's kernel size " + str(kernel));
-  Value filter = ctx.input(1);
-  SmallVector<int64_t> kernel2D(kernel);
-  if (spatial == 1) {
-    ArrayRef<int64_t> shape = weight.getShape();
-    kernel2D.insert(kernel2D.begin(), 1);
-    filter = ctx.reshape(filter, {shape[0], shape[1], 1, shape[2]});
-  }
+  SmallVector<int64_t> kernel2D;
+  FailureOr<Value> filter =
+      windowWeight(ctx, *input, "O x C/group", kernel2D);
+  if (failed(filter))
+    return failure();
   FailureOr<Window> w = parseWindow(ctx, *input, kernel2D);
   if (failed(w))
     return failure();
@@ -268,7 +266,7 @@ static LogicalResult convertConv(NodeContext &ctx) {
   if (group < 1)
     return ctx.fail("group must be >= 1, got " + Twine(group));
   Builder &b = ctx.b();
-  Value result = ctx.create<Conv2DOp>(input->value, filter, ctx.input(2),
+  Value result = ctx.create<Conv2DOp>(input->value, *filter, ctx.input(2),
                                       b.getDenseI64ArrayAttr(w->strides),
                                       b.getDenseI64ArrayAttr(w->pads),
                                       b.getDenseI64ArrayAttr(w->dilations),
@@ -346,4 +344,5 @@ void onnx_import::addContractionConverters(llvm::StringMap<Converter> &table) {
   table["Conv"] = convertConv;
   table["MaxPool"] = convertMaxPool;
   table["AveragePool"] = convertAveragePool;
+  table["ConvTranspose"] = convertConvTranspose;
 }

@@ -75,6 +75,40 @@ class ResNet18(nn.Module):
         return self.fc(torch.flatten(self.pool(self.layers(self.stem(x))), 1))
 
 
+def conv_block(cin, cout):
+    """Two 3x3 conv/batchnorm/relu layers."""
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout),
+        nn.ReLU(),
+        nn.Conv2d(cout, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout),
+        nn.ReLU())
+
+
+class UNet(nn.Module):
+    """A two-level U-Net for segmentation: the decoder upsamples with
+    transposed convolutions (kernel 4 stride 2 padding 1, then kernel 2
+    stride 2) and concatenates the encoder's features."""
+
+    def __init__(self, c=16, classes=2):
+        super().__init__()
+        self.enc1, self.enc2 = conv_block(3, c), conv_block(c, 2 * c)
+        self.mid = conv_block(2 * c, 4 * c)
+        self.pool = nn.MaxPool2d(2)
+        self.up2 = nn.ConvTranspose2d(4 * c, 2 * c, 4, 2, 1)
+        self.dec2 = conv_block(4 * c, 2 * c)
+        self.up1 = nn.ConvTranspose2d(2 * c, c, 2, 2)
+        self.dec1 = conv_block(2 * c, c)
+        self.head = nn.Conv2d(c, classes, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(self.pool(e1))
+        m = self.mid(self.pool(e2))
+        d2 = self.dec2(torch.cat([self.up2(m), e2], 1))
+        d1 = self.dec1(torch.cat([self.up1(d2), e1], 1))
+        return self.head(d1)
+
+
 class RMSNorm(nn.Module):
     """RMSNorm as LLaMA-style code spells it (exported as primitive ops)."""
 
@@ -139,6 +173,11 @@ def models(scale="test"):
             activation="gelu"), (torch.randn(1, seq, hidden),)),
         "cnn": (SmallCNN(), (torch.randn(1, 3, 16, 16),)),
         "resnet18": (ResNet18(), (torch.randn(1, 3, image, image),)),
+        "unet": (UNet(32 if big else 8),
+                 (torch.randn(1, 3, *((256, 256) if big else (32, 32))),)),
+        # One 2x upsampling layer (DCGAN's kernel 4, stride 2, padding 1).
+        "deconv": (nn.ConvTranspose2d(64, 32, 4, 2, 1),
+                   (torch.randn(1, 64, *((112, 112) if big else (8, 8))),)),
         "layernorm": (nn.LayerNorm(width), (torch.randn(rows, width),)),
         "softmax": (Softmax(), (torch.randn(rows, width),)),
         "gelu": (TanhGELU(), (torch.randn(rows, width),)),

@@ -10,6 +10,7 @@
 
 #include "ConstantFold.h"
 #include "rong/IR/RongOps.h"
+#include "rong/IR/SliceGeometry.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/PatternMatch.h"
@@ -361,18 +362,8 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
 // Slice
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// One dimension of a slice after ONNX normalisation: the first index taken,
-/// the step and the number of elements.
-struct SliceDim {
-  int64_t start, step, size;
-};
-} // namespace
-
-/// Normalises start/end/step on a static dimension of `dim` elements as ONNX
-/// Slice does: negative values count from the end, then clamp.
-static SliceDim normalizeSlice(int64_t dim, int64_t start, int64_t end,
-                               int64_t step) {
+SliceDim mlir::rong::normalizeSlice(int64_t dim, int64_t start, int64_t end,
+                                    int64_t step) {
   if (dim == 0)
     return {0, step, 0};
   auto wrap = [dim](int64_t v) { return v < 0 ? v + dim : v; };

@@ -220,7 +220,11 @@ def RongFoldConstantLayouts
     A `rong.transpose` of a constant (a `dense` or `dense_resource` weight,
     as exporters emit for `Gemm transB` or `Linear`) becomes a constant
     holding the transposed data, so the model never transposes its weights at
-    run time. Constant folding in canonicalisation deliberately leaves large
+    run time. A `rong.slice` or `rong.reshape` of a constant folds the same
+    way when only such layout ops read the constant (so no copy of the
+    original stays beside the folded parts): the taps of a weight that
+    ConvTranspose's phases pick, regrouped for grouped convolutions.
+    Constant folding in canonicalisation deliberately leaves large
     `dense_resource` data alone; this pass owns that decision for the weights.
   }];
   let dependentDialects = ["::mlir::rong::RongDialect"];

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoopEvaluator.h"
+#include "rong/IR/SliceGeometry.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/ADT/bit.h"
@@ -26,14 +27,6 @@
 using namespace mlir;
 using namespace mlir::rong;
 using namespace mlir::rong::gpu_codegen;
-
-int64_t gpu_codegen::normalizeSliceStart(int64_t size, int64_t start,
-                                         int64_t step) {
-  if (start < 0)
-    start += size;
-  return step > 0 ? std::clamp<int64_t>(start, 0, size)
-                  : std::clamp<int64_t>(start, 0, size - 1);
-}
 
 /// Element types a loop group may hold.
 static bool isLoopElementType(Type element) {
@@ -116,7 +109,9 @@ struct WidthCheck {
         .Case([&](SliceOp op) {
           int64_t inner = shapeOf(op.getInput()).back();
           return op.getSteps().back() == 1 &&
-                 normalizeSliceStart(inner, op.getStarts().back(), 1) %
+                 normalizeSlice(inner, op.getStarts().back(),
+                                op.getEnds().back(), 1)
+                             .start %
                          width ==
                      0 &&
                  contiguous(op.getInput());

@@ -32,6 +32,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoopEvaluator.h"
+#include "rong/IR/SliceGeometry.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -277,9 +278,9 @@ Value LoopEvaluator::evaluateSlice(SliceOp op, Point *p, unsigned width) {
   ArrayRef<Value> out = coordsOf(p);
   SmallVector<Value> in;
   for (auto [d, coord] : llvm::enumerate(out)) {
-    int64_t step = op.getSteps()[d];
-    int64_t start = normalizeSliceStart(inShape[d], op.getStarts()[d], step);
-    in.push_back(addConst(mulConst(coord, step), start));
+    SliceDim dim = normalizeSlice(inShape[d], op.getStarts()[d],
+                                  op.getEnds()[d], op.getSteps()[d]);
+    in.push_back(addConst(mulConst(coord, dim.step), dim.start));
   }
   return evaluate(op.getInput(), pointAt(inShape, in), width);
 }

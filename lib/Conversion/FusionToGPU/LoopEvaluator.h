@@ -41,11 +41,6 @@ struct Point {
   bool hasCoords() const { return shape.empty() || !coords.empty(); }
 };
 
-/// The first index `rong.slice` reads along an axis of `size` elements from
-/// its `start` attribute, by ONNX's rules (negative counts from the end,
-/// clamped into the axis).
-int64_t normalizeSliceStart(int64_t size, int64_t start, int64_t step);
-
 /// Checks that every op of the loop group `fusion` is one the evaluator
 /// lowers, with the element types it handles; emits an error naming the
 /// first offending op otherwise.

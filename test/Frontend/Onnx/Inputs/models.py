@@ -519,6 +519,33 @@ def window_errors(out):
     )
 
 
+def conv_transpose_errors(out):
+    """ConvTranspose nodes with weights, biases or attributes that do not fit
+    their input; each fails on its own."""
+    w3 = h.make_tensor("w3", T.FLOAT, [3, 2, 3, 3], [0.0] * 54)
+    w4 = h.make_tensor("w4", T.FLOAT, [4, 2, 3, 3], [0.0] * 72)
+    b3 = h.make_tensor("b3", T.FLOAT, [3], [0.0] * 3)
+    node = lambda name, inputs, **attrs: h.make_node(  # noqa: E731
+        "ConvTranspose", inputs, [name], name=name, **attrs)
+    names = ["ct_channels", "ct_group", "ct_bias", "ct_shape", "ct_pads",
+             "ct_autopad", "ct_dynamic"]
+    return model(
+        [
+            node("ct_channels", ["img", "w4"]),
+            node("ct_group", ["img", "w3"], group=2),
+            node("ct_bias", ["img", "w3", "b3"]),
+            node("ct_shape", ["img", "w3"], output_shape=[1, 2, 3]),
+            node("ct_pads", ["img", "w3"], pads=[4, 0, 4, 0]),
+            node("ct_autopad", ["img", "w3"], auto_pad="SAME"),
+            node("ct_dynamic", ["dyn", "w3"]),
+        ],
+        [info("img", T.FLOAT, [1, 3, 5, 5]),
+         info("dyn", T.FLOAT, [1, 3, "height", 5])],
+        [info(o, T.FLOAT, None) for o in names],
+        [w3, w4, b3],
+    )
+
+
 def old_opset(out):
     return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
                  [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])], opset=6)
@@ -603,6 +630,7 @@ BUILDERS = {
     "quantize_uint8": quantize_uint8,
     "unsupported": unsupported,
     "window_errors": window_errors,
+    "conv_transpose_errors": conv_transpose_errors,
     "old_opset": old_opset,
     "old_opset_errors": old_opset_errors,
     "double_input": double_input,
