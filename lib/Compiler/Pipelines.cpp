@@ -33,6 +33,8 @@ void mlir::rong::buildFusionPipeline(OpPassManager &pm,
   // Weights are transposed once, here, rather than by a kernel per run.
   func.addPass(createRongFoldConstantLayouts());
   func.addPass(createRongDecompose());
+  // Again for the weights decomposition sliced (ConvTranspose's phases).
+  func.addPass(createRongFoldConstantLayouts());
   // The CPU's BLAS has no f16/bf16 GEMM and runs one batch shape per call;
   // rewritten before fusion, the casts and broadcasts join other kernels.
   if (const TargetDescriptor *target = lookupTarget(options.target);

@@ -106,13 +106,6 @@ static LogicalResult convertGemm(NodeContext &ctx) {
 // Windows: Conv, MaxPool, AveragePool
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// The explicit 2-D window attributes of a conv or pool.
-struct Window {
-  SmallVector<int64_t> strides, pads, dilations;
-};
-} // namespace
-
 FailureOr<WindowInput> onnx_import::windowInput(NodeContext &ctx,
                                                 Value input, StringRef what) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -167,11 +160,8 @@ onnx_import::windowAttr(NodeContext &ctx, StringRef name, unsigned spatial,
 /// Reads strides, dilations and pads, resolving auto_pad. SAME_UPPER and
 /// SAME_LOWER pad so that out = ceil(in / stride), the odd element going at
 /// the end (UPPER) or the beginning (LOWER); that needs static spatial sizes.
-static FailureOr<Window> parseWindow(NodeContext &ctx,
-                                     const WindowInput &input,
-                                     ArrayRef<int64_t> kernel) {
-  Window w;
-  unsigned spatial = input.spatial;
+FailureOr<Window> onnx_import::windowAttrs(NodeContext &ctx,
+                                           unsigned spatial) {
   FailureOr<SmallVector<int64_t>> strides =
       windowAttr(ctx, "strides", spatial, 1, 1, 1, 1);
   if (failed(strides))
@@ -184,21 +174,37 @@ static FailureOr<Window> parseWindow(NodeContext &ctx,
       windowAttr(ctx, "pads", spatial, 2, 0, 0, 0);
   if (failed(pads))
     return failure();
-  w.strides = *strides;
-  w.dilations = *dilations;
+  return Window{*strides, *pads, *dilations};
+}
+
+FailureOr<std::string> onnx_import::autoPadAttr(NodeContext &ctx) {
   std::string autoPad = ctx.attrString("auto_pad", "NOTSET");
-  if (autoPad == "NOTSET") {
-    w.pads = *pads;
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return ctx.fail("auto_pad = '" + autoPad + "' is not one of NOTSET, "
+                    "VALID, SAME_UPPER, SAME_LOWER");
+  return autoPad;
+}
+
+static FailureOr<Window> parseWindow(NodeContext &ctx,
+                                     const WindowInput &input,
+                                     ArrayRef<int64_t> kernel) {
+  unsigned spatial = input.spatial;
+  FailureOr<Window> attrs = windowAttrs(ctx, spatial);
+  if (failed(attrs))
+    return failure();
+  FailureOr<std::string> autoPadOr = autoPadAttr(ctx);
+  if (failed(autoPadOr))
+    return failure();
+  Window w = std::move(*attrs);
+  const std::string &autoPad = *autoPadOr;
+  if (autoPad == "NOTSET")
     return w;
-  }
   // ONNX forbids explicit pads next to auto_pad; like onnxruntime, the
   // computed pads win.
   w.pads.assign(4, 0);
   if (autoPad == "VALID")
     return w;
-  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    return ctx.fail("auto_pad = '" + autoPad + "' is not one of NOTSET, "
-                    "VALID, SAME_UPPER, SAME_LOWER");
   for (int i = 0; i < 2; ++i) {
     int64_t in = input.type.getDimSize(2 + i);
     if (ShapedType::isDynamic(in))

@@ -39,6 +39,18 @@ FailureOr<SmallVector<int64_t>> windowAttr(NodeContext &ctx, StringRef name,
                                            int64_t fallback, int64_t minimum,
                                            int64_t unit);
 
+/// A window's explicit attributes, widened to 2-D: strides and dilations
+/// (default 1), pads (default 0, begin and end per dimension).
+struct Window {
+  SmallVector<int64_t> strides, pads, dilations;
+};
+
+/// Reads strides, dilations and pads for a `spatial`-D window.
+FailureOr<Window> windowAttrs(NodeContext &ctx, unsigned spatial);
+
+/// Reads auto_pad: NOTSET (the default), VALID, SAME_UPPER or SAME_LOWER.
+FailureOr<std::string> autoPadAttr(NodeContext &ctx);
+
 /// Checks a conv-like weight (`layout` names its dimensions for messages,
 /// for example "O x C/group") of rank 2 + spatial with a static kernel that
 /// matches attribute kernel_shape if present, and lifts a 1-D one to 2-D.

@@ -3,9 +3,12 @@
 // Inference batch_norm is a per-channel affine map. As parts (a multiply and an
 // add by per-channel vectors) it joins the preceding convolution's epilogue,
 // and with constant statistics canonicalisation folds the scale and shift to
-// two constants.
+// two constants. A transposed convolution becomes one convolution per output
+// phase (DecomposeConvTranspose.cpp).
 //
 //===----------------------------------------------------------------------===//
+
+#include "DecomposePatterns.h"
 
 #include "rong/IR/RongOps.h"
 #include "rong/Transforms/Passes.h"
@@ -178,6 +181,7 @@ struct DecomposePass : public rong::impl::RongDecomposeBase<DecomposePass> {
     RewritePatternSet patterns(&getContext());
     patterns.add<DecomposeBatchNorm, HoistScaleOutOfMatmul>(&getContext());
     patterns.add<SinkReshape>(&getContext());
+    addConvTransposeDecomposition(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

@@ -93,12 +93,16 @@ LogicalResult outline(FusionOp fusion, Operation *contraction) {
       op.erase();
 
   // A group left with nothing but layout ops on the product (a strided
-  // result: the library call writes it in place) becomes those ops, outside;
-  // a group that yields only the product is gone.
+  // result: the GEMM writes it in place) becomes those ops, outside; a group
+  // that yields only the product is gone. A convolution writes its result
+  // densely: only reshapes after it are free, a transpose stays a kernel.
   auto yield = cast<YieldOp>(body.getTerminator());
-  bool layoutOnly = llvm::all_of(body.without_terminator(), [](Operation &op) {
-    return isLayoutOp(&op) || isa<ConstantOp>(op);
-  });
+  bool writesStrided = isa<MatMulOp>(outside);
+  bool layoutOnly =
+      llvm::all_of(body.without_terminator(), [&](Operation &op) {
+        return isa<ConstantOp, ReshapeOp>(op) ||
+               (writesStrided && isLayoutOp(&op));
+      });
   if (layoutOnly && body.getNumArguments() == 1) {
     IRMapping outer;
     outer.map(arg, result);

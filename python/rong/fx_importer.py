@@ -1696,37 +1696,125 @@ def _linear(b: _Builder, node: torch.fx.Node) -> _Value:
 
 @_register(aten.convolution.default)
 def _convolution(b: _Builder, node: torch.fx.Node) -> _Value:
-    """2-D convolution; 1-D as a 2-D one of height 1."""
+    """2-D convolution, plain or transposed; 1-D as a 2-D one of height 1."""
     x, weight = b.tensor(node.args[0]), b.tensor(node.args[1])
     bias = node.args[2]
     stride, padding, dilation = node.args[3], node.args[4], node.args[5]
-    transposed, groups = node.args[6], node.args[8]
-    _require_float(x)
+    transposed, output_padding, groups = node.args[6], node.args[7], node.args[8]
+    one_d = _conv_input(x)
+    if one_d:
+        x, weight = _lift_1d(b, x), _lift_1d(b, weight)
+        output_padding = [0, output_padding[0]] if output_padding else []
+    stride, padding, dilation = _conv_window(stride, padding, dilation, one_d)
+    kh, kw = weight.shape[2:]
     if transposed:
-        raise _Unsupported("transposed convolution is not supported")
+        # PyTorch's conv_transpose: the full result, less `padding` on both
+        # sides, plus `output_padding` at the end (a negative end pad).
+        extra = _pair(output_padding or 0, "output_padding")
+        op, pads = "rong.conv_transpose2d ", padding + [
+            padding[0] - extra[0], padding[1] - extra[1]]
+        channels = weight.shape[1] * int(groups)
+        oh, ow = ((x.shape[2 + i] - 1) * stride[i] + dilation[i] * (k - 1) + 1
+                  - pads[i] - pads[2 + i] for i, k in enumerate((kh, kw)))
+    else:
+        op, pads, channels = "rong.conv2d ", padding + padding, weight.shape[0]
+        oh, ow = ((x.shape[2 + i] + 2 * padding[i] - dilation[i] * (k - 1) - 1)
+                  // stride[i] + 1 for i, k in enumerate((kh, kw)))
+    result = _emit_conv(b, op, x, weight, None if bias is None else b.tensor(bias),
+                        stride, pads, dilation, int(groups),
+                        (x.shape[0], channels, oh, ow))
+    return b.reshape(result, b.out().shape) if one_d else result
+
+
+def _conv_input(x: _Value) -> bool:
+    """Checks a convolution's input (float, N x C x W or N x C x H x W);
+    True for 1-D, which runs as 2-D over a unit row."""
+    _require_float(x)
     if x.rank not in (3, 4):
         raise _Unsupported(f"only 1-D and 2-D convolutions are supported, got an "
                            f"input of rank {x.rank}")
-    one_d = x.rank == 3
+    return x.rank == 3
+
+
+def _lift_1d(b: _Builder, v: _Value) -> _Value:
+    """[A, B, W] -> [A, B, 1, W]."""
+    return b.reshape(v, v.shape[:2] + (1,) + v.shape[2:])
+
+
+def _conv_window(stride: Any, padding: Any, dilation: Any,
+                 one_d: bool) -> tuple[list, list, list]:
+    """A convolution's stride, padding and dilation as pairs (the unit row
+    of a 1-D one first)."""
     if one_d:
-        x = b.reshape(x, (x.shape[0], x.shape[1], 1, x.shape[2]))
-        weight = b.reshape(weight, weight.shape[:2] + (1,) + weight.shape[2:])
         stride, padding, dilation = [1, stride[0]], [0, padding[0]], [1, dilation[0]]
-    stride, padding = _pair(stride, "stride"), _pair(padding, "padding")
-    dilation = _pair(dilation, "dilation")
-    kh, kw = weight.shape[2:]
-    oh = (x.shape[2] + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
-    ow = (x.shape[3] + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
-    parts: list[Any] = ["rong.conv2d ", x, ", ", weight]
+    return (_pair(stride, "stride"), _pair(padding, "padding"),
+            _pair(dilation, "dilation"))
+
+
+def _emit_conv(b: _Builder, op: str, x: _Value, weight: _Value,
+               bias: _Value | None, stride: list, pads: list, dilation: list,
+               groups: int, shape: tuple) -> _Value:
+    """One rong.conv2d or rong.conv_transpose2d (`op`) with result `shape`."""
+    parts: list[Any] = [op, x, ", ", weight]
     types = f"{x.type}, {weight.type}"
     if bias is not None:
-        bias_value = b.tensor(bias)
-        parts += [", ", bias_value]
-        types += f", {bias_value.type}"
-    parts.append(f" strides = {_ints(stride)} pads = {_ints(padding + padding)} "
-                 f"dilations = {_ints(dilation)} groups = {int(groups)} : {types}")
-    result = b.emit(TensorMeta((x.shape[0], weight.shape[0], oh, ow), x.dtype), *parts)
-    return b.reshape(result, b.out().shape) if one_d else result
+        parts += [", ", bias]
+        types += f", {bias.type}"
+    parts.append(f" strides = {_ints(stride)} pads = {_ints(pads)} "
+                 f"dilations = {_ints(dilation)} groups = {groups} : {types}")
+    return b.emit(TensorMeta(shape, x.dtype), *parts)
+
+
+@_register(aten.convolution_backward.default)
+def _convolution_backward(b: _Builder, node: torch.fx.Node) -> tuple:
+    """The gradients of a 2-D (or 1-D) convolution, each when asked for: the
+    input's as a transposed convolution of the output gradient, the weight's
+    as a convolution of the input by the output gradient (stride and
+    dilation swap roles; the batch becomes the reduced channel axis), the
+    bias's as a sum."""
+    (grad_arg, x_arg, weight_arg, _, stride, padding, dilation, transposed, _,
+     groups, mask) = node.args
+    if transposed:
+        raise _Unsupported("the backward of a transposed convolution is not "
+                           "supported")
+    grad, x, weight = (b.tensor(a) for a in (grad_arg, x_arg, weight_arg))
+    one_d = _conv_input(x)
+    if one_d:
+        grad, x, weight = (_lift_1d(b, v) for v in (grad, x, weight))
+    stride, padding, dilation = _conv_window(stride, padding, dilation, one_d)
+    groups = int(groups)
+    n, c, h, w = x.shape
+    o, kernel, out = weight.shape[0], weight.shape[2:], grad.shape[2:]
+    results: list[Any] = [None, None, None]
+    if mask[0]:
+        # The rows and columns the forward's floor division left unread get
+        # no gradient: a smaller end pad extends the result over them.
+        extra = [(x.shape[2 + i] + 2 * padding[i] - dilation[i] * (k - 1) - 1)
+                 % stride[i] for i, k in enumerate(kernel)]
+        pads = padding + [padding[0] - extra[0], padding[1] - extra[1]]
+        grad_input = _emit_conv(b, "rong.conv_transpose2d ", grad, weight, None,
+                                stride, pads, dilation, groups, x.shape)
+        results[0] = b.reshape(grad_input, b.out(0).shape) if one_d else grad_input
+    if mask[1]:
+        # dW[o, j] = sum over n of x[n, group(o) * C/g + j] correlated with
+        # dY[n, o]: the batch as the channels, C/g as the batch.
+        per_group = c // groups
+        xs = b.reshape(x, (n, groups, per_group, h, w))
+        xs = b.reshape(b.transpose(xs, [2, 1, 0, 3, 4]), (per_group, groups * n, h, w))
+        filters = b.transpose(grad, [1, 0, 2, 3])
+        size = [(x.shape[2 + i] + 2 * padding[i] - stride[i] * (out[i] - 1) - 1)
+                // dilation[i] + 1 for i in range(2)]
+        grad_weight = _emit_conv(b, "rong.conv2d ", xs, filters, None, dilation,
+                                 padding + padding, stride, groups,
+                                 (per_group, o, *size))
+        for axis in (2, 3):  # taps past the kernel, from the unread remainder
+            if size[axis - 2] != kernel[axis - 2]:
+                grad_weight = b.slice(grad_weight, axis, 0, kernel[axis - 2], 1)
+        grad_weight = b.transpose(grad_weight, [1, 0, 2, 3])
+        results[1] = b.reshape(grad_weight, b.out(1).shape) if one_d else grad_weight
+    if mask[2]:
+        results[2] = b.reduce("reduce_sum", grad, [0, 2, 3], False)
+    return tuple(results)
 
 
 def _pool_input(b: _Builder, node: torch.fx.Node) -> _Value:

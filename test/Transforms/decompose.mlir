@@ -77,3 +77,23 @@ func.func @sink_reshape(%x: tensor<2x8x8xf32>, %w: tensor<8x8xf32>) -> tensor<2x
   %y = rong.add %up, %x : tensor<2x8x8xf32>, tensor<2x8x8xf32>
   return %y : tensor<2x8x8xf32>
 }
+
+// -----
+
+// A transposed convolution of stride 2 is four stride-1 convolutions, one
+// per output phase, each with the taps that reach it (kernel 3: 2 x 2, 2 x 1,
+// 1 x 2 and 1 x 1 taps), interleaved by reshapes around concatenations; the
+// output (2 * 4 - 1 = 7 per axis) is one short of 2 x 4, so a slice drops it.
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK-NOT: rong.conv_transpose2d
+// CHECK-COUNT-4: rong.conv2d %arg0, %{{.+}}, %arg2 strides = [1, 1]
+// CHECK: rong.concat {{.*}} axis = 5
+// CHECK: rong.concat {{.*}} axis = 3
+// CHECK: rong.reshape {{.*}} shape = [1, 2, 8, 8]
+// CHECK: rong.slice {{.*}} ends = [9223372036854775807, 9223372036854775807, 7, 7]
+// FOLD-LABEL: func.func @conv_transpose
+// FOLD-COUNT-4: rong.conv2d
+func.func @conv_transpose(%x: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>, %b: tensor<2xf32>) -> tensor<1x2x7x7xf32> {
+  %y = rong.conv_transpose2d %x, %w, %b strides = [2, 2] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : tensor<1x3x4x4xf32>, tensor<3x2x3x3xf32>, tensor<2xf32>
+  return %y : tensor<1x2x7x7xf32>
+}

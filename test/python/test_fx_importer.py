@@ -237,6 +237,21 @@ class Conv1dPools(nn.Module):
                 F.avg_pool2d(y, 2, padding=1, count_include_pad=False))
 
 
+class ConvTransposes(nn.Module):
+    """Transposed convolutions: grouped with output_padding, DCGAN's kernel
+    4 stride 2 without bias, and a dilated 1-D one."""
+
+    def __init__(self):
+        super().__init__()
+        self.up = nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1,
+                                     output_padding=1, groups=2)
+        self.up2 = nn.ConvTranspose2d(4, 3, 4, stride=2, padding=1, bias=False)
+        self.up1d = nn.ConvTranspose1d(6, 2, 5, stride=3, padding=2, dilation=2)
+
+    def forward(self, x, s):
+        return self.up2(F.relu(self.up(x))), self.up1d(s)
+
+
 class Generators(nn.Module):
     def forward(self, x):
         return (torch.arange(6, dtype=torch.float32) * x, torch.zeros_like(x) + x,
@@ -278,6 +293,8 @@ EXPORTED = {
                                           torch.rand(4, 6) > 0.5)),
     "reductions": (Reductions, lambda: (torch.randn(2, 3, 6), torch.rand(2, 3, 6) > 0.3)),
     "conv1d_pools": (Conv1dPools, lambda: (torch.randn(2, 4, 9),)),
+    "conv_transpose": (ConvTransposes,
+                       lambda: (torch.randn(2, 6, 5, 7), torch.randn(2, 6, 9))),
     "generators": (Generators, lambda: (torch.randn(4, 6),)),
     "losses": (Losses, lambda: (torch.randn(8, 10), torch.randint(0, 10, (8,)),
                                 torch.rand(10) + 0.5)),
@@ -543,6 +560,34 @@ def test_aot_backward_of_a_block(workdir):
     x = torch.randn(2, 5, 16, requires_grad=True)
     forward, backward = check_training_step(Block(), x, workdir, "block")
     assert "rong.layer_norm" in forward.text and "rong.rsqrt" in forward.text
+
+
+class ConvNet(nn.Module):
+    """Strided, grouped and dilated convolutions, 2-D and 1-D, whose backward
+    is convolution_backward (input, weight and bias gradients)."""
+
+    def __init__(self):
+        super().__init__()
+        # 10 + 2 - 3 is odd: the stride-2 forward leaves the last row and
+        # column unread, which get no input gradient.
+        self.conv1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(8, 4, 3, padding=2, dilation=2, groups=2,
+                               bias=False)
+        self.conv1d = nn.Conv1d(4, 2, 3, stride=2)
+
+    def forward(self, x):
+        y = torch.tanh(self.conv2(F.relu(self.conv1(x))))
+        return self.conv1d(y.flatten(2)).sum(-1)
+
+
+def test_aot_backward_of_convolutions(workdir):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 10, 10, requires_grad=True)
+    _, backward = check_training_step(ConvNet(), x, workdir, "convnet")
+    # The input gradients are transposed convolutions, the weight gradients
+    # convolutions: nothing of the backward is left to PyTorch.
+    assert backward.text.count("rong.conv_transpose2d") == 3
+    assert backward.text.count("rong.conv2d") == 3
 
 
 def test_example_inputs_stand_in_for_missing_meta(workdir):

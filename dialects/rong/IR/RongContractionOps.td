@@ -76,6 +76,44 @@ def Rong_Conv2DOp : Rong_InferredOp<"conv2d"> {
   }];
 }
 
+def Rong_ConvTranspose2DOp : Rong_InferredOp<"conv_transpose2d"> {
+  let summary = "2-D transposed convolution, NCHW";
+  let description = [{
+    The transpose of `rong.conv2d` (its gradient with respect to the input),
+    as ONNX ConvTranspose and PyTorch's `conv_transpose2d` define it: each
+    element `input[n, c, i, j]` (`N x C x H x W`) adds
+    `input[n, c, i, j] * weight[c, m, k, l]` (`C x M/groups x kH x kW`) to
+    the full result at `(i * stride_h + k * dilation_h,
+    j * stride_w + l * dilation_w)`, whose size is
+    `stride * (in - 1) + dilation * (kernel - 1) + 1` per axis. `pads`
+    (`[top, left, bottom, right]`) are cut from the full result; negative
+    pads extend it with elements only the bias reaches (ONNX's
+    `output_padding` is a negative bottom or right pad). The optional `bias`
+    (`[M]`) is added everywhere.
+
+    The fusion pipeline decomposes it into one `rong.conv2d` per output phase
+    (`rong-decompose`).
+
+    Example:
+
+    ```mlir
+    %y = rong.conv_transpose2d %x, %w, %b strides = [2, 2]
+        pads = [1, 1, 0, 0] dilations = [1, 1] groups = 1
+        : tensor<1x64x28x28xf32>, tensor<64x32x3x3xf32>, tensor<32xf32>
+    ```
+  }];
+  let arguments = (ins Rong_FloatTensor:$input, Rong_FloatTensor:$weight,
+                       Optional<Rong_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations, I64Attr:$groups);
+  let results = (outs Rong_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `strides` `=` $strides `pads` `=` $pads
+    `dilations` `=` $dilations `groups` `=` $groups attr-dict `:`
+    type($input) `,` type($weight) (`,` type($bias)^)?
+  }];
+}
+
 def Rong_MaxPool2DOp : Rong_InferredOp<"max_pool2d"> {
   let summary = "2-D max pooling, NCHW";
   let description = [{

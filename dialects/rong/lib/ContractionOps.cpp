@@ -224,3 +224,70 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
   inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
   return success();
 }
+
+LogicalResult ConvTranspose2DOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  auto weight = cast<RankedTensorType>(adaptor.getWeight().getType());
+  if (input.getRank() != 4)
+    return emitOptionalError(
+        loc, "conv_transpose2d input must be N x C x H x W, got ", input);
+  if (weight.getRank() != 4 || !weight.hasStaticShape())
+    return emitOptionalError(loc, "conv_transpose2d weight must be a static "
+                                  "C x M/groups x kH x kW, got ",
+                             weight);
+  if (input.getElementType() != weight.getElementType())
+    return emitOptionalError(loc, "weight element type ",
+                             weight.getElementType(),
+                             " differs from the input's ",
+                             input.getElementType());
+  int64_t groups = adaptor.getGroups();
+  if (groups < 1)
+    return emitOptionalError(loc, "groups must be >= 1, got ", groups);
+  int64_t channels = weight.getDimSize(0);
+  if (channels % groups != 0)
+    return emitOptionalError(loc, "weight input channels ", channels,
+                             " are not divisible by groups ", groups);
+  if (!sizesMayAgree(input.getDimSize(1), channels))
+    return emitOptionalError(loc, "input has ", input.getDimSize(1),
+                             " channels, the weight takes ", channels);
+  int64_t outChannels = weight.getDimSize(1) * groups;
+  if (Value bias = adaptor.getBias()) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1 ||
+        biasType.getElementType() != input.getElementType() ||
+        !sizesMayAgree(biasType.getDimSize(0), outChannels))
+      return emitOptionalError(loc, "bias must be a vector of ", outChannels,
+                               " elements of ", input.getElementType(),
+                               ", got ", biasType);
+  }
+  ArrayRef<int64_t> strides = adaptor.getStrides(),
+                    pads = adaptor.getPads(),
+                    dilations = adaptor.getDilations();
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return emitOptionalError(loc, "conv_transpose2d takes 2 strides, 2 "
+                                  "dilations and 4 pads");
+  if (llvm::any_of(strides, [](int64_t v) { return v < 1; }) ||
+      llvm::any_of(dilations, [](int64_t v) { return v < 1; }))
+    return emitOptionalError(loc, "strides and dilations must be >= 1");
+  SmallVector<int64_t> shape{input.getDimSize(0), outChannels};
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = input.getDimSize(2 + i);
+    if (ShapedType::isDynamic(in)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t full =
+        strides[i] * (in - 1) + dilations[i] * (weight.getDimSize(2 + i) - 1) +
+        1;
+    int64_t out = full - pads[i] - pads[2 + i];
+    if (out < 1)
+      return emitOptionalError(loc, "pads cut the whole result along "
+                                    "dimension ",
+                               2 + i, " (full size ", full, ")");
+    shape.push_back(out);
+  }
+  inferred.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return success();
+}

@@ -20,6 +20,11 @@ def RongDecompose : Pass<"rong-decompose", "func::FuncOp"> {
     epilogue. A scalar scale on a matmul operand moves to the product,
     `matmul(a * s, b) -> matmul(a, b) * s`, where it is an epilogue instead of
     a kernel of its own (exported attention scales both q and k this way).
+    `rong.conv_transpose2d` becomes one stride-1 `rong.conv2d` per output
+    phase (stride_h x stride_w of them), each with the kernel taps that
+    reach its outputs, interleaved by reshapes around a concatenation: no
+    multiplications by the zeros that the textbook lowering inserts between
+    input elements.
   }];
   let dependentDialects = ["::mlir::rong::RongDialect"];
 }

@@ -799,6 +799,25 @@ func.func @f(%x: tensor<1x1x4x4xf32>) {
 
 // -----
 
+// Tests that rong.conv_transpose2d rejects pads that cut the whole result.
+func.func @f(%x: tensor<1x2x3x3xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{pads cut the whole result along dimension 2 (full size 5)}}
+  %0 = rong.conv_transpose2d %x, %w strides = [1, 1] pads = [3, 0, 2, 0] dilations = [1, 1] groups = 1 : tensor<1x2x3x3xf32>, tensor<2x1x3x3xf32>
+  return
+}
+
+// -----
+
+// Tests that rong.conv_transpose2d rejects an input whose channels are not
+// the weight's first dimension.
+func.func @f(%x: tensor<1x3x3x3xf32>, %w: tensor<2x1x3x3xf32>) {
+  // expected-error @+1 {{input has 3 channels, the weight takes 2}}
+  %0 = rong.conv_transpose2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : tensor<1x3x3x3xf32>, tensor<2x1x3x3xf32>
+  return
+}
+
+// -----
+
 // Tests that rong.conv2d rejects an input that is not 4-D.
 func.func @f(%x: tensor<1x4x4xf32>, %w: tensor<1x1x3x3xf32>) {
   // expected-error @+1 {{conv2d input must be N x C x H x W, got 'tensor<1x4x4xf32>'}}

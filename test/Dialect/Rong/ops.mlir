@@ -571,6 +571,18 @@ func.func @matmul(%a: tensor<8x12x128x64xf32>, %b: tensor<8x12x64x128xf32>, %c: 
   return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<8x12x128x128xf32>, tensor<12x5x128x32xf16>, tensor<4xf32>, tensor<f32>, tensor<?x?xbf16>, tensor<3xi64>, tensor<2x?x?xi32>, tensor<8x12x128xf32>
 }
 
+// Tests that rong.conv_transpose2d round-trips and infers its output: the
+// full result 2 * (28 - 1) + 2 + 1 = 57, less the pads (1 + 0 on H; on W a
+// negative end pad adds output_padding's column: 57 - 1 + 1 = 57).
+// CHECK-LABEL: func.func @conv_transpose2d(
+// CHECK-NEXT: rong.conv_transpose2d %{{.+}}, %{{.+}}, %{{.+}} strides = [2, 2] pads = [1, 1, 0, -1] dilations = [1, 1] groups = 2 : tensor<1x64x28x28xf32>, tensor<64x16x3x3xf32>, tensor<32xf32>
+// CHECK-NEXT: return %{{.+}} : tensor<1x32x56x57xf32>
+func.func @conv_transpose2d(%x: tensor<1x64x28x28xf32>, %w: tensor<64x16x3x3xf32>,
+                            %b: tensor<32xf32>) -> tensor<1x32x56x57xf32> {
+  %0 = rong.conv_transpose2d %x, %w, %b strides = [2, 2] pads = [1, 1, 0, -1] dilations = [1, 1] groups = 2 : tensor<1x64x28x28xf32>, tensor<64x16x3x3xf32>, tensor<32xf32>
+  return %0 : tensor<1x32x56x57xf32>
+}
+
 // Tests that rong.conv2d round-trips with and without bias, with groups and dilations.
 // CHECK-LABEL: func.func @conv2d(
 // CHECK-SAME: %[[ARG0:.+]]: tensor<1x3x224x224xf32>, %[[ARG1:.+]]: tensor<64x3x7x7xf32>, %[[ARG2:.+]]: tensor<64xf32>, %[[ARG3:.+]]: tensor<?x32x?x56xf16>, %[[ARG4:.+]]: tensor<64x8x3x3xf16>, %[[ARG5:.+]]: tensor<?xf16>, %[[ARG6:.+]]: tensor<2x4x9x9xbf16>, %[[ARG7:.+]]: tensor<4x1x3x3xbf16>) -> (tensor<1x64x112x112xf32>, tensor<1x64x218x218xf32>, tensor<?x64x?x28xf16>, tensor<2x4x5x4xbf16>) {
