@@ -1765,55 +1765,77 @@ def _emit_conv(b: _Builder, op: str, x: _Value, weight: _Value,
     return b.emit(TensorMeta(shape, x.dtype), *parts)
 
 
+def _weight_gradient(b: _Builder, data: _Value, spread: _Value, stride: list,
+                     padding: list, dilation: list, groups: int,
+                     kernel: Sequence[int]) -> _Value:
+    """The weight gradient [Cs, Cd/g, kH, kW] of a window that reads `data`
+    ([N, Cd, H, W]) at i * stride - padding + k * dilation and spreads it
+    into `spread` ([N, Cs, OH, OW]): dW[s, j] sums over the batch of data
+    channel group(s) * Cd/g + j correlated with spread channel s. That is a
+    convolution with the batch as the channels and Cd/g as the batch, stride
+    and dilation swapping roles, sliced to the kernel (taps past it come
+    from rows the stride left unread)."""
+    n, channels, h, w = data.shape
+    per_group = channels // groups
+    grouped = b.reshape(data, (n, groups, per_group, h, w))
+    grouped = b.reshape(b.transpose(grouped, [2, 1, 0, 3, 4]),
+                        (per_group, groups * n, h, w))
+    filters = b.transpose(spread, [1, 0, 2, 3])
+    size = [(data.shape[2 + i] + 2 * padding[i]
+             - stride[i] * (spread.shape[2 + i] - 1) - 1) // dilation[i] + 1
+            for i in range(2)]
+    result = _emit_conv(b, "rong.conv2d ", grouped, filters, None, dilation,
+                        padding + padding, stride, groups,
+                        (per_group, spread.shape[1], *size))
+    for axis in (2, 3):
+        if size[axis - 2] != kernel[axis - 2]:
+            result = b.slice(result, axis, 0, kernel[axis - 2], 1)
+    return b.transpose(result, [1, 0, 2, 3])
+
+
 @_register(aten.convolution_backward.default)
 def _convolution_backward(b: _Builder, node: torch.fx.Node) -> tuple:
-    """The gradients of a 2-D (or 1-D) convolution, each when asked for: the
-    input's as a transposed convolution of the output gradient, the weight's
-    as a convolution of the input by the output gradient (stride and
-    dilation swap roles; the batch becomes the reduced channel axis), the
-    bias's as a sum."""
-    (grad_arg, x_arg, weight_arg, _, stride, padding, dilation, transposed, _,
-     groups, mask) = node.args
-    if transposed:
-        raise _Unsupported("the backward of a transposed convolution is not "
-                           "supported")
+    """The gradients of a 2-D (or 1-D) convolution, plain or transposed,
+    each when asked for. Plain: the input's is a transposed convolution of
+    the output gradient; transposed: a plain convolution of it. The weight's
+    is a convolution of whichever side the window reads by the side it
+    spreads into (`_weight_gradient`); the bias's is a sum."""
+    (grad_arg, x_arg, weight_arg, _, stride, padding, dilation, transposed,
+     output_padding, groups, mask) = node.args
     grad, x, weight = (b.tensor(a) for a in (grad_arg, x_arg, weight_arg))
     one_d = _conv_input(x)
     if one_d:
         grad, x, weight = (_lift_1d(b, v) for v in (grad, x, weight))
     stride, padding, dilation = _conv_window(stride, padding, dilation, one_d)
-    groups = int(groups)
-    n, c, h, w = x.shape
-    o, kernel, out = weight.shape[0], weight.shape[2:], grad.shape[2:]
+    groups, kernel = int(groups), weight.shape[2:]
     results: list[Any] = [None, None, None]
-    if mask[0]:
+    if mask[0] and transposed:
+        # The forward spread x into grad; reading grad back is a convolution
+        # (output_padding's rows are past its last window).
+        size = tuple((grad.shape[2 + i] + 2 * padding[i] - dilation[i] * (k - 1)
+                      - 1) // stride[i] + 1 for i, k in enumerate(kernel))
+        if size != x.shape[2:]:
+            raise _Unsupported(f"output_padding {list(output_padding)} reaches "
+                               f"past the stride")
+        results[0] = _emit_conv(b, "rong.conv2d ", grad, weight, None, stride,
+                                padding + padding, dilation, groups, x.shape)
+    elif mask[0]:
         # The rows and columns the forward's floor division left unread get
         # no gradient: a smaller end pad extends the result over them.
         extra = [(x.shape[2 + i] + 2 * padding[i] - dilation[i] * (k - 1) - 1)
                  % stride[i] for i, k in enumerate(kernel)]
         pads = padding + [padding[0] - extra[0], padding[1] - extra[1]]
-        grad_input = _emit_conv(b, "rong.conv_transpose2d ", grad, weight, None,
+        results[0] = _emit_conv(b, "rong.conv_transpose2d ", grad, weight, None,
                                 stride, pads, dilation, groups, x.shape)
-        results[0] = b.reshape(grad_input, b.out(0).shape) if one_d else grad_input
     if mask[1]:
-        # dW[o, j] = sum over n of x[n, group(o) * C/g + j] correlated with
-        # dY[n, o]: the batch as the channels, C/g as the batch.
-        per_group = c // groups
-        xs = b.reshape(x, (n, groups, per_group, h, w))
-        xs = b.reshape(b.transpose(xs, [2, 1, 0, 3, 4]), (per_group, groups * n, h, w))
-        filters = b.transpose(grad, [1, 0, 2, 3])
-        size = [(x.shape[2 + i] + 2 * padding[i] - stride[i] * (out[i] - 1) - 1)
-                // dilation[i] + 1 for i in range(2)]
-        grad_weight = _emit_conv(b, "rong.conv2d ", xs, filters, None, dilation,
-                                 padding + padding, stride, groups,
-                                 (per_group, o, *size))
-        for axis in (2, 3):  # taps past the kernel, from the unread remainder
-            if size[axis - 2] != kernel[axis - 2]:
-                grad_weight = b.slice(grad_weight, axis, 0, kernel[axis - 2], 1)
-        grad_weight = b.transpose(grad_weight, [1, 0, 2, 3])
-        results[1] = b.reshape(grad_weight, b.out(1).shape) if one_d else grad_weight
+        data, spread = (grad, x) if transposed else (x, grad)
+        results[1] = _weight_gradient(b, data, spread, stride, padding, dilation,
+                                      groups, kernel)
     if mask[2]:
         results[2] = b.reduce("reduce_sum", grad, [0, 2, 3], False)
+    if one_d:
+        results = [r if r is None else b.reshape(r, b.out(i).shape)
+                   for i, r in enumerate(results[:2])] + results[2:]
     return tuple(results)
 
 

@@ -590,6 +590,33 @@ def test_aot_backward_of_convolutions(workdir):
     assert backward.text.count("rong.conv2d") == 3
 
 
+class UpNet(nn.Module):
+    """Transposed convolutions (output_padding, groups, 1-D with dilation),
+    whose backward is convolution_backward with `transposed` set."""
+
+    def __init__(self):
+        super().__init__()
+        self.up1 = nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1,
+                                      output_padding=1)
+        self.up2 = nn.ConvTranspose2d(4, 4, 4, stride=2, padding=1, groups=2,
+                                      bias=False)
+        self.up1d = nn.ConvTranspose1d(4, 2, 3, stride=2, dilation=2)
+
+    def forward(self, x):
+        y = torch.tanh(self.up2(F.relu(self.up1(x))))
+        return self.up1d(y.flatten(2)).sum(-1)
+
+
+def test_aot_backward_of_transposed_convolutions(workdir):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 4, 5, requires_grad=True)
+    _, backward = check_training_step(UpNet(), x, workdir, "upnet")
+    # Reading a spread back is a convolution, and so is each weight
+    # gradient: six, and no transposed convolution.
+    assert backward.text.count("rong.conv2d") == 6
+    assert "rong.conv_transpose2d" not in backward.text
+
+
 def test_example_inputs_stand_in_for_missing_meta(workdir):
     """Without node.meta the placeholders take the example inputs' shapes and
     every other node is evaluated on the meta device: same function."""

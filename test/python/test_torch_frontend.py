@@ -257,14 +257,17 @@ def test_batch_norm_training_is_compiled_and_matches_eager():
 
 
 def test_convolution_training_is_compiled_and_matches_eager():
-    """Strided and grouped convolutions: their backward
-    (convolution_backward: the input gradient as a transposed convolution,
-    the weight gradient as a convolution, the bias gradient as a sum) is
-    compiled by Rong, and losses and gradients follow eager PyTorch."""
+    """Strided, grouped and transposed convolutions (an encoder-decoder):
+    their backward (convolution_backward: input gradients as transposed or
+    plain convolutions, weight gradients as convolutions, bias gradients as
+    sums) is compiled by Rong, and losses and gradients follow eager
+    PyTorch."""
     def make():
         return nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1), nn.ReLU(),
-                             nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=2),
-                             nn.Tanh(), nn.Flatten(), nn.Linear(8 * 5 * 5, 5))
+                             nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1),
+                             nn.Tanh(),
+                             nn.Conv2d(4, 4, 3, padding=2, dilation=2, groups=2),
+                             nn.Flatten(), nn.Linear(4 * 10 * 10, 5))
     gen = torch.Generator().manual_seed(2)
     batches = [(torch.randn(4, 3, 10, 10, generator=gen),
                 torch.randint(0, 5, (4,), generator=gen)) for _ in range(3)]
