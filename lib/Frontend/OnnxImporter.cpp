@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -124,6 +125,8 @@ private:
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringSet<> poisoned;
+  /// The symbolic dimension names (dim_param) the graph inputs use.
+  llvm::StringSet<> symbolicDims;
   /// Outputs a converter did not produce: reported only if something uses them.
   llvm::StringMap<std::pair<Location, std::string>> deferred;
   /// Unsupported op_type -> the nodes using it, in order of appearance.
@@ -167,8 +170,14 @@ FailureOr<Type> GraphImporter::convertValueType(const onnx::ValueInfoProto &info
     if (dim.has_dim_value() && dim.dim_value() < 0)
       return emitError(loc) << "graph value '" << info.name()
                             << "' has negative dimension " << dim.dim_value();
-    shape.push_back(dim.has_dim_value() ? dim.dim_value()
-                                        : ShapedType::kDynamic);
+    int64_t size = dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic;
+    if (!dim.has_dim_value() && !dim.dim_param().empty()) {
+      symbolicDims.insert(dim.dim_param());
+      for (const auto &[name, value] : options.dimSizes)
+        if (name == dim.dim_param())
+          size = value;
+    }
+    shape.push_back(size);
   }
   return Type(RankedTensorType::get(shape, element));
 }
@@ -283,6 +292,20 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       return nullptr;
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+  }
+
+  // A size for a dimension no input has is a typo, not a no-op.
+  for (const auto &[name, value] : options.dimSizes) {
+    if (symbolicDims.contains(name))
+      continue;
+    SmallVector<StringRef> known(symbolicDims.keys());
+    llvm::sort(known);
+    std::string theirs = known.empty()
+                             ? "they have none"
+                             : "theirs: " + llvm::join(known, ", ");
+    emitError(fileLoc()) << "no graph input has a symbolic dimension named '"
+                         << name << "' (" << theirs << ")";
+    return nullptr;
   }
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());

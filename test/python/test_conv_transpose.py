@@ -10,6 +10,8 @@ dilations sharing a factor with the stride, pads larger than the kernel
 groups and 1-D inputs. The plan must show one library
 convolution per reached phase and no kernel on the constant weights."""
 
+import subprocess
+
 import numpy as np
 import onnx
 import pytest
@@ -61,7 +63,8 @@ GEOMETRIES = [
 ]
 
 
-def conv_transpose_model(x_shape, w_shape, attrs, bias=True):
+def conv_transpose_model(x_shape, w_shape, attrs, bias=True,
+                         batch_name=None):
     weight = RNG.standard_normal(w_shape).astype(np.float32)
     constants = {"w": weight}
     if bias:
@@ -70,6 +73,10 @@ def conv_transpose_model(x_shape, w_shape, attrs, bias=True):
     x = RNG.standard_normal(x_shape).astype(np.float32)
     model = make_model("ConvTranspose", [x], np.float32, attrs,
                        constants=constants)
+    if batch_name:  # a symbolic batch, as exporters write it
+        dim = model.graph.input[0].type.tensor_type.shape.dim[0]
+        dim.ClearField("dim_value")
+        dim.dim_param = batch_name
     return model, x
 
 
@@ -97,6 +104,25 @@ def test_conv_transpose_without_bias(tmp_path):
     assert_matches(got, want)
     # Three of the four phases are reached by no tap: exact zeros.
     assert not got[:, :, 1::2, :].any() and not got[:, :, :, 1::2].any()
+
+
+def test_conv_transpose_with_a_symbolic_batch(tmp_path):
+    """A model whose batch is a dim_param compiles once it is given a size
+    (rongc --dim N=3), and matches onnxruntime at that size."""
+    model, _ = conv_transpose_model((1, 4, 5, 5), (4, 3, 3, 3),
+                                    dict(strides=[2, 2], pads=[1, 1, 1, 1],
+                                         output_padding=[1, 1]),
+                                    batch_name="N")
+    path = str(tmp_path / "model.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / "model.rong")
+    done = subprocess.run([rong_tools.tool("rongc"), path, "-o", artifact,
+                           "--dim", "N=3"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    x = RNG.standard_normal((3, 4, 5, 5)).astype(np.float32)
+    got = rong_tools.run_artifact(artifact, [x], 1)[0]
+    assert got.shape == (3, 3, 10, 10)
+    assert_matches(got, rong_tools.onnxruntime_reference(path, [x])[0])
 
 
 def test_conv_transpose_matches_pytorch(tmp_path):

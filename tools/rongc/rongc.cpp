@@ -15,6 +15,7 @@
 #include "rong/Runtime/Npy.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -110,6 +111,12 @@ static cl::list<std::string> constantInputs(
              "array in FILE.npy (for inputs an op needs at compile time, such "
              "as reduction axes or shapes); repeatable"),
     cl::value_desc("NAME=FILE.npy"), cl::cat(rongcCategory));
+static cl::list<std::string> dimSizes(
+    "dim",
+    cl::desc("NAME=SIZE: give the symbolic ONNX dimension NAME (a dim_param "
+             "of the graph inputs, such as a dynamic batch) a size; Rong "
+             "compiles static shapes; repeatable"),
+    cl::value_desc("NAME=SIZE"), cl::cat(rongcCategory));
 static cl::opt<bool> emitBytecode("emit-bytecode",
                                   cl::desc("Write MLIR bytecode"),
                                   cl::init(false), cl::cat(rongcCategory));
@@ -168,6 +175,16 @@ int main(int argc, char **argv) {
           {name.str(), array->descr, array->shape,
            std::string(array->data.begin(), array->data.end())});
     }
+    for (StringRef spec : dimSizes) {
+      auto [name, text] = spec.split('=');
+      int64_t size;
+      if (name.empty() || text.getAsInteger(10, size) || size < 0) {
+        llvm::errs() << "rongc: --dim expects NAME=SIZE with a size >= 0, got '"
+                     << spec << "'\n";
+        return 1;
+      }
+      options.dimSizes.push_back({name.str(), size});
+    }
     module = mlir::rong::importOnnxFile(inputFilename, &context, options);
   }
   if (!module)
@@ -182,6 +199,23 @@ int main(int argc, char **argv) {
       (StringRef(outputFilename).ends_with(".rong") ||
        (sourcePackage && outputFilename != "-")))
     phase = EmitPhase::Artifact;
+
+  // Kernels need static shapes: say which ONNX input is dynamic, and how to
+  // size it, before a kernel fails on it.
+  if (phase == EmitPhase::Artifact &&
+      !StringRef(inputFilename).ends_with(".mlir"))
+    for (auto func : module->getOps<func::FuncOp>())
+      for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+        if (auto tensor = dyn_cast<RankedTensorType>(type);
+            tensor && !tensor.hasStaticShape()) {
+          auto name = func.getArgAttrOfType<StringAttr>(i, "rong.name");
+          llvm::errs() << "rongc: graph input '"
+                       << (name ? name.getValue() : StringRef("?"))
+                       << "' has a dynamic shape " << type
+                       << "; Rong compiles static shapes: give its symbolic "
+                          "dimensions a size with --dim NAME=SIZE\n";
+          return 1;
+        }
 
   if (phase == EmitPhase::Artifact) {
     if (outputFilename == "-") {

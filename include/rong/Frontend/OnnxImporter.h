@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mlir::rong {
@@ -37,6 +38,9 @@ struct OnnxConstantInput {
 struct OnnxImportOptions {
   /// Graph inputs to replace with constants before the import.
   std::vector<OnnxConstantInput> constantInputs;
+  /// Sizes for symbolic dimensions (`dim_param`, such as "batch") of the
+  /// graph inputs (`rongc --dim NAME=SIZE`); each name must occur.
+  std::vector<std::pair<std::string, int64_t>> dimSizes;
   /// Name of the function that holds the graph.
   std::string functionName = "main";
   /// Initializers with more elements than this become `dense_resource`

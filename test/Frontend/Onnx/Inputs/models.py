@@ -546,6 +546,13 @@ def conv_transpose_errors(out):
     )
 
 
+def symbolic_dims(out):
+    """A Relu whose input has a symbolic batch and sequence length."""
+    return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [info("x", T.FLOAT, ["batch", "seq", 8])],
+                 [info("y", T.FLOAT, ["batch", "seq", 8])])
+
+
 def old_opset(out):
     return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
                  [info("x", T.FLOAT, [4])], [info("y", T.FLOAT, [4])], opset=6)
@@ -631,6 +638,7 @@ BUILDERS = {
     "unsupported": unsupported,
     "window_errors": window_errors,
     "conv_transpose_errors": conv_transpose_errors,
+    "symbolic_dims": symbolic_dims,
     "old_opset": old_opset,
     "old_opset_errors": old_opset_errors,
     "double_input": double_input,
