@@ -482,3 +482,19 @@ OwningOpRef<ModuleOp> mlir::rong::importOnnxFile(StringRef path,
   return importOnnxBuffer((*buffer)->getBuffer(), path,
                           llvm::sys::path::parent_path(path), context, options);
 }
+
+std::string mlir::rong::describeDynamicInput(ModuleOp module) {
+  for (auto func : module.getOps<func::FuncOp>())
+    for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || tensor.hasStaticShape())
+        continue;
+      auto name = func.getArgAttrOfType<StringAttr>(i, "rong.name");
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << "graph input '" << (name ? name.getValue() : StringRef("?"))
+         << "' has a dynamic shape " << type;
+      return text;
+    }
+  return {};
+}

@@ -197,25 +197,33 @@ def run_torch(session, args):
 
 def compile(model, example_inputs: Sequence[Any] | None = None, *,
             target: str = "cpu", fuse: bool = True, explain: bool = False,
-            num_threads: int = 0) -> CompiledModel:
+            num_threads: int = 0,
+            dims: dict[str, int] | None = None) -> CompiledModel:
     """Compiles `model` for `target` and returns a callable.
 
     `model` is a `torch.nn.Module` (exported with `torch.export` on
     `example_inputs`, parameters and buffers frozen into the artifact as
     constants), an ONNX `ModelProto`, or a path to an `.onnx` file.
     `fuse=False` compiles one kernel per op (the unfused baseline).
+    `dims` sizes an ONNX model's symbolic input dimensions by name
+    (`{"batch": 8}`, as `rongc --dim batch=8`); Rong compiles static shapes.
     """
     if isinstance(model, (str, os.PathLike)):
         result = compiler_module().compile_onnx(
-            os.fspath(model), target=target, fuse=fuse, explain=explain)
+            os.fspath(model), target=target, fuse=fuse, explain=explain,
+            dims=dict(dims or {}))
         return _wrap(result, num_threads)
     if type(model).__name__ == "ModelProto":
         result = compiler_module().compile_onnx_bytes(
             model.SerializeToString(), source_name=model.graph.name or "model",
-            target=target, fuse=fuse, explain=explain)
+            target=target, fuse=fuse, explain=explain, dims=dict(dims or {}))
         return _wrap(result, num_threads)
     import torch
     if isinstance(model, torch.nn.Module):
+        if dims:
+            raise TypeError("rong.compile: dims sizes an ONNX model's symbolic "
+                            "dimensions; a torch.nn.Module takes its shapes "
+                            "from example_inputs")
         if example_inputs is None:
             raise TypeError("rong.compile: a torch.nn.Module needs "
                             "example_inputs to export it")

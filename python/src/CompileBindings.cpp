@@ -234,16 +234,41 @@ void attachResources(ModuleOp module, const py::dict &resources) {
                          "dialect_resources section");
 }
 
+/// Refuses an imported ONNX graph whose inputs are still dynamic.
+void requireStaticInputs(Compilation &compilation, ModuleOp module) {
+  std::string dynamic = mlir::rong::describeDynamicInput(module);
+  if (!dynamic.empty())
+    compilation.fail(dynamic + "; Rong compiles static shapes: give its "
+                               "symbolic dimensions a size with "
+                               "dims={'NAME': SIZE}");
+}
+
+/// Import options carrying `dims` (symbolic dimension name -> size).
+mlir::rong::OnnxImportOptions importOptions(const py::dict &dims) {
+  mlir::rong::OnnxImportOptions options;
+  for (auto [name, size] : dims) {
+    int64_t value = size.cast<int64_t>();
+    if (value < 0)
+      throw py::value_error("dims: the size of '" + name.cast<std::string>() +
+                            "' must be >= 0, got " + std::to_string(value));
+    options.dimSizes.push_back({name.cast<std::string>(), value});
+  }
+  return options;
+}
+
 PyCompileResult compileOnnx(const std::string &path, const std::string &target,
-                            bool fuse, bool explain) {
+                            bool fuse, bool explain, const py::dict &dims) {
   Compilation compilation;
   OwningOpRef<ModuleOp> module;
+  mlir::rong::OnnxImportOptions options = importOptions(dims);
   {
     py::gil_scoped_release release;
-    module = mlir::rong::importOnnxFile(path, &compilation.getContext());
+    module =
+        mlir::rong::importOnnxFile(path, &compilation.getContext(), options);
   }
   if (!module)
     compilation.fail("cannot import '" + path + "'");
+  requireStaticInputs(compilation, *module);
   return compilation.compile(
       *module,
       {target, fuse, explain, llvm::sys::path::filename(path).str()});
@@ -252,7 +277,7 @@ PyCompileResult compileOnnx(const std::string &path, const std::string &target,
 PyCompileResult compileOnnxBytes(const py::buffer &data,
                                  const std::string &sourceName,
                                  const std::string &target, bool fuse,
-                                 bool explain) {
+                                 bool explain, const py::dict &dims) {
   py::buffer_info info = data.request();
   if (info.ndim > 1 || (info.ndim == 1 && info.strides[0] != info.itemsize))
     throw py::value_error("compile_onnx_bytes takes contiguous bytes");
@@ -260,13 +285,15 @@ PyCompileResult compileOnnxBytes(const py::buffer &data,
                   static_cast<size_t>(info.size * info.itemsize));
   Compilation compilation;
   OwningOpRef<ModuleOp> module;
+  mlir::rong::OnnxImportOptions options = importOptions(dims);
   {
     py::gil_scoped_release release;
     module = mlir::rong::importOnnxBuffer(bytes, sourceName, /*modelDir=*/"",
-                                    &compilation.getContext());
+                                          &compilation.getContext(), options);
   }
   if (!module)
     compilation.fail("cannot import '" + sourceName + "'");
+  requireStaticInputs(compilation, *module);
   return compilation.compile(*module, {target, fuse, explain, sourceName});
 }
 
@@ -321,14 +348,15 @@ void ::rong::python::populateCompileBindings(py::module_ &m) {
 
   m.def("compile_onnx", &compileOnnx, py::arg("path"), py::kw_only(),
         py::arg("target") = "cpu", py::arg("fuse") = true,
-        py::arg("explain") = false,
-        "Compiles the ONNX model in the file `path` to an artifact.");
+        py::arg("explain") = false, py::arg("dims") = py::dict(),
+        "Compiles the ONNX model in the file `path` to an artifact. `dims` "
+        "sizes symbolic input dimensions by name (rongc --dim).");
   m.def("compile_onnx_bytes", &compileOnnxBytes, py::arg("data"),
         py::kw_only(), py::arg("source_name") = "<bytes>",
         py::arg("target") = "cpu", py::arg("fuse") = true,
-        py::arg("explain") = false,
+        py::arg("explain") = false, py::arg("dims") = py::dict(),
         "Compiles a serialized ONNX model to an artifact; `source_name` "
-        "names it in diagnostics.");
+        "names it in diagnostics, `dims` sizes symbolic input dimensions.");
   m.def("compile_mlir", &compileMlir, py::arg("text"), py::kw_only(),
         py::arg("resources") = py::dict(), py::arg("source_name") = "<mlir>",
         py::arg("target") = "cpu", py::arg("fuse") = true,

@@ -147,6 +147,30 @@ def test_compile_onnx_errors_are_compile_errors(tmp_path):
     assert issubclass(rong.CompileError, RuntimeError)
 
 
+def test_symbolic_dimensions_are_sized_by_dims(tmp_path):
+    """A batch exported as a dim_param: compile_onnx refuses it until `dims`
+    gives it a size, then matches onnxruntime at that size."""
+    graph = oh.make_graph(
+        [oh.make_node("Softmax", ["x"], ["y"], axis=-1)], "softmax",
+        [oh.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["batch", 16])],
+        [oh.make_tensor_value_info("y", onnx.TensorProto.FLOAT, ["batch", 16])])
+    path = save(graph, tmp_path / "softmax.onnx")
+    with pytest.raises(rong.CompileError,
+                       match=r"graph input 'x' has a dynamic shape "
+                             r"tensor<\?x16xf32>.*dims=\{'NAME': SIZE\}"):
+        rong.compile_onnx(path)
+    with pytest.raises(rong.CompileError, match="no graph input has a "
+                       "symbolic dimension named 'bacth' \\(theirs: batch\\)"):
+        rong.compile_onnx(path, dims={"bacth": 3})
+    result = rong.compile_onnx(path, dims={"batch": 3})
+    x = np.random.default_rng(3).standard_normal((3, 16)).astype(np.float32)
+    (got,) = rong.Session(result.artifact).run([x])
+    (want,) = onnxruntime_run(path, [x])
+    np.testing.assert_allclose(got, want, rtol=F32_RTOL, atol=F32_ATOL)
+    data = pathlib.Path(path).read_bytes()
+    assert rong.compile_onnx_bytes(data, dims={"batch": 3}).artifact
+
+
 def test_unknown_target_is_a_compile_error(mlp_path):
     with pytest.raises(rong.CompileError, match="unknown target 'nope'"):
         rong.compile_onnx(mlp_path, target="nope")

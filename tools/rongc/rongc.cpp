@@ -15,7 +15,6 @@
 #include "rong/Runtime/Npy.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -203,19 +202,15 @@ int main(int argc, char **argv) {
   // Kernels need static shapes: say which ONNX input is dynamic, and how to
   // size it, before a kernel fails on it.
   if (phase == EmitPhase::Artifact &&
-      !StringRef(inputFilename).ends_with(".mlir"))
-    for (auto func : module->getOps<func::FuncOp>())
-      for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
-        if (auto tensor = dyn_cast<RankedTensorType>(type);
-            tensor && !tensor.hasStaticShape()) {
-          auto name = func.getArgAttrOfType<StringAttr>(i, "rong.name");
-          llvm::errs() << "rongc: graph input '"
-                       << (name ? name.getValue() : StringRef("?"))
-                       << "' has a dynamic shape " << type
-                       << "; Rong compiles static shapes: give its symbolic "
-                          "dimensions a size with --dim NAME=SIZE\n";
-          return 1;
-        }
+      !StringRef(inputFilename).ends_with(".mlir")) {
+    std::string dynamic = mlir::rong::describeDynamicInput(*module);
+    if (!dynamic.empty()) {
+      llvm::errs() << "rongc: " << dynamic
+                   << "; Rong compiles static shapes: give its symbolic "
+                      "dimensions a size with --dim NAME=SIZE\n";
+      return 1;
+    }
+  }
 
   if (phase == EmitPhase::Artifact) {
     if (outputFilename == "-") {

@@ -61,6 +61,11 @@ OwningOpRef<ModuleOp> importOnnxBuffer(llvm::StringRef bytes,
                                        MLIRContext *context,
                                        const OnnxImportOptions &options = {});
 
+/// Describes the first input of an imported graph whose shape is still
+/// dynamic ("graph input 'x' has a dynamic shape tensor<?x8xf32>"), for the
+/// drivers to refuse it before a kernel does; empty when all are static.
+std::string describeDynamicInput(ModuleOp module);
+
 } // namespace mlir::rong
 
 #endif // RONG_FRONTEND_ONNXIMPORTER_H
