@@ -98,41 +98,16 @@ LogicalResult onnx_import::convertConvTranspose(NodeContext &ctx) {
   FailureOr<Value> weight = windowWeight(ctx, *input, "C x M/group", kernel);
   if (failed(weight))
     return failure();
-  int64_t group = ctx.attrInt("group", 1);
-  if (group < 1)
-    return ctx.fail("group must be >= 1, got " + Twine(group));
-  RankedTensorType weightType = ctx.inputType(1);
-  int64_t inChannels = weightType.getDimSize(0);
-  int64_t outPerGroup = weightType.getDimSize(1);
-  if (ShapedType::isDynamic(inChannels) ||
-      ShapedType::isDynamic(outPerGroup))
-    return ctx.fail("the weight's shape must be static, got " +
-                    str(weightType));
-  if (inChannels % group != 0)
-    return ctx.fail("the weight's " + Twine(inChannels) + " input channels "
-                    "are not divisible by group " + Twine(group));
-  int64_t channels = input->type.getDimSize(1);
-  if (!ShapedType::isDynamic(channels) && channels != inChannels)
-    return ctx.fail("the input has " + Twine(channels) + " channels but the "
-                    "weight " + str(weightType) + " takes " +
-                    Twine(inChannels));
-  Value bias = ctx.input(2);
-  int64_t outChannels = group * outPerGroup;
-  if (bias) {
-    auto biasType = cast<RankedTensorType>(bias.getType());
-    if (biasType.getRank() != 1 || biasType.getDimSize(0) != outChannels)
-      return ctx.fail("the bias must be [" + Twine(outChannels) +
-                      "] (one entry per output channel), got " +
-                      str(biasType));
-  }
+  // Channels, groups and the bias are checked by the op's shape inference,
+  // whose errors name this node.
   FailureOr<Window> g = resolveGeometry(ctx, *input, kernel);
   if (failed(g))
     return failure();
   Builder &b = ctx.b();
   Value result = ctx.create<ConvTranspose2DOp>(
-      input->value, *weight, bias, b.getDenseI64ArrayAttr(g->strides),
+      input->value, *weight, ctx.input(2), b.getDenseI64ArrayAttr(g->strides),
       b.getDenseI64ArrayAttr(g->pads), b.getDenseI64ArrayAttr(g->dilations),
-      b.getI64IntegerAttr(group));
+      b.getI64IntegerAttr(ctx.attrInt("group", 1)));
   Value lowered = windowResult(ctx, result, input->spatial);
   if (!lowered)
     return failure();
