@@ -12,6 +12,7 @@
 #include "FusionPlanner.h"
 
 #include "rong/IR/RongOps.h"
+#include "rong/Transforms/StridedView.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/STLExtras.h"
@@ -128,6 +129,81 @@ static bool usedAtFullDomain(Operation *producer, const Group &group) {
   return false;
 }
 
+/// True if `group` holds only layout ops a strided view expresses
+/// (reshapes, transposes, constant selects). Such a group keeps its shape: a
+/// contraction may read or write it in place
+/// (rong-fold-layouts-into-contractions), which a computation or a view
+/// joining it would prevent.
+static bool isStridedViewGroup(const Group &group) {
+  return llvm::all_of(group.ops, [](Operation *op) { return isLayoutOp(op); });
+}
+
+/// True if every member of the loop group `group` that reads `producer`'s
+/// result (of `shape`) reads it through an index map: a layout change, or an
+/// elementwise op or explicit broadcast that the result broadcasts to. A
+/// loop kernel evaluates every value at points of its own shape through its
+/// users' index maps, so such a producer joins whatever its shape: the two
+/// halves of a rotary embedding's rotate_half feeding a concat, the keys
+/// repeated for grouped-query attention. Broadcasting recomputes the
+/// producer once per copy, as it does for a producer that broadcasts to the
+/// group's domain. A group of strided-view layout ops takes no such
+/// producer.
+static bool readOnceInGroup(Operation *producer, ArrayRef<int64_t> shape,
+                            const Group &group) {
+  if (isStridedViewGroup(group))
+    return false;
+  bool read = false;
+  for (Operation *member : group.ops) {
+    if (!llvm::is_contained(member->getOperands(), producer->getResult(0)))
+      continue;
+    read = true;
+    if (isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp, PadOp, GatherOp,
+            GatherElementsOp>(member))
+      continue;
+    if ((isa<BroadcastToOp>(member) ||
+         classifyOp(member).cls == OpClass::Elementwise) &&
+        broadcastsTo(shape, resultShape(member)))
+      continue;
+    return false;
+  }
+  return read;
+}
+
+/// True if `group` holds a reshape or a value that does not broadcast to
+/// its domain: members joined through index maps (readOnceInGroup). Only
+/// the loop strategy evaluates those, so the group stays a loop group: no
+/// reduction, row op or contraction may join it.
+/// True if `v` is computed by a member of `group`.
+static bool computedIn(Value v, const Group &group) {
+  Operation *def = v.getDefiningOp();
+  return def && llvm::is_contained(group.ops, def);
+}
+
+/// True if `group` holds a reshape of a value it computes, or a value that
+/// does not broadcast to its domain: members joined through index maps
+/// (readOnceInGroup). Only the loop strategy evaluates those, so the group
+/// stays a loop group: no reduction, row op or contraction may join it. A
+/// reshape of a value from outside is left out of the group at the end
+/// (dropBoundaryViews) and does not count.
+static bool isIndexMapped(const Group &group) {
+  return llvm::any_of(group.ops, [&](Operation *op) {
+    if (isa<ReshapeOp>(op) && computedIn(op->getOperand(0), group))
+      return true;
+    return !broadcastsTo(resultShape(op), group.domain);
+  });
+}
+
+static constexpr const char *kIndexMappedReason =
+    "the group reads values of other shapes through index maps, which only "
+    "a loop kernel evaluates";
+
+/// True if a reshape in `group` reads `producer`'s result.
+static bool readThroughView(Operation *producer, const Group &group) {
+  return llvm::any_of(producer->getUsers(), [&](Operation *user) {
+    return isa<ReshapeOp>(user) && llvm::is_contained(group.ops, user);
+  });
+}
+
 std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
                                        const Group &group,
                                        Group &updated) const {
@@ -158,6 +234,12 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
         (group.kind == GroupKind::Reduction || group.kind == GroupKind::Stitch))
       return "a layout change does not join a row (reduction or stitch) "
              "group: rows are read contiguously";
+    // A reshape only a loop kernel evaluates.
+    if (group.kind != GroupKind::Loop && readThroughView(producer, group))
+      return llvm::formatv("it is read through a reshape, which a {0} "
+                           "kernel does not evaluate",
+                           stringifyGroupKind(group.kind))
+          .str();
     // Per-element producers join any group whose domain their result
     // broadcasts to, or (in a reduction group) its per-row space.
     if (broadcastsTo(shape, group.domain))
@@ -165,12 +247,17 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
     if (!group.axes.empty() &&
         broadcastsTo(shape, dropAxes(group.domain, group.axes)))
       return {};
+    if (info.cls != OpClass::Window && group.kind == GroupKind::Loop &&
+        readOnceInGroup(producer, shape, group))
+      return {};
     return llvm::formatv("its result ({0}) does not broadcast to the group's "
                          "domain ({1})",
                          shapeStr(shape), shapeStr(group.domain))
         .str();
   }
   case OpClass::Reduction: {
+    if (isIndexMapped(group) || readThroughView(producer, group))
+      return kIndexMappedReason;
     if (group.contraction)
       return llvm::formatv("the epilogue of {0} may not contain reductions",
                            describeOp(group.contraction))
@@ -219,6 +306,8 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
         .str();
   }
   case OpClass::Row: {
+    if (isIndexMapped(group) || readThroughView(producer, group))
+      return kIndexMappedReason;
     if (group.contraction)
       return llvm::formatv("the epilogue of {0} may not contain reductions",
                            describeOp(group.contraction))
@@ -236,6 +325,8 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
     return {};
   }
   case OpClass::Contraction: {
+    if (isIndexMapped(group) || readThroughView(producer, group))
+      return kIndexMappedReason;
     if (group.kind != GroupKind::Loop)
       return llvm::formatv("an epilogue may only hold elementwise ops, but the "
                            "group is a {0} group",
@@ -430,6 +521,8 @@ void FusionPlanner::run(Block &block) {
   for (Operation &opRef : llvm::reverse(block)) {
     Operation *op = &opRef;
     OpInfo info = classifyOp(op);
+    if (info.cls == OpClass::View && fuse)
+      joinViewToLoopGroup(op);
     if (info.cls == OpClass::None || info.cls == OpClass::View)
       continue;
     if (!fuse || (info.domain.empty() && info.cls != OpClass::Elementwise)) {
@@ -559,11 +652,62 @@ void FusionPlanner::run(Block &block) {
       return position[a] < position[b];
     });
   if (fuse) {
+    dropBoundaryViews();
     absorbRowConsumers();
     mergeHorizontal();
   }
   renumber();
   estimateSavings();
+}
+
+void FusionPlanner::joinViewToLoopGroup(Operation *view) {
+  // A view costs nothing where it stands, but between two loop kernels it
+  // splits them (the q/k heads of attention: a projection's reshape between
+  // the rotary embedding and the repeat of shared heads). A loop kernel
+  // evaluates a reshape by its linear offset, so one whose users all sit in
+  // one loop group joins it, and its producer may follow. Otherwise it stays
+  // a view, outside every group.
+  std::optional<unsigned> only;
+  for (Operation *user : view->getUsers()) {
+    ArrayRef<unsigned> of = groupsOf(user);
+    if (of.size() != 1 || (only && *only != of.front()))
+      return;
+    only = of.front();
+  }
+  if (!only || groups[*only].kind != GroupKind::Loop ||
+      isStridedViewGroup(groups[*only]))
+    return;
+  const Group &group = groups[*only];
+  SmallVector<int64_t> shape = resultShape(view);
+  if (!broadcastsTo(shape, group.domain) &&
+      !readOnceInGroup(view, shape, group))
+    return;
+  Snapshot before = snapshot();
+  addToGroup(view, groups[*only]);
+  if (!commitUnlessCyclic(before))
+    decisions.push_back({view, static_cast<int>(*only),
+                         "joining would make the group depend on itself "
+                         "through ops outside it"});
+}
+
+void FusionPlanner::dropBoundaryViews() {
+  // A reshape joins a loop group so that its producer may follow; where the
+  // producer did not (a graph input, a constant, another group's result) the
+  // reshape stays a view, outside the group, as before it joined.
+  for (Group &group : groups) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (Operation *op : llvm::make_early_inc_range(group.ops)) {
+        if (!isa<ReshapeOp>(op) || computedIn(op->getOperand(0), group))
+          continue;
+        llvm::erase(group.ops, op);
+        llvm::erase(membership[op], group.id);
+        if (membership[op].empty())
+          membership.erase(op);
+        changed = true;
+      }
+    }
+  }
 }
 
 void FusionPlanner::absorbRowConsumers() {
@@ -572,7 +716,8 @@ void FusionPlanner::absorbRowConsumers() {
   // reads from is known to reduce. Fold it into that group: it then costs
   // one value per row instead of a kernel.
   for (Group &consumer : groups) {
-    if (consumer.merged || consumer.kind != GroupKind::Loop)
+    if (consumer.merged || consumer.kind != GroupKind::Loop ||
+        isIndexMapped(consumer))
       continue;
     // Row kernels compute per-row values elementwise; a layout change (a
     // gather_elements picking one entry of each row, say) reads whole rows

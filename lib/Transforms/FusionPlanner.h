@@ -120,6 +120,8 @@ private:
   void absorbRowConsumers();
   unsigned newGroup(Operation *op, const OpInfo &info);
   void addToGroup(Operation *op, Group &group);
+  void joinViewToLoopGroup(Operation *view);
+  void dropBoundaryViews();
   void mergeHorizontal();
   void renumber();
   void estimateSavings();

@@ -1076,6 +1076,58 @@ def _select(b: _Builder, node: torch.fx.Node) -> _Value:
     return b.reshape(b.slice(x, dim, index, index + 1, 1), b.out().shape)
 
 
+def _scatter_slice(b: _Builder, x: _Value, src: _Value, dim: int,
+                   start: int, end: int, step: int) -> _Value:
+    """`x` with elements start, start + step, ... < end of dimension `dim`
+    replaced by `src` (what slicing's backward writes into zeros). With step
+    1 the result is x's parts before and after the slice around `src`; with
+    a larger step, src is gathered to every position and a mask keeps x
+    elsewhere."""
+    src = b.cast(src, x.dtype)
+    size = x.shape[dim]
+    if step == 1:
+        parts = [b.slice(x, dim, 0, start, 1), src,
+                 b.slice(x, dim, end, size, 1)]
+        return b.concat([v for v in parts if v.shape[dim]], dim)
+    positions = np.arange(size)
+    hit = (positions >= start) & (positions < end) & \
+        ((positions - start) % step == 0)
+    index = np.clip((positions - start) // step, 0, src.shape[dim] - 1)
+    along = [1] * x.rank
+    along[dim] = size
+    mask = b.reshape(b.dense(hit, torch.bool), along)
+    spread = b.gather(src, b.dense(index.astype(np.int64), torch.int64), dim)
+    return b.where(mask, spread, x)
+
+
+@_register(aten.slice_scatter.default)
+def _slice_scatter(b: _Builder, node: torch.fx.Node) -> _Value:
+    x, src = b.tensor(node.args[0]), b.tensor(node.args[1])
+    if x.rank == 0:
+        raise _Unsupported("slice_scatter into a rank-0 tensor")
+    dim = _arg(node, 2, "dim", 0) % x.rank
+    step = _arg(node, 5, "step", 1)
+    if step <= 0:
+        raise _Unsupported(f"step {step} must be positive")
+    start, end, step = slice(_arg(node, 3, "start"), _arg(node, 4, "end"),
+                             step).indices(x.shape[dim])
+    end = max(end, start)
+    if src.shape[dim] != len(range(start, end, step)):
+        raise _Unsupported(f"src {src.type} does not fill the slice "
+                           f"{start}:{end}:{step} of dimension {dim}")
+    return _scatter_slice(b, x, src, dim, start, end, step)
+
+
+@_register(aten.select_scatter.default)
+def _select_scatter(b: _Builder, node: torch.fx.Node) -> _Value:
+    x, src = b.tensor(node.args[0]), b.tensor(node.args[1])
+    dim = node.args[2] % x.rank
+    index = node.args[3] % x.shape[dim]
+    shape = list(x.shape)
+    shape[dim] = 1
+    return _scatter_slice(b, x, b.reshape(src, shape), dim, index, index + 1, 1)
+
+
 @_register(aten.split_with_sizes.default, aten.split.Tensor)
 def _split(b: _Builder, node: torch.fx.Node) -> list[_Value]:
     x = b.tensor(node.args[0])
@@ -1222,6 +1274,13 @@ _UPSAMPLING = {
     aten._upsample_bicubic2d_aa: (2, True),
 }
 
+def _real_tensors():
+    """A context in which PyTorch ops make real tensors: constants Rong reads
+    off PyTorch must be computed even while the caller (AOTAutograd, when
+    torch.compile partitions a graph) has a fake tensor mode active."""
+    return torch._subclasses.fake_tensor.unset_fake_temporarily()
+
+
 # Rows of the identity resampled at a time when reading an axis's matrix.
 _BASIS_ROWS = 256
 
@@ -1246,7 +1305,8 @@ def _axis_taps(packet: Any, rank: int, corners: Any, scale: Any,
         if corners is not None:
             args.append(corners)
         args += [None] * (rank - 1) + [scale]
-        matrix = packet.default(*args).reshape(rows, n_out).numpy()
+        with _real_tensors():
+            matrix = packet.default(*args).reshape(rows, n_out).numpy()
         for i, o in zip(*np.nonzero(matrix)):
             columns[o].append((start + int(i), float(matrix[i, o])))
     taps = max(1, max(len(c) for c in columns))
@@ -1367,10 +1427,12 @@ def _arange(b: _Builder, node: torch.fx.Node) -> _Value:
                            f"{_MAX_ARANGE} Rong writes out as a constant")
     if not all(_is_number(a) for a in node.args):
         raise _Unsupported("arange bounds must be Python numbers")
-    values = torch.arange(*node.args, dtype=out.dtype)
-    if values.dtype == torch.bfloat16:
-        values = values.float()
-    return b.dense(values.numpy(), out.dtype)
+    with _real_tensors():
+        values = torch.arange(*node.args, dtype=out.dtype)
+        if values.dtype == torch.bfloat16:
+            values = values.float()
+        values = values.numpy()
+    return b.dense(values, out.dtype)
 
 
 # ===----------------------------------------------------------------------===#

@@ -55,16 +55,78 @@ func.func @multi_output(%x: tensor<16xf32>) -> (tensor<16xf32>, tensor<16xf32>) 
 
 // -----
 
-// Reshapes are views: they stay outside groups and split chains.
+// A reshape read only by a loop group joins it (the kernel reads it by
+// linear offset), and its producer follows: one kernel.
 // CHECK-LABEL: func.func @view
 // CHECK: rong.fusion kind = "loop"
-// CHECK: rong.reshape
-// CHECK: rong.fusion kind = "loop"
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: rong.exp
+// CHECK-NEXT: rong.reshape
+// CHECK-NEXT: rong.neg
+// CHECK-NOT: rong.fusion
 func.func @view(%x: tensor<4x8xf32>) -> tensor<32xf32> {
   %0 = rong.exp %x : tensor<4x8xf32>
   %1 = rong.reshape %0 shape = [32] : tensor<4x8xf32>
   %2 = rong.neg %1 : tensor<32xf32>
   return %2 : tensor<32xf32>
+}
+
+// -----
+
+// A reshape whose result is also returned stays a view: it splits the chain.
+// CHECK-LABEL: func.func @returned_view
+// CHECK: rong.fusion kind = "loop"
+// CHECK: rong.exp
+// CHECK: rong.reshape
+// CHECK: rong.fusion kind = "loop"
+// CHECK: rong.neg
+func.func @returned_view(%x: tensor<4x8xf32>) -> (tensor<32xf32>, tensor<32xf32>) {
+  %0 = rong.exp %x : tensor<4x8xf32>
+  %1 = rong.reshape %0 shape = [32] : tensor<4x8xf32>
+  %2 = rong.neg %1 : tensor<32xf32>
+  return %1, %2 : tensor<32xf32>, tensor<32xf32>
+}
+
+// -----
+
+// Producers of another shape join a loop group through the index maps of
+// their readers: rotate_half of a rotary embedding (two slices, a negation
+// and a concat) and the products around it are one kernel.
+// CHECK-LABEL: func.func @rotate_half
+// CHECK: rong.fusion kind = "loop"
+// CHECK-DAG: rong.slice
+// CHECK-DAG: rong.neg
+// CHECK-DAG: rong.concat
+// CHECK: rong.yield
+// CHECK-NOT: rong.fusion
+func.func @rotate_half(%q: tensor<2x8x16xf32>, %cos: tensor<8x16xf32>, %sin: tensor<8x16xf32>) -> tensor<2x8x16xf32> {
+  %lo = rong.slice %q starts = [0, 0, 0] ends = [2, 8, 8] steps = [1, 1, 1] : tensor<2x8x16xf32>
+  %hi = rong.slice %q starts = [0, 0, 8] ends = [2, 8, 16] steps = [1, 1, 1] : tensor<2x8x16xf32>
+  %neg = rong.neg %hi : tensor<2x8x8xf32>
+  %rot = rong.concat %neg, %lo axis = 2 : tensor<2x8x8xf32>, tensor<2x8x8xf32>
+  %a = rong.mul %q, %cos : tensor<2x8x16xf32>, tensor<8x16xf32>
+  %b = rong.mul %rot, %sin : tensor<2x8x16xf32>, tensor<8x16xf32>
+  %r = rong.add %a, %b : tensor<2x8x16xf32>, tensor<2x8x16xf32>
+  return %r : tensor<2x8x16xf32>
+}
+
+// -----
+
+// A group of transposes and reshapes only stays as it is, for a GEMM to read
+// in place: the bias add before it stays in the matmul's epilogue.
+// CHECK-LABEL: func.func @layout_group_kept
+// CHECK: rong.fusion kind = "epilogue"
+// CHECK: rong.matmul
+// CHECK: rong.add
+// CHECK: rong.fusion kind = "loop"
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: rong.transpose
+// CHECK-NEXT: rong.yield
+func.func @layout_group_kept(%x: tensor<8x16xf32>, %w: tensor<16x32xf32>, %b: tensor<32xf32>) -> tensor<32x8xf32> {
+  %0 = rong.matmul %x, %w : tensor<8x16xf32>, tensor<16x32xf32>
+  %1 = rong.add %0, %b : tensor<8x32xf32>, tensor<32xf32>
+  %2 = rong.transpose %1 permutation = [1, 0] : tensor<8x32xf32>
+  return %2 : tensor<32x8xf32>
 }
 
 // -----

@@ -4,7 +4,8 @@ benchmarks export to ONNX and compile.
 Each entry of `models(scale)` is (module, example inputs). `scale="test"`
 keeps shapes small enough for the test suite on a two-core machine;
 `scale="bench"` uses the sizes the benchmarks report (BERT-base: hidden 768,
-12 heads, FFN 3072, sequence 128; ResNet-18 on 224x224).
+12 heads, FFN 3072, sequence 128; a LLaMA-style layer with hidden 1024;
+ResNet-18 on 224x224).
 """
 
 import os
@@ -121,6 +122,53 @@ class RMSNorm(nn.Module):
         return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
 
 
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class LlamaLayer(nn.Module):
+    """A LLaMA-style decoder layer as its reference code spells it:
+    pre-RMSNorm, rotary position embeddings (rotate_half), grouped-query
+    causal attention (shared key/value heads repeated), and a SwiGLU MLP;
+    no biases."""
+
+    def __init__(self, hidden, heads, kv_heads, ffn, seq, theta=10000.0):
+        super().__init__()
+        self.heads, self.kv_heads = heads, kv_heads
+        self.dim = hidden // heads
+        self.q = nn.Linear(hidden, heads * self.dim, bias=False)
+        self.k = nn.Linear(hidden, kv_heads * self.dim, bias=False)
+        self.v = nn.Linear(hidden, kv_heads * self.dim, bias=False)
+        self.o = nn.Linear(heads * self.dim, hidden, bias=False)
+        self.gate = nn.Linear(hidden, ffn, bias=False)
+        self.up = nn.Linear(hidden, ffn, bias=False)
+        self.down = nn.Linear(ffn, hidden, bias=False)
+        self.attn_norm, self.mlp_norm = RMSNorm(hidden), RMSNorm(hidden)
+        inv = 1.0 / theta ** (torch.arange(0, self.dim, 2).float() / self.dim)
+        angles = torch.outer(torch.arange(seq).float(), inv)
+        angles = torch.cat((angles, angles), dim=-1)
+        self.register_buffer("cos", angles.cos(), persistent=False)
+        self.register_buffer("sin", angles.sin(), persistent=False)
+
+    def forward(self, x):
+        b, s, _ = x.shape
+        h = self.attn_norm(x)
+        q = self.q(h).view(b, s, self.heads, self.dim).transpose(1, 2)
+        k = self.k(h).view(b, s, self.kv_heads, self.dim).transpose(1, 2)
+        v = self.v(h).view(b, s, self.kv_heads, self.dim).transpose(1, 2)
+        cos, sin = self.cos[:s], self.sin[:s]
+        q = q * cos + rotate_half(q) * sin
+        k = k * cos + rotate_half(k) * sin
+        repeat = self.heads // self.kv_heads
+        k = k.repeat_interleave(repeat, dim=1)
+        v = v.repeat_interleave(repeat, dim=1)
+        a = nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + self.o(a.transpose(1, 2).reshape(b, s, -1))
+        h = self.mlp_norm(x)
+        return x + self.down(nn.functional.silu(self.gate(h)) * self.up(h))
+
+
 class TanhGELU(nn.Module):
     """GELU with the tanh approximation as GPT-2's code spells it (exported
     as primitive ops, which Rong recognises as one GELU)."""
@@ -171,6 +219,12 @@ def models(scale="test"):
         "bert_layer": (nn.TransformerEncoderLayer(
             d_model=hidden, nhead=heads, dim_feedforward=ffn, batch_first=True,
             activation="gelu"), (torch.randn(1, seq, hidden),)),
+        # LLaMA-7B's head size and FFN ratio at bench scale (hidden 1024,
+        # 8 query heads sharing 2 key/value heads).
+        "llama_layer": (LlamaLayer(*((1024, 8, 2, 2816, 128) if big
+                                     else (64, 4, 2, 172, 16))),
+                        (torch.randn(1, 128 if big else 16,
+                                     1024 if big else 64),)),
         "cnn": (SmallCNN(), (torch.randn(1, 3, 16, 16),)),
         "resnet18": (ResNet18(), (torch.randn(1, 3, image, image),)),
         "unet": (UNet(32 if big else 8),

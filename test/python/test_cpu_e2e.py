@@ -10,8 +10,8 @@ import model_zoo
 import rong_tools
 
 # Models every commit must compile and match.
-MODELS = ["mlp", "bert_layer", "cnn", "resnet18", "unet", "layernorm",
-          "softmax", "gelu", "rmsnorm", "softmax_channels"]
+MODELS = ["mlp", "bert_layer", "llama_layer", "cnn", "resnet18", "unet",
+          "layernorm", "softmax", "gelu", "rmsnorm", "softmax_channels"]
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ AOTAutograd forward/backward graphs, are imported with their weights as
 resources, compiled by rongc, run by rong-run and compared with PyTorch eager.
 is_supported and UnsupportedOpError are checked on ops Rong cannot import."""
 
-import contextlib
 import operator
 import pathlib
 import sys
@@ -23,21 +22,6 @@ RTOL, ATOL = 1e-4, 1e-5
 
 # torch.export's own pytree code warns about its deprecated LeafSpec.
 pytestmark = pytest.mark.filterwarnings("ignore:.*LeafSpec:FutureWarning")
-
-
-class CompilerLimitation(Exception):
-    """rongc rejected an imported graph with a known message: a case the
-    compiler does not handle yet, which the tests mark as expected failures."""
-
-
-@contextlib.contextmanager
-def known_compiler_limitation(message):
-    try:
-        yield
-    except rong_tools.ToolError as error:
-        if message not in str(error):
-            raise
-        raise CompilerLimitation(str(error)) from error
 
 
 def export(model, *inputs):
@@ -327,23 +311,37 @@ class Lambda(nn.Module):
         return self.fn(*args)
 
 
-def limitation(name, fn, inputs, message):
-    """A graph the importer handles and rongc rejects with `message` today."""
-    return pytest.param(fn, inputs, message, id=name, marks=pytest.mark.xfail(
-        raises=CompilerLimitation, strict=True, reason=f"rongc: {message}"))
-
-
-NOT_IN_KERNELS = "is not supported by the GPU kernel strategies"
-
-
-@pytest.mark.parametrize("fn,inputs,message", [
-    limitation("expand_after_reduction",
-               lambda x: x.amax(-1, keepdim=True).expand(6, 10) * x,
-               lambda: (torch.randn(6, 10),), "'rong.broadcast_to' " + NOT_IN_KERNELS),
+# Explicit broadcasts inside reduction groups: a per-row value stretched over
+# the row (RMSNorm's backward spells its mean this way), before and after the
+# reduction, and over a lead axis.
+@pytest.mark.parametrize("fn,inputs", [
+    pytest.param(lambda x: x.amax(-1, keepdim=True).expand(6, 10) * x,
+                 lambda: (torch.randn(6, 10),), id="after_reduction"),
+    pytest.param(lambda x, s: (x * s.expand(6, 10)).sum(-1),
+                 lambda: (torch.randn(6, 10), torch.randn(6, 1)),
+                 id="before_reduction"),
+    pytest.param(lambda x: (x.sum(-1, keepdim=True).expand(6, 10) / 10.0) * 2.0,
+                 lambda: (torch.randn(6, 10),), id="into_scalar_op"),
+    pytest.param(lambda x, w: torch.softmax(x + w.expand(4, 3, 8), -1),
+                 lambda: (torch.randn(4, 3, 8), torch.randn(1, 3, 8)),
+                 id="lead_axis"),
 ])
-def test_known_compiler_limitation(fn, inputs, message, workdir):
-    with known_compiler_limitation(message):
-        check_exported(Lambda(fn), inputs(), workdir, "limitation")
+def test_broadcast_in_reduction_groups(fn, inputs, workdir):
+    check_exported(Lambda(fn), inputs(), workdir, "broadcast_rows")
+
+
+# Slicing's backward writes the gradient into zeros with slice_scatter (and
+# select_scatter for integer indexing).
+@pytest.mark.parametrize("fn", [
+    pytest.param(lambda x, s: x.slice_scatter(s[:, :3], 1, 2, 5), id="middle"),
+    pytest.param(lambda x, s: x.slice_scatter(s[:, :4], 1, 4), id="tail"),
+    pytest.param(lambda x, s: x.slice_scatter(s[:, :4], 1, 0, 8, 2), id="step"),
+    pytest.param(lambda x, s: x.slice_scatter(s[:2], 0, -2), id="negative"),
+    pytest.param(lambda x, s: x.select_scatter(s[:, 0], 1, -1), id="select"),
+])
+def test_scatter_into_slices(fn, workdir):
+    check_exported(Lambda(fn), (torch.randn(5, 8), torch.randn(5, 8)), workdir,
+                   "slice_scatter")
 
 
 def test_float16_matmul(workdir):

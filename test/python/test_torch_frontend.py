@@ -277,6 +277,29 @@ def test_convolution_training_is_compiled_and_matches_eager():
     assert not any("convolution" in op for op in eager), eager
 
 
+def test_llama_training_is_compiled_and_matches_eager():
+    """A LLaMA-style decoder layer (RMSNorm, rotary embeddings, grouped-query
+    causal attention, SwiGLU) trains through torch.compile with nothing left
+    to eager, forward and backward: rotate_half's backward writes into zeros
+    with slice_scatter, RMSNorm's backward stretches its per-row sum with an
+    explicit expand inside a reduction group."""
+    class Classifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = model_zoo.LlamaLayer(32, 4, 2, 64, 8)
+            self.head = nn.Linear(32, 5)
+
+        def forward(self, x):
+            return self.head(self.layer(x).mean(dim=1))
+
+    gen = torch.Generator().manual_seed(2)
+    batches = [(torch.randn(3, 8, 32, generator=gen),
+                torch.randint(0, 5, (3,), generator=gen)) for _ in range(3)]
+    _train_like_eager(Classifier, batches)
+    assert not rong.dynamo.stats.compile_failures
+    assert not rong.dynamo.stats.eager_ops, rong.dynamo.stats.eager_ops
+
+
 def test_unsupported_op_runs_eagerly_and_is_logged(caplog):
     class WithSort(nn.Module):
         def __init__(self):

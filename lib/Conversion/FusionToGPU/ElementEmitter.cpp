@@ -82,7 +82,7 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
           LogOp, SqrtOp, RsqrtOp, ReciprocalOp, TanhOp, SigmoidOp, ReluOp,
           LeakyReluOp, GeluOp, ErfOp, SinOp, CosOp, FloorOp, CeilOp, SignOp,
           ClipOp, CastOp, WhereOp, EqOp, LtOp, LeOp, GtOp, GeOp, AndOp, OrOp,
-          NotOp>(op);
+          NotOp, BroadcastToOp>(op);
   if (!supported)
     return op->emitError() << "'" << op->getName()
                            << "' is not supported by the GPU kernel strategies";
@@ -500,6 +500,11 @@ std::optional<unsigned> smallIntegerExponent(Value exponent) {
 
 Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
                                    ValueRange operands, unsigned width) {
+  // Strategies evaluate operands at the result's position with NumPy
+  // broadcasting, so an explicit broadcast is the identity (row groups hold
+  // the stretch of a per-row value over the row this way).
+  if (isa<BroadcastToOp>(op))
+    return operands[0];
   Location loc = op->getLoc();
   Type f32 = getComputeType(b.getF32Type(), width);
   Emitter e{b, loc, f32};

@@ -33,3 +33,25 @@ func.func @rms_norm(%x: tensor<16x4096xbf16>, %w: tensor<4096xbf16>) -> tensor<1
   }
   return %r : tensor<16x4096xbf16>
 }
+
+// Tests that an explicit broadcast of a per-row sum over the row (RMSNorm's
+// backward spells its mean's gradient this way) is the identity in a row
+// kernel: the sum is splat across the vector and multiplies the row in
+// registers.
+
+// CHECK-LABEL: gpu.func @stretched_sum_fusion_0
+//  CHECK-SAME:     rong.strategy = "row.warp"
+//       CHECK:   %[[SUM:.+]] = vector.reduction <add>, %{{.+}} : vector<4xf32> into f32
+//       CHECK:   %[[ROW:.+]] = vector.broadcast %{{.+}} : f32 to vector<4xf32>
+//       CHECK:   arith.mulf %[[ROW]], %{{.+}} : vector<4xf32>
+//       CHECK:   vector.store
+func.func @stretched_sum(%x: tensor<16x256xf32>) -> tensor<16x256xf32> {
+  %r = rong.fusion kind = "stitch" (%x) : (tensor<16x256xf32>) -> tensor<16x256xf32> {
+  ^bb0(%a: tensor<16x256xf32>):
+    %s = rong.reduce_sum %a axes = [1] keepdims : tensor<16x256xf32>
+    %e = rong.broadcast_to %s shape = [16, 256] : tensor<16x1xf32>
+    %y = rong.mul %e, %a : tensor<16x256xf32>, tensor<16x256xf32>
+    rong.yield %y : tensor<16x256xf32>
+  }
+  return %r : tensor<16x256xf32>
+}

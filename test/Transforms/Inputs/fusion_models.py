@@ -7,6 +7,9 @@
   exporter, the default in torch 2.13);
 - resnet_block.onnx: a torchvision-style ResNet basic block (conv-bn-relu,
   conv-bn, identity add, relu) exported the same way;
+- llama_layer.onnx: the LLaMA-style decoder layer of test/python/model_zoo.py
+  (RMSNorm, rotary embeddings, grouped-query causal attention, SwiGLU) at
+  hidden 256, 8 query heads sharing 2 key/value heads, sequence 64;
 - the ONNX `*_expanded` node tests for LayerNormalization, Softmax,
   LogSoftmax, RMSNormalization and Gelu, written from onnx's own test cases;
 - test_reduce_sum_axis0.onnx: ReduceSum over axis 0 of a 64x33 input (a bias
@@ -49,9 +52,15 @@ def export_torch(out_dir):
         batch_first=True).eval()
     block = BasicBlock().eval()
     randomise_bn(block)
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "python"))
+    import model_zoo
+
     models = {
         "encoder": (encoder, (torch.randn(2, 64, 256),)),
         "resnet_block": (block, (torch.randn(1, 64, 56, 56),)),
+        "llama_layer": (model_zoo.LlamaLayer(256, 8, 2, 688, 64).eval(),
+                        (torch.randn(2, 64, 256),)),
     }
     for name, (model, inputs) in models.items():
         with warnings.catch_warnings(), torch.no_grad():
