@@ -2,7 +2,9 @@
 graph optimisations on) and PyTorch eager, in one run, on the same inputs.
 
 Models (test/python/model_zoo.py, "bench" sizes): a BERT-base encoder layer
-(hidden 768, 12 heads, FFN 3072, sequence 128, batch 1), ResNet-18 (224x224,
+(hidden 768, 12 heads, FFN 3072, sequence 128, batch 1), a LLaMA-style
+decoder layer (hidden 1024, 8 query and 2 key/value heads of 128, SwiGLU FFN
+2816, rotary embeddings, causal attention, sequence 128), ResNet-18 (224x224,
 batch 1), a two-level U-Net (256x256, 32 channels), one ConvTranspose2d
 (64 -> 32 channels, kernel 4, stride 2, on 112x112) and the LayerNorm /
 softmax / GELU (tanh, spelled out) / RMSNorm subgraphs on 4096 x 1024 float32. Every Rong output is checked against
@@ -51,8 +53,9 @@ import rong_tools  # noqa: E402
 sys.path.insert(0, str(rong_tools.build_dir() / "python_packages"))
 import rong  # noqa: E402
 
-MODELS = ["bert_layer", "resnet18", "unet", "deconv", "layernorm", "softmax",
-          "gelu", "rmsnorm", "softmax_channels", "bias_grad"]
+MODELS = ["bert_layer", "llama_layer", "resnet18", "unet", "deconv",
+          "layernorm", "softmax", "gelu", "rmsnorm", "softmax_channels",
+          "bias_grad"]
 
 
 def aligned(x):
