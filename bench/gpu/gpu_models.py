@@ -99,6 +99,12 @@ def specs():
         "ffn_block": (FeedForwardBlock, (8, 512, 768)),
         "layernorm768": (lambda: nn.LayerNorm(768), (4096, 768)),
         "softmax512": (model_zoo.Softmax, (8 * 12 * 512, 512)),
+        # A LLaMA-style decoder layer (rotary embeddings, 8 query heads of
+        # 64 sharing 2 key/value heads, SwiGLU), batch 8 x sequence 512;
+        # 11 MiB of float32 weights. Compiled on request (--models
+        # llama_layer).
+        "llama_layer": (lambda: model_zoo.LlamaLayer(512, 8, 2, 1408, 512),
+                        (8, 512, 512)),
         "mlp": (lambda: nn.Sequential(nn.Linear(256, 512), nn.ReLU(),
                                       nn.Linear(512, 64)), (4096, 256)),
         "layernorm": (lambda: nn.LayerNorm(WIDTH), (ROWS, WIDTH)),

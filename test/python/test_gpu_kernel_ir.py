@@ -26,9 +26,9 @@ from onnx import TensorProto, helper, numpy_helper
 import rong_tools
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
-MODELS = ["mlp", "bert_layer", "cnn", "layernorm", "softmax", "gelu",
-          "rmsnorm", "layernorm_wide", "softmax_wide", "softmax_channels",
-          "bias_grad"]
+MODELS = ["mlp", "bert_layer", "llama_layer", "cnn", "layernorm", "softmax",
+          "gelu", "rmsnorm", "layernorm_wide", "softmax_wide",
+          "softmax_channels", "bias_grad"]
 # sm_80 differs from sm_90 in shared memory (163 KiB) and SM count: the models
 # with row reductions and column reductions.
 SM80_MODELS = ["bert_layer", "layernorm_wide", "softmax_wide",
