@@ -695,16 +695,18 @@ void FusionPlanner::dropBoundaryViews() {
   // producer did not (a graph input, a constant, another group's result) the
   // reshape stays a view, outside the group, as before it joined.
   for (Group &group : groups) {
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (Operation *op : llvm::make_early_inc_range(group.ops)) {
-        if (!isa<ReshapeOp>(op) || computedIn(op->getOperand(0), group))
-          continue;
+    while (true) {
+      SmallVector<Operation *> boundary;
+      for (Operation *op : group.ops)
+        if (isa<ReshapeOp>(op) && !computedIn(op->getOperand(0), group))
+          boundary.push_back(op);
+      if (boundary.empty())
+        break;
+      for (Operation *op : boundary) {
         llvm::erase(group.ops, op);
         llvm::erase(membership[op], group.id);
         if (membership[op].empty())
           membership.erase(op);
-        changed = true;
       }
     }
   }
