@@ -169,10 +169,6 @@ static bool readOnceInGroup(Operation *producer, ArrayRef<int64_t> shape,
   return read;
 }
 
-/// True if `group` holds a reshape or a value that does not broadcast to
-/// its domain: members joined through index maps (readOnceInGroup). Only
-/// the loop strategy evaluates those, so the group stays a loop group: no
-/// reduction, row op or contraction may join it.
 /// True if `v` is computed by a member of `group`.
 static bool computedIn(Value v, const Group &group) {
   Operation *def = v.getDefiningOp();
@@ -192,10 +188,6 @@ static bool isIndexMapped(const Group &group) {
     return !broadcastsTo(resultShape(op), group.domain);
   });
 }
-
-static constexpr const char *kIndexMappedReason =
-    "the group reads values of other shapes through index maps, which only "
-    "a loop kernel evaluates";
 
 /// True if a reshape in `group` reads `producer`'s result.
 static bool readThroughView(Operation *producer, const Group &group) {
@@ -219,6 +211,15 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
                          describeOp(group.contraction))
         .str();
   SmallVector<int64_t> shape = resultShape(producer);
+  // Reductions, row ops and contractions turn the group into a row or an
+  // epilogue kernel, which evaluates no index maps.
+  bool makesRowOrEpilogue = info.cls == OpClass::Reduction ||
+                            info.cls == OpClass::Row ||
+                            info.cls == OpClass::Contraction;
+  if (makesRowOrEpilogue &&
+      (isIndexMapped(group) || readThroughView(producer, group)))
+    return "the group reads values of other shapes through index maps, "
+           "which only a loop kernel evaluates";
 
   switch (info.cls) {
   case OpClass::None:
@@ -256,8 +257,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
         .str();
   }
   case OpClass::Reduction: {
-    if (isIndexMapped(group) || readThroughView(producer, group))
-      return kIndexMappedReason;
     if (group.contraction)
       return llvm::formatv("the epilogue of {0} may not contain reductions",
                            describeOp(group.contraction))
@@ -306,8 +305,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
         .str();
   }
   case OpClass::Row: {
-    if (isIndexMapped(group) || readThroughView(producer, group))
-      return kIndexMappedReason;
     if (group.contraction)
       return llvm::formatv("the epilogue of {0} may not contain reductions",
                            describeOp(group.contraction))
@@ -325,8 +322,6 @@ std::string FusionPlanner::checkFusion(Operation *producer, const OpInfo &info,
     return {};
   }
   case OpClass::Contraction: {
-    if (isIndexMapped(group) || readThroughView(producer, group))
-      return kIndexMappedReason;
     if (group.kind != GroupKind::Loop)
       return llvm::formatv("an epilogue may only hold elementwise ops, but the "
                            "group is a {0} group",

@@ -1274,6 +1274,7 @@ _UPSAMPLING = {
     aten._upsample_bicubic2d_aa: (2, True),
 }
 
+
 def _real_tensors():
     """A context in which PyTorch ops make real tensors: constants Rong reads
     off PyTorch must be computed even while the caller (AOTAutograd, when
@@ -1295,20 +1296,20 @@ def _axis_taps(packet: Any, rank: int, corners: Any, scale: Any,
     (index, weight) arrays of shape (n_out, taps), taps being the most
     nonzero weights of any output; unused taps have weight 0."""
     columns: list[list[tuple[int, float]]] = [[] for _ in range(n_out)]
-    for start in range(0, n_in, _BASIS_ROWS):
-        rows = min(_BASIS_ROWS, n_in - start)
-        basis = torch.zeros((1, rows) + (1,) * (rank - 1) + (n_in,),
-                            dtype=torch.float64)
-        basis.view(rows, n_in)[torch.arange(rows),
-                               torch.arange(start, start + rows)] = 1
-        args: list[Any] = [basis, [1] * (rank - 1) + [n_out]]
-        if corners is not None:
-            args.append(corners)
-        args += [None] * (rank - 1) + [scale]
-        with _real_tensors():
+    with _real_tensors():
+        for start in range(0, n_in, _BASIS_ROWS):
+            rows = min(_BASIS_ROWS, n_in - start)
+            basis = torch.zeros((1, rows) + (1,) * (rank - 1) + (n_in,),
+                                dtype=torch.float64)
+            basis.view(rows, n_in)[torch.arange(rows),
+                                   torch.arange(start, start + rows)] = 1
+            args: list[Any] = [basis, [1] * (rank - 1) + [n_out]]
+            if corners is not None:
+                args.append(corners)
+            args += [None] * (rank - 1) + [scale]
             matrix = packet.default(*args).reshape(rows, n_out).numpy()
-        for i, o in zip(*np.nonzero(matrix)):
-            columns[o].append((start + int(i), float(matrix[i, o])))
+            for i, o in zip(*np.nonzero(matrix)):
+                columns[o].append((start + int(i), float(matrix[i, o])))
     taps = max(1, max(len(c) for c in columns))
     index = np.zeros((n_out, taps), np.int64)
     weight = np.zeros((n_out, taps), np.float64)
