@@ -40,6 +40,8 @@ Type onnx_import::convertElementType(int32_t onnxType, MLIRContext *context) {
     return b.getF16Type();
   case onnx::TensorProto::BFLOAT16:
     return b.getBF16Type();
+  case onnx::TensorProto::DOUBLE:
+    return b.getF64Type();
   case onnx::TensorProto::INT64:
     return b.getI64Type();
   case onnx::TensorProto::INT32:

@@ -33,7 +33,9 @@ static Type elementOf(Value value) {
 /// the fmod result, plus b where it is non-zero and its sign differs from
 /// b's. For floats the quotient is rounded before it is truncated, so a
 /// quotient beyond the mantissa's precision loses the remainder, where a
-/// libm fmod would keep it.
+/// libm fmod would keep it. A finite dividend over an infinite divisor is
+/// its own remainder, as in C (so -3 mod inf is inf with fmod = 0, as in
+/// NumPy).
 static LogicalResult convertMod(NodeContext &ctx) {
   if (failed(requireInputs(ctx, 2)))
     return failure();
@@ -53,6 +55,13 @@ static LogicalResult convertMod(NodeContext &ctx) {
                                    ctx.create<CeilOp>(quotient),
                                    ctx.create<FloorOp>(quotient));
   Value rem = ctx.create<SubOp>(a, ctx.create<MulOp>(b, quotient));
+  if (isFloat) { // A finite a over an infinite b leaves a (not inf * 0).
+    Value inf = ctx.scalar(element, std::numeric_limits<double>::infinity());
+    Value overInfinity = ctx.create<AndOp>(
+        ctx.create<LtOp>(ctx.create<AbsOp>(a), inf),
+        ctx.create<EqOp>(ctx.create<AbsOp>(b), inf));
+    rem = ctx.create<WhereOp>(overInfinity, a, rem);
+  }
   if (fmod)
     return finish(ctx, rem);
   Value signsDiffer = ctx.create<NotOp>(ctx.create<EqOp>(

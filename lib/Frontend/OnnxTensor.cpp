@@ -130,6 +130,9 @@ ElementsAttr onnx_import::convertTensor(const onnx::TensorProto &tensor,
     case onnx::TensorProto::FLOAT:
       appendTyped<float>(tensor.float_data(), bytes);
       break;
+    case onnx::TensorProto::DOUBLE:
+      appendTyped<double>(tensor.double_data(), bytes);
+      break;
     case onnx::TensorProto::INT64:
       appendTyped<int64_t>(tensor.int64_data(), bytes);
       break;

@@ -172,6 +172,23 @@ Expected<cl_handle> OpenCLApi::buildProgram(cl_handle context,
                                             const std::string &source,
                                             const std::string &options,
                                             const std::string &what) const {
+  // Kernels that compute in f64 enable cl_khr_fp64; a device without it
+  // would only report the pragma or `double` as a build error.
+  if (source.find("cl_khr_fp64") != std::string::npos) {
+    size_t size = 0;
+    std::string extensions;
+    if (GetDeviceInfo(device, CL_DEVICE_EXTENSIONS, 0, nullptr, &size) ==
+            CL_SUCCESS &&
+        size) {
+      extensions.resize(size);
+      GetDeviceInfo(device, CL_DEVICE_EXTENSIONS, size, extensions.data(),
+                    nullptr);
+    }
+    if (extensions.find("cl_khr_fp64") == std::string::npos)
+      return Status::failure(what +
+                             ": its kernels compute in f64 (double), and "
+                             "this OpenCL device has no cl_khr_fp64");
+  }
   const char *text = source.c_str();
   size_t length = source.size();
   cl_int err = CL_SUCCESS;

@@ -36,6 +36,7 @@ constexpr cl_uint CL_DEVICE_MAX_WORK_GROUP_SIZE = 0x1004;
 constexpr cl_uint CL_DEVICE_MEM_BASE_ADDR_ALIGN = 0x1019;
 constexpr cl_uint CL_DEVICE_LOCAL_MEM_SIZE = 0x1023;
 constexpr cl_uint CL_DEVICE_NAME = 0x102B;
+constexpr cl_uint CL_DEVICE_EXTENSIONS = 0x1030;
 constexpr cl_uint CL_PROGRAM_BUILD_LOG = 0x1183;
 constexpr cl_uint CL_KERNEL_NUM_ARGS = 0x1191;
 constexpr cl_uint CL_KERNEL_WORK_GROUP_SIZE = 0x11B0;

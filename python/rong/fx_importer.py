@@ -55,13 +55,14 @@ __all__ = [
 
 _ELEMENT_TYPES = {
     torch.float32: "f32",
+    torch.float64: "f64",
     torch.float16: "f16",
     torch.bfloat16: "bf16",
     torch.int64: "i64",
     torch.int32: "i32",
     torch.bool: "i1",
 }
-_FLOAT_DTYPES = (torch.float32, torch.float16, torch.bfloat16)
+_FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
 _INT_DTYPES = (torch.int64, torch.int32)
 
 
@@ -593,7 +594,8 @@ class _Builder:
 def _check_tensor(meta: TensorMeta, what: str) -> None:
     if meta.dtype not in _ELEMENT_TYPES:
         raise _Unsupported(f"{what} has dtype {meta.dtype}; Rong supports "
-                           "float32, float16, bfloat16, int64, int32 and bool")
+                           "float32, float64, float16, bfloat16, int64, int32 "
+                           "and bool")
     if any(d is None for d in meta.shape):
         raise _Unsupported(f"{what} has a dynamic shape {list(meta.shape)}; "
                            "Rong imports static shapes only")
@@ -636,7 +638,8 @@ def _pair(value: Any, what: str) -> list[int]:
 
 def _require_float(x: _Value | TensorMeta, what: str = "the input") -> None:
     if x.dtype not in _FLOAT_DTYPES:
-        raise _Unsupported(f"{what} must be float32, float16 or bfloat16, got {x.dtype}")
+        raise _Unsupported(f"{what} must be float32, float64, float16 or "
+                           f"bfloat16, got {x.dtype}")
 
 
 # ===----------------------------------------------------------------------===#
@@ -1356,7 +1359,9 @@ def _resample(b: _Builder, x: _Value, taps: list, out: TensorMeta) -> _Value:
     sizes = x.shape[-rank:]
     flat = b.reshape(x, x.shape[:-rank] + (math.prod(sizes),))
     dtype = _flat_index_dtype(sizes)
-    compute = torch.float32 if x.dtype in _FLOAT_DTYPES else x.dtype
+    # f16 and bf16 taps are summed in f32.
+    compute = (torch.float32 if x.dtype in (torch.float16, torch.bfloat16)
+               else x.dtype)
     result = None
     counts = [index.shape[1] for index, _ in taps]
     for combination in np.ndindex(*counts):

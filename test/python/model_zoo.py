@@ -225,6 +225,12 @@ def models(scale="test"):
                                      else (64, 4, 2, 172, 16))),
                         (torch.randn(1, 128 if big else 16,
                                      1024 if big else 64),)),
+        # float64 end to end: BLAS's dgemm, the row kernels' f64 reductions,
+        # f64 tanh and exp.
+        "mlp_f64": (nn.Sequential(
+            nn.Linear(256, 512), nn.LayerNorm(512), TanhGELU(),
+            nn.Linear(512, 64), Softmax()).double(),
+            (torch.randn(32, 256, dtype=torch.float64),)),
         "cnn": (SmallCNN(), (torch.randn(1, 3, 16, 16),)),
         "resnet18": (ResNet18(), (torch.randn(1, 3, image, image),)),
         "unet": (UNet(32 if big else 8),

@@ -10,8 +10,9 @@ import model_zoo
 import rong_tools
 
 # Models every commit must compile and match.
-MODELS = ["mlp", "bert_layer", "llama_layer", "cnn", "resnet18", "unet",
-          "layernorm", "softmax", "gelu", "rmsnorm", "softmax_channels"]
+MODELS = ["mlp", "mlp_f64", "bert_layer", "llama_layer", "cnn", "resnet18",
+          "unet", "layernorm", "softmax", "gelu", "rmsnorm",
+          "softmax_channels"]
 
 
 @pytest.fixture(scope="module")

@@ -61,7 +61,8 @@ def assert_matches(got, want, what):
         w = w.detach().numpy()
         assert g.dtype == w.dtype, f"{what} output {i}: {g.dtype} != {w.dtype}"
         assert g.shape == w.shape, f"{what} output {i}: {g.shape} != {w.shape}"
-        rtol, atol = (RTOL, ATOL) if w.dtype != np.float16 else rong_tools.tolerance(w.dtype)
+        rtol, atol = ((RTOL, ATOL) if w.dtype not in (np.float16, np.float64)
+                      else rong_tools.tolerance(w.dtype))
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol,
                                    err_msg=f"{what} output {i}")
 
@@ -261,6 +262,22 @@ class HalfBlock(nn.Module):
         return torch.softmax(self.ln(F.gelu(x) * 2 + 1), -1), x.float().sum(-1)
 
 
+class DoubleBlock(nn.Module):
+    """float64 throughout: a matmul (BLAS's dgemm), LayerNorm, the erf GELU
+    and softmax computed in f64, a linear upsampling's taps summed in f64,
+    and a cast to float32."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(16, 24)
+        self.ln = nn.LayerNorm(24)
+
+    def forward(self, x):
+        h = F.gelu(self.ln(self.fc(x)))
+        up = F.interpolate(h, scale_factor=2, mode="linear")
+        return torch.softmax(h, -1), up, h.float()
+
+
 EXPORTED = {
     "mlp": (MLP, lambda: (torch.randn(4, 32),)),
     "tanh_gelu": (TanhGeluBlock, lambda: (torch.randn(2, 5, 16),)),
@@ -283,6 +300,8 @@ EXPORTED = {
     "losses": (Losses, lambda: (torch.randn(8, 10), torch.randint(0, 10, (8,)),
                                 torch.rand(10) + 0.5)),
     "float16": (lambda: HalfBlock().half(), lambda: (torch.randn(4, 16).half(),)),
+    "float64": (lambda: DoubleBlock().double(),
+                lambda: (torch.randn(2, 4, 16, dtype=torch.float64),)),
 }
 
 

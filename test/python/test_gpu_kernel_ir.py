@@ -13,7 +13,8 @@ strategies (a warp per row, a block per row in registers, a block per row
 cached in shared memory, a block per row that loops with an online softmax);
 the test reads the strategy from the comment above each printed kernel, so a
 change to the cost model that stops reaching a strategy fails here instead
-of leaving it untested. Those rows run in float32, float16 and bfloat16."""
+of leaving it untested. Those rows run in float32, float16 and bfloat16,
+and (with the lengths where f64 reaches each strategy) in float64."""
 
 import re
 
@@ -26,8 +27,8 @@ from onnx import TensorProto, helper, numpy_helper
 import rong_tools
 
 BF16 = np.dtype(ml_dtypes.bfloat16)
-MODELS = ["mlp", "bert_layer", "llama_layer", "cnn", "layernorm", "softmax",
-          "gelu", "rmsnorm", "layernorm_wide", "softmax_wide",
+MODELS = ["mlp", "mlp_f64", "bert_layer", "llama_layer", "cnn", "layernorm",
+          "softmax", "gelu", "rmsnorm", "layernorm_wide", "softmax_wide",
           "softmax_channels", "bias_grad"]
 # sm_80 differs from sm_90 in shared memory (163 KiB) and SM count: the models
 # with row reductions and column reductions.
@@ -66,7 +67,8 @@ def test_model_matches_onnxruntime(target, name, exported, workdir):
 def row_model(op, dtype, rows, n):
     """softmax, LayerNorm or spelled-out RMSNorm over the last axis of
     [rows, n], with a scale (and LayerNorm's bias) of `dtype`."""
-    onnx_type = {np.dtype(np.float32): TensorProto.FLOAT,
+    onnx_type = {np.dtype(np.float64): TensorProto.DOUBLE,
+                 np.dtype(np.float32): TensorProto.FLOAT,
                  np.dtype(np.float16): TensorProto.FLOAT16,
                  BF16: TensorProto.BFLOAT16}[np.dtype(dtype)]
     rng = np.random.default_rng(n)
@@ -114,6 +116,22 @@ def reference(op, x, scale, bias):
     return x / np.sqrt((x * x).mean(axis=-1, keepdims=True) + 1e-6) * scale
 
 
+def compile_row(op, dtype, strategy, n, tmp_path):
+    """Builds the row model of `op` for sm_90's kernel IR and checks that it
+    is one kernel of `strategy`; returns (rows, artifact, scale, bias). Rows
+    that share a warp come 37 at a time, so that the last block holds fewer
+    rows than it has room for."""
+    rows = 37 if strategy == "row.subwarp" else 3
+    model, scale, bias = row_model(op, dtype, rows, n)
+    path = str(tmp_path / f"{op}.onnx")
+    onnx.save(model, path)
+    artifact = str(tmp_path / f"{op}.rong")
+    plan, strategies = compile_kernel_ir(path, artifact, "sm_90")
+    assert rong_tools.plan_counts(plan) == (1, 0), plan
+    assert list(strategies.values()) == [strategy]
+    return rows, artifact, scale, bias
+
+
 # Row lengths sm_90 reaches each row strategy at, for 4-byte and 2-byte
 # elements: rows sharing a warp (fewer chunks than lanes; 40 columns also
 # leave some of a row's lanes past its end), a warp per row in registers, a
@@ -134,16 +152,9 @@ STRATEGY_ROWS = [
 def test_row_strategies(op, strategy, n, dtype, tmp_path):
     """Each of sm_90's row strategies, in f32, f16 and bf16, against float64
     on the same inputs: within f32's tolerance, or one rounding to the
-    16-bit type. Rows that share a warp come 37 at a time, so that the
-    last block holds fewer rows than it has room for."""
-    rows = 37 if strategy == "row.subwarp" else 3
-    model, scale, bias = row_model(op, dtype, rows, n)
-    path = str(tmp_path / f"{op}.onnx")
-    onnx.save(model, path)
-    artifact = str(tmp_path / f"{op}.rong")
-    plan, strategies = compile_kernel_ir(path, artifact, "sm_90")
-    assert rong_tools.plan_counts(plan) == (1, 0), plan
-    assert list(strategies.values()) == [strategy]
+    16-bit type."""
+    rows, artifact, scale, bias = compile_row(op, dtype, strategy, n,
+                                              tmp_path)
 
     rng = np.random.default_rng(7)
     # An offset makes LayerNorm's mean matter and softmax's max nonzero.
@@ -170,3 +181,30 @@ def test_row_strategies(op, strategy, n, dtype, tmp_path):
         f"{what} {x.dtype}: {np.count_nonzero(bad)} results more than one ulp "
         f"off, e.g. {got[bad][0]} for {want[bad][0]}")
 
+
+# Row lengths sm_90 reaches each row strategy at for f64, whose vectors
+# hold two elements: 16 columns share a warp with other rows, 40 take a
+# whole warp, 16384 a block in registers, and 65536 a block that loops (a
+# row of doubles too long for registers is also too long for shared
+# memory, so no row is cached there).
+STRATEGY_ROWS_F64 = [
+    ("row.subwarp", 16), ("row.warp", 40), ("row.block", 16384),
+    ("row.block.loop", 65536)]
+
+
+@pytest.mark.parametrize("strategy,n", STRATEGY_ROWS_F64,
+                         ids=[f"{s}-{n}" for s, n in STRATEGY_ROWS_F64])
+@pytest.mark.parametrize("op", ["softmax", "layernorm", "rmsnorm"])
+def test_row_strategies_f64(op, strategy, n, tmp_path):
+    """Each row strategy sm_90 picks for f64 computes in f64: within a few
+    f64 roundings of the float64 reference."""
+    rows, artifact, scale, bias = compile_row(op, np.float64, strategy, n,
+                                              tmp_path)
+
+    rng = np.random.default_rng(7)
+    x = 2.0 * rng.standard_normal((rows, n)) + 3.0
+    (got,) = rong_tools.run_artifact(artifact, [x], 1, device="opencl")
+    want = reference(op, x, scale, bias)
+    np.testing.assert_allclose(got, want, rtol=1e-12,
+                               atol=1e-13 * np.abs(want).max(),
+                               err_msg=f"{op} [{rows}x{n}] {strategy} f64")

@@ -13,8 +13,8 @@ import rong_tools
 
 # Subgroup width -> (rongc --target, --profile).
 WIDTHS = {32: ("opencl", ""), 64: ("maca", "opencl"), 128: ("musa", "opencl")}
-MODELS = ["mlp", "bert_layer", "llama_layer", "cnn", "layernorm", "softmax",
-          "gelu", "rmsnorm", "layernorm_wide", "softmax_wide"]
+MODELS = ["mlp", "mlp_f64", "bert_layer", "llama_layer", "cnn", "layernorm",
+          "softmax", "gelu", "rmsnorm", "layernorm_wide", "softmax_wide"]
 # Models whose kernels reduce rows: a row per subgroup (256-wide rows, the
 # encoder's 64-wide ones) and, for the 4096-wide rows, a row per work-group
 # (through local memory and a barrier) at widths 32 and 64 and a row per

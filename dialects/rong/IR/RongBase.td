@@ -49,16 +49,16 @@ def Rong_Dialect : Dialect {
 // Type constraints
 //===----------------------------------------------------------------------===//
 
-def Rong_FloatElement : AnyTypeOf<[F32, F16, BF16]>;
+def Rong_FloatElement : AnyTypeOf<[F32, F64, F16, BF16]>;
 def Rong_IntElement : AnyTypeOf<[I64, I32, I16, I8, UI64, UI32, UI16, UI8]>;
 
 /// Any tensor Rong accepts.
-def Rong_Tensor : RankedTensorOf<[F32, F16, BF16, I64, I32, I16, I8, UI64,
+def Rong_Tensor : RankedTensorOf<[F32, F64, F16, BF16, I64, I32, I16, I8, UI64,
                                    UI32, UI16, UI8, I1]>;
 /// Tensors of floating-point numbers.
-def Rong_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+def Rong_FloatTensor : RankedTensorOf<[F32, F64, F16, BF16]>;
 /// Tensors of numbers (float or integer, not boolean).
-def Rong_NumericTensor : RankedTensorOf<[F32, F16, BF16, I64, I32, I16, I8,
+def Rong_NumericTensor : RankedTensorOf<[F32, F64, F16, BF16, I64, I32, I16, I8,
                                           UI64, UI32, UI16, UI8]>;
 /// Tensors of booleans.
 def Rong_BoolTensor : RankedTensorOf<[I1]>;

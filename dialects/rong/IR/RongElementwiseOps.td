@@ -310,7 +310,7 @@ def Rong_CastOp : Rong_InferredOp<"cast", [Elementwise, SameOperandsAndResultSha
     ```
   }];
   let arguments = (ins Rong_Tensor:$input,
-                       TypeAttrOf<AnyTypeOf<[F32, F16, BF16, I64, I32, I16, I8,
+                       TypeAttrOf<AnyTypeOf<[F32, F64, F16, BF16, I64, I32, I16, I8,
                                               UI64, UI32, UI16, UI8, I1]>>:$to);
   let results = (outs Rong_Tensor:$result);
   let assemblyFormat = "$input `to` $to attr-dict `:` type($input)";

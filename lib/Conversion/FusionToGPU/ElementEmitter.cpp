@@ -36,6 +36,8 @@ Type gpu_codegen::getComputeType(Type elementType, unsigned width) {
   Type scalar;
   if (isa<Float32Type, Float16Type, BFloat16Type>(elementType))
     scalar = Float32Type::get(elementType.getContext());
+  else if (isa<Float64Type>(elementType))
+    scalar = elementType;
   else if (elementType.isSignlessInteger(1))
     scalar = elementType;
   else if (auto integer = dyn_cast<IntegerType>(elementType);
@@ -92,8 +94,8 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
     if (!getComputeType(element, 1))
       return op->emitError() << "element type " << element
                              << " is not supported by the GPU kernel "
-                                "strategies (f32, f16, bf16, i1 and 8- to "
-                                "64-bit integers are)";
+                                "strategies (f32, f64, f16, bf16, i1 and 8- "
+                                "to 64-bit integers are)";
   }
   return success();
 }
@@ -242,10 +244,23 @@ struct Emitter {
     return element;
   }
 
+  /// Float compute value `x` converted to the float type `to` (same
+  /// shape): extended, truncated or unchanged.
+  Value convertFloat(Value x, Type to) {
+    Type target = shaped(to, x);
+    unsigned have = getElementTypeOrSelf(x.getType()).getIntOrFloatBitWidth();
+    unsigned want = to.getIntOrFloatBitWidth();
+    if (have == want)
+      return x;
+    if (have < want)
+      return arith::ExtFOp::create(b, loc, target, x);
+    return arith::TruncFOp::create(b, loc, target, x);
+  }
+
   /// rong.cast between compute values: floats round through the target type
-  /// so later ops see the narrowed value; i1 maps to and from 0/1; integers
-  /// convert as C does (sign-extending, truncating, floats rounding toward
-  /// zero).
+  /// so later ops see the narrowed value (an f64 rounds to f16 or bf16 once,
+  /// not through f32); i1 maps to and from 0/1; integers convert as C does
+  /// (sign-extending, truncating, floats rounding toward zero).
   Value cast(Value x, Type from, Type to) {
     bool fromBool = from.isInteger(1), toBool = to.isInteger(1);
     if (fromBool && toBool)
@@ -254,17 +269,18 @@ struct Emitter {
     bool toInt = isa<IntegerType>(to) && !toBool;
     if (fromInt || toInt)
       return castInteger(x, from, to);
-    if (fromBool)
-      return select(x, cst(1.0), cst(0.0));
+    Type toCompute = getComputeType(to, 1);
+    if (fromBool) {
+      Type t = shaped(toCompute, x);
+      return select(x, createConstant(b, loc, t, 1.0),
+                    createConstant(b, loc, t, 0.0));
+    }
     if (toBool)
-      return cmp(arith::CmpFPredicate::UNE, x, cst(0.0));
-    if (to.isF32())
-      return x;
-    Type narrow = to;
-    if (auto vectorType = dyn_cast<VectorType>(x.getType()))
-      narrow = VectorType::get(vectorType.getShape(), to);
-    Value rounded = arith::TruncFOp::create(b, loc, narrow, x);
-    return arith::ExtFOp::create(b, loc, x.getType(), rounded);
+      return cmp(arith::CmpFPredicate::UNE, x,
+                 createConstant(b, loc, x.getType(), 0.0));
+    if (to == toCompute)
+      return convertFloat(x, to);
+    return convertFloat(convertFloat(x, to), toCompute);
   }
 
   /// Casts with an integer (not i1) on at least one side. Unsigned sources
@@ -276,13 +292,15 @@ struct Emitter {
       return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
     }
     if (isa<FloatType>(to)) {
-      // Integer to float: convert, then round through the narrow type like
-      // any other float cast.
-      Type f32Type = shaped(b.getF32Type(), x);
-      Value f32 = from.isUnsignedInteger()
-                      ? arith::UIToFPOp::create(b, loc, f32Type, x).getResult()
-                      : arith::SIToFPOp::create(b, loc, f32Type, x).getResult();
-      return cast(f32, b.getF32Type(), to);
+      // Integer to float: convert to the compute type, then round through
+      // the narrow type like any other float cast.
+      Type computeType = getComputeType(to, 1);
+      Type shapedType = shaped(computeType, x);
+      Value converted =
+          from.isUnsignedInteger()
+              ? arith::UIToFPOp::create(b, loc, shapedType, x).getResult()
+              : arith::SIToFPOp::create(b, loc, shapedType, x).getResult();
+      return cast(converted, computeType, to);
     }
     Type target = shaped(toSignless(to), x);
     if (from.isInteger(1) || (from.isUnsignedInteger() &&
@@ -498,6 +516,19 @@ std::optional<unsigned> smallIntegerExponent(Value exponent) {
 
 } // namespace
 
+/// The type `op`'s float constants take at `width`: that of its first float
+/// operand, else its result's compute type (f32 or f64).
+static Type floatComputeType(Operation *op, ValueRange operands,
+                             unsigned width) {
+  for (Value v : operands)
+    if (isa<FloatType>(getElementTypeOrSelf(v.getType())))
+      return v.getType();
+  Type result = getComputeType(getElementTypeOrSelf(op->getResult(0)), width);
+  if (result && isa<FloatType>(getElementTypeOrSelf(result)))
+    return result;
+  return getComputeType(Float32Type::get(op->getContext()), width);
+}
+
 Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
                                    ValueRange operands, unsigned width) {
   // Strategies evaluate operands at the result's position with NumPy
@@ -506,8 +537,7 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
   if (isa<BroadcastToOp>(op))
     return operands[0];
   Location loc = op->getLoc();
-  Type f32 = getComputeType(b.getF32Type(), width);
-  Emitter e{b, loc, f32};
+  Emitter e{b, loc, floatComputeType(op, operands, width)};
   auto lhs = [&] { return operands[0]; };
   auto rhs = [&] { return operands[1]; };
   using P = arith::CmpFPredicate;

@@ -5,10 +5,10 @@
 // over the normalised axes plus broadcasting elementwise ops. The row kernel
 // strategy only understands that decomposed form, so named and decomposed
 // groups share one code path. The expansions compute in f32 (f16/bf16
-// inputs are cast first and the result cast back), so they lose no
-// precision for narrow types. A softmax with an f16/bf16 result marks its
-// exp `rong.narrow_result` and multiplies by the row's reciprocal, which
-// its rounding cannot tell from the exact forms. On request (the CPU), an f32
+// inputs are cast first and the result cast back; f64 stays f64), so they
+// lose no precision for narrow types. A softmax with an f16/bf16 result
+// marks its exp `rong.narrow_result` and multiplies by the row's reciprocal,
+// which its rounding cannot tell from the exact forms. On request (the CPU), an f32
 // softmax multiplies by the reciprocal too, as PyTorch's and onnxruntime's
 // CPU kernels do.
 //
@@ -44,23 +44,24 @@ FailureOr<SmallVector<int64_t>> trailingAxes(Value input, int64_t axis) {
   return axes;
 }
 
-/// `v` converted to f32 (unchanged when it already is). The expansions compute
-/// in f32 so that constants such as epsilon, and every intermediate, keep f32
-/// precision for f16/bf16 inputs, as PyTorch's kernels do.
-Value toF32(PatternRewriter &rewriter, Location loc, Value v) {
+/// `v` widened to f32 when it is f16 or bf16 (f32 and f64 unchanged). The
+/// expansions compute in at least f32 so that constants such as epsilon, and
+/// every intermediate, keep f32 precision for f16/bf16 inputs, as PyTorch's
+/// kernels do.
+Value widen(PatternRewriter &rewriter, Location loc, Value v) {
   if (!v)
     return v;
   auto type = cast<RankedTensorType>(v.getType());
-  if (type.getElementType().isF32())
+  if (!isa<Float16Type, BFloat16Type>(type.getElementType()))
     return v;
   return CastOp::create(rewriter, loc, v, rewriter.getF32Type());
 }
 
-/// Replaces `op` by f32 value `v` converted back to `op`'s result type.
-void replaceFromF32(PatternRewriter &rewriter, Operation *op, Value v) {
+/// Replaces `op` by widened value `v` converted back to `op`'s result type.
+void replaceWidened(PatternRewriter &rewriter, Operation *op, Value v) {
   Type element =
       cast<RankedTensorType>(op->getResult(0).getType()).getElementType();
-  if (!element.isF32())
+  if (getElementTypeOrSelf(v.getType()) != element)
     v = CastOp::create(rewriter, op->getLoc(), v, element);
   rewriter.replaceOp(op, v);
 }
@@ -98,7 +99,7 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
     int64_t rank = cast<RankedTensorType>(op.getInput().getType()).getRank();
     if (axis < -rank || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    Value x = toF32(rewriter, loc, op.getInput());
+    Value x = widen(rewriter, loc, op.getInput());
     SmallVector<int64_t> axes{axis < 0 ? axis + rank : axis};
     Value max = ReduceMaxOp::create(rewriter, loc, x, axes, /*keepdims=*/true);
     Value shifted = SubOp::create(rewriter, loc, x, max);
@@ -111,13 +112,13 @@ struct ExpandSoftmax : OpRewritePattern<SoftmaxOp> {
     if (narrow)
       e->setAttr(kNarrowResultAttr, rewriter.getUnitAttr());
     if (!narrow && !reciprocal) {
-      replaceFromF32(rewriter, op, DivOp::create(rewriter, loc, e, sum));
+      replaceWidened(rewriter, op, DivOp::create(rewriter, loc, e, sum));
       return success();
     }
     // The row's reciprocal (one division per row) times each element: at
     // most one more rounding than dividing each element.
     Value inverse = ReciprocalOp::create(rewriter, loc, sum);
-    replaceFromF32(rewriter, op, MulOp::create(rewriter, loc, e, inverse));
+    replaceWidened(rewriter, op, MulOp::create(rewriter, loc, e, inverse));
     return success();
   }
 };
@@ -131,14 +132,14 @@ struct ExpandLogSoftmax : OpRewritePattern<LogSoftmaxOp> {
     int64_t rank = cast<RankedTensorType>(op.getInput().getType()).getRank();
     if (axis < -rank || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    Value x = toF32(rewriter, loc, op.getInput());
+    Value x = widen(rewriter, loc, op.getInput());
     SmallVector<int64_t> axes{axis < 0 ? axis + rank : axis};
     Value max = ReduceMaxOp::create(rewriter, loc, x, axes, /*keepdims=*/true);
     Value shifted = SubOp::create(rewriter, loc, x, max);
     Value e = ExpOp::create(rewriter, loc, shifted);
     Value sum = ReduceSumOp::create(rewriter, loc, e, axes, /*keepdims=*/true);
     Value logSum = LogOp::create(rewriter, loc, sum);
-    replaceFromF32(rewriter, op, SubOp::create(rewriter, loc, shifted, logSum));
+    replaceWidened(rewriter, op, SubOp::create(rewriter, loc, shifted, logSum));
     return success();
   }
 };
@@ -155,7 +156,7 @@ struct ExpandLayerNorm : OpRewritePattern<LayerNormOp> {
         trailingAxes(op.getInput(), op.getAxis());
     if (failed(axes))
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    Value x = toF32(rewriter, loc, op.getInput());
+    Value x = widen(rewriter, loc, op.getInput());
     Value mean = ReduceMeanOp::create(rewriter, loc, x, *axes, true);
     Value centred = SubOp::create(rewriter, loc, x, mean);
     Value square = MulOp::create(rewriter, loc, centred, centred);
@@ -163,10 +164,10 @@ struct ExpandLayerNorm : OpRewritePattern<LayerNormOp> {
                             op.getEpsilon().convertToDouble());
     Value normed = MulOp::create(rewriter, loc, centred, inv);
     Value scaled = MulOp::create(rewriter, loc, normed,
-                                 toF32(rewriter, loc, op.getScale()));
-    if (Value bias = toF32(rewriter, loc, op.getBias()))
+                                 widen(rewriter, loc, op.getScale()));
+    if (Value bias = widen(rewriter, loc, op.getBias()))
       scaled = AddOp::create(rewriter, loc, scaled, bias);
-    replaceFromF32(rewriter, op, scaled);
+    replaceWidened(rewriter, op, scaled);
     return success();
   }
 };
@@ -180,14 +181,14 @@ struct ExpandRMSNorm : OpRewritePattern<RMSNormOp> {
         trailingAxes(op.getInput(), op.getAxis());
     if (failed(axes))
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    Value x = toF32(rewriter, loc, op.getInput());
+    Value x = widen(rewriter, loc, op.getInput());
     Value square = MulOp::create(rewriter, loc, x, x);
     Value inv = inverseRoot(rewriter, loc, square, *axes,
                             op.getEpsilon().convertToDouble());
     Value normed = MulOp::create(rewriter, loc, x, inv);
-    replaceFromF32(rewriter, op,
+    replaceWidened(rewriter, op,
                    MulOp::create(rewriter, loc, normed,
-                                 toF32(rewriter, loc, op.getScale())));
+                                 widen(rewriter, loc, op.getScale())));
     return success();
   }
 };

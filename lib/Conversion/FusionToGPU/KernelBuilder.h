@@ -64,7 +64,7 @@ FailureOr<LaunchConfig> buildRowKernel(KernelSkeleton &kernel);
 // Element evaluation
 //===----------------------------------------------------------------------===//
 
-/// Every float value is computed in f32, whatever its tensor element type; i1,
+/// f32, f16 and bf16 values are computed in f32, f64 values in f64; i1,
 /// i8, i16, i32 and i64 are computed as they are, unsigned integers as the
 /// signless integers of their width. Returns the compute type for
 /// `elementType` at vector `width` (scalar when 1), or null for element types

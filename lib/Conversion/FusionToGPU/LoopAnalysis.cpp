@@ -60,8 +60,8 @@ LogicalResult gpu_codegen::checkLoopSupported(FusionOp fusion) {
       if (!isLoopElementType(tensor.getElementType()))
         return op.emitError() << "element type " << tensor.getElementType()
                               << " is not supported by the GPU kernel "
-                                 "strategies (f32, f16, bf16, i1 and 8- to "
-                                 "64-bit integers are)";
+                                 "strategies (f32, f64, f16, bf16, i1 and 8- "
+                                 "to 64-bit integers are)";
     }
   }
   return success();

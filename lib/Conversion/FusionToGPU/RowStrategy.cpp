@@ -225,7 +225,8 @@ FailureOr<LaunchConfig> gpu_codegen::buildRowKernel(KernelSkeleton &kernel) {
         if (red.kind == ReduceKind::ArgMax)
           partials.push_back(IntegerType::get(ctx, 64));
         for (Type element : partials)
-          if (element.isF32() == floats && !llvm::is_contained(types, element))
+          if (isa<FloatType>(element) == floats &&
+              !llvm::is_contained(types, element))
             types.push_back(element);
       }
     for (Type element : types) {

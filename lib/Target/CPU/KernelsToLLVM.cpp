@@ -282,6 +282,8 @@ LogicalResult lowerToLLVMDialect(ModuleOp host) {
   // resolve from; the integer expansion (round to nearest even, NaN kept a
   // quiet NaN) needs no runtime library and stays vectorised.
   arith::populateExpandBFloat16Patterns(expansions);
+  // f64 -> f16 / bf16 would call `__truncdfhf2` / `__truncdfbf2` likewise.
+  cpu::populateNarrowF64Patterns(expansions);
   if (failed(applyPatternsGreedily(host, std::move(expansions))))
     return host.emitError() << "math and bf16 expansion did not converge";
   ignoreSignOfZeroInMinMax(host);
@@ -293,10 +295,12 @@ LogicalResult lowerToLLVMDialect(ModuleOp host) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
-  // What has no LLVM intrinsic (erf of f64, ...) calls libm.
+  // What has no LLVM intrinsic (erf of f64, ...) calls libm, lane by lane
+  // for vectors: the lanes' vector.extract and vector.insert are lowered
+  // next.
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -127,6 +127,8 @@ FailureOr<std::string> KernelPrinter::scalarType(Operation *op, Type type) {
     type = vec.getElementType();
   if (type.isF32())
     return std::string("float");
+  if (type.isF64())
+    return std::string("double");
   // f16 and bf16 values are carried as their bits; the kernels compute in
   // f32 and convert with rong_{f16,bf16}_to_f32 and back.
   if (type.isF16() || type.isBF16())
@@ -156,6 +158,8 @@ std::string KernelPrinter::storageType(Type element) {
     return isCL() ? "uchar" : "unsigned char";
   if (element.isF32())
     return "float";
+  if (element.isF64())
+    return "double";
   if (element.isF16() || element.isBF16())
     return isCL() ? "ushort" : "unsigned short";
   if (element.isInteger(8))
@@ -201,27 +205,36 @@ std::string KernelPrinter::elem(Value value, StringRef lane) {
   return name(value) + "[" + lane.str() + "]";
 }
 
-static std::string floatLiteral(const APFloat &value) {
+/// `value` as an f32 literal, or as an f64 one when `wide`.
+static std::string floatLiteral(const APFloat &value, bool wide) {
   APFloat f = value;
   bool lost = false;
-  f.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+  f.convert(wide ? APFloat::IEEEdouble() : APFloat::IEEEsingle(),
+            APFloat::rmNearestTiesToEven, &lost);
+  // NaN and infinity from their f32 bits (converted for f64: they stay NaN
+  // and infinity).
+  std::string special;
   if (f.isNaN())
-    return "rong_bits_to_f32(0x7fc00000u)";
-  if (f.isInfinity())
-    return f.isNegative() ? "rong_bits_to_f32(0xff800000u)"
-                          : "rong_bits_to_f32(0x7f800000u)";
-  // Nine significant digits identify every f32.
-  std::string text = llvm::formatv("{0:e9}", f.convertToFloat()).str();
-  return "(" + text + "f)";
+    special = "rong_bits_to_f32(0x7fc00000u)";
+  else if (f.isInfinity())
+    special = f.isNegative() ? "rong_bits_to_f32(0xff800000u)"
+                             : "rong_bits_to_f32(0x7f800000u)";
+  if (!special.empty())
+    return wide ? "((double)" + special + ")" : special;
+  // Nine significant digits identify every f32, seventeen every f64.
+  if (wide)
+    return "(" + llvm::formatv("{0:e16}", f.convertToDouble()).str() + ")";
+  return "(" + llvm::formatv("{0:e9}", f.convertToFloat()).str() + "f)";
 }
 
 FailureOr<std::string> KernelPrinter::literal(Operation *op, Attribute attr,
                                               Type type) {
   if (auto f = dyn_cast<FloatAttr>(attr)) {
-    if (!f.getType().isF32())
-      return op->emitOpError("has a ")
-             << f.getType() << " constant; the source backend computes in f32";
-    return floatLiteral(f.getValue());
+    if (!f.getType().isF32() && !f.getType().isF64())
+      return op->emitOpError("has a ") << f.getType()
+                                       << " constant; the source backend "
+                                          "computes in f32 and f64";
+    return floatLiteral(f.getValue(), f.getType().isF64());
   }
   if (auto i = dyn_cast<IntegerAttr>(attr)) {
     if (i.getType().isInteger(1))
@@ -348,10 +361,14 @@ FailureOr<std::string> KernelPrinter::mathCall(Operation *op) {
       {"math.fma", "fmaf", "fma"},       {"arith.remf", "fmodf", "fmod"},
       {"arith.maxnumf", "fmaxf", "fmax"}, {"arith.minnumf", "fminf", "fmin"},
   };
+  // f64 takes the overloaded names in both languages (CUDA's `exp` is the
+  // double one).
+  bool f64 = op->getNumResults() &&
+             getElementTypeOrSelf(op->getResult(0).getType()).isF64();
   StringRef opName = op->getName().getStringRef();
   for (const Entry &e : table)
     if (e.op == opName)
-      return (isCL() ? e.cl : e.cuda).str();
+      return (isCL() || f64 ? e.cl : e.cuda).str();
   return failure();
 }
 
@@ -385,9 +402,9 @@ KernelPrinter::elementwise(Operation *op, function_ref<std::string(Value)> get) 
 
   FailureOr<std::string> math = mathCall(op);
   if (succeeded(math)) {
-    if (!dstElement().isF32())
+    if (!dstElement().isF32() && !dstElement().isF64())
       return op->emitOpError("computes in ")
-             << dstElement() << "; the source backend computes in f32";
+             << dstElement() << "; the source backend computes in f32 and f64";
     return call(*math);
   }
 
@@ -397,8 +414,14 @@ KernelPrinter::elementwise(Operation *op, function_ref<std::string(Value)> get) 
       .Case([&](arith::MulFOp) { return bin("*"); })
       .Case([&](arith::DivFOp) { return bin("/"); })
       .Case([&](arith::NegFOp o) { return "(-" + get(o.getOperand()) + ")"; })
-      .Case([&](arith::MaximumFOp) { return call("rong_maximumf"); })
-      .Case([&](arith::MinimumFOp) { return call("rong_minimumf"); })
+      .Case([&](arith::MaximumFOp) {
+        return call(dstElement().isF64() ? "rong_maximum_f64"
+                                         : "rong_maximumf");
+      })
+      .Case([&](arith::MinimumFOp) {
+        return call(dstElement().isF64() ? "rong_minimum_f64"
+                                         : "rong_minimumf");
+      })
       .Case([&](arith::AddIOp) { return bin("+"); })
       .Case([&](arith::SubIOp) { return bin("-"); })
       .Case([&](arith::MulIOp) { return bin("*"); })
@@ -491,38 +514,41 @@ KernelPrinter::elementwise(Operation *op, function_ref<std::string(Value)> get) 
                " : " + get(o.getFalseValue()) + ")";
       })
       .Case([&](arith::ExtFOp o) -> FailureOr<std::string> {
-        if (!dstElement().isF32())
-          return o.emitOpError("extends to ")
-                 << dstElement() << "; the source backend computes in f32";
+        std::string in = get(o.getIn());
         if (srcElement().isF16())
-          return "rong_f16_to_f32(" + get(o.getIn()) + ")";
-        if (srcElement().isBF16())
-          return "rong_bf16_to_f32(" + get(o.getIn()) + ")";
-        return get(o.getIn());
+          in = "rong_f16_to_f32(" + in + ")";
+        else if (srcElement().isBF16())
+          in = "rong_bf16_to_f32(" + in + ")";
+        return dstElement().isF64() ? cast("double", in) : in;
       })
       .Case([&](arith::TruncFOp o) -> FailureOr<std::string> {
         if (o.getRoundingmodeAttr() &&
             *o.getRoundingmode() != arith::RoundingMode::to_nearest_even)
           return o.emitOpError("rounds other than to nearest even");
-        if (!srcElement().isF32())
-          return o.emitOpError("truncates from ")
-                 << srcElement() << "; the source backend computes in f32";
+        std::string in = get(o.getIn());
+        if (srcElement().isF64()) {
+          if (dstElement().isF32())
+            return cast("float", in);
+          // Rounded to odd in f32 first, so that the rounding to 16 bits
+          // below rounds the f64 value once.
+          in = "rong_f64_to_f32_odd(" + in + ")";
+        }
         if (dstElement().isF16())
-          return "rong_f32_to_f16(" + get(o.getIn()) + ")";
+          return "rong_f32_to_f16(" + in + ")";
         if (dstElement().isBF16())
-          return "rong_f32_to_bf16(" + get(o.getIn()) + ")";
-        return get(o.getIn());
+          return "rong_f32_to_bf16(" + in + ")";
+        return in;
       })
       .Case([&](arith::SIToFPOp o) -> FailureOr<std::string> {
-        if (!dstElement().isF32())
-          return o.emitOpError("converts to a type other than f32");
-        return cast("float", get(o.getIn()));
+        if (!dstElement().isF32() && !dstElement().isF64())
+          return o.emitOpError("converts to a type other than f32 and f64");
+        return cast(resultScalar(), get(o.getIn()));
       })
       .Case([&](arith::UIToFPOp o) -> FailureOr<std::string> {
-        if (!dstElement().isF32())
-          return o.emitOpError("converts to a type other than f32");
-        return cast("float", cast(unsignedType(o.getIn().getType()),
-                                  get(o.getIn())));
+        if (!dstElement().isF32() && !dstElement().isF64())
+          return o.emitOpError("converts to a type other than f32 and f64");
+        return cast(resultScalar(), cast(unsignedType(o.getIn().getType()),
+                                         get(o.getIn())));
       })
       .Case([&](arith::FPToSIOp o) {
         return cast(resultScalar(), get(o.getIn()));
@@ -762,10 +788,10 @@ std::string KernelPrinter::linearThreadId() {
 
 LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
   Type type = op.getValue().getType();
-  bool wide = type.isInteger(64);
+  bool wide = type.isInteger(64) || type.isF64();
   if (!type.isF32() && !type.isInteger(32) && !wide)
     return op.emitOpError("shuffles ")
-           << type << "; the source backend shuffles f32, i32 and i64";
+           << type << "; the source backend shuffles f32, f64, i32 and i64";
   std::string value = name(op.getValue());
   std::string offset = "(int)" + name(op.getOffset());
   std::string width = "(int)" + name(op.getWidth());
@@ -793,7 +819,10 @@ LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
     break;
   }
   std::string valid = "(" + src + " >= 0 && " + src + " < " + width + ")";
-  std::string ctype = type.isF32() ? "float" : wide ? indexType() : "int";
+  std::string ctype = type.isF32()   ? "float"
+                      : type.isF64() ? "double"
+                      : wide         ? indexType()
+                                     : "int";
   std::string result = fresh();
   names[op.getShuffleResult()] = result;
 
@@ -802,12 +831,15 @@ LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
     // of the work-group reaches this point (scf.if around shuffles is
     // predicated, see printIf; loops have uniform bounds in the strategies'
     // IR), so the barriers are legal; the first keeps the previous
-    // exchange's reads apart from this one's writes. 64-bit integers (an
-    // argmax's index) have a buffer of their own.
+    // exchange's reads apart from this one's writes. 64-bit values (an
+    // argmax's index, f64) have a buffer of their own.
     std::string slot = wide ? "rong_shfl64" : "rong_shfl";
     (wide ? needsWideShuffleScratch : needsShuffleScratch) = true;
-    std::string store =
-        type.isInteger(32) ? "rong_bits_to_f32((uint)" + value + ")" : value;
+    std::string store = value;
+    if (type.isInteger(32))
+      store = "rong_bits_to_f32((uint)" + value + ")";
+    else if (type.isF64())
+      store = "as_long(" + value + ")";
     line() << "barrier(CLK_LOCAL_MEM_FENCE);\n";
     line() << slot << "[rong_lid] = " << store << ";\n";
     line() << "barrier(CLK_LOCAL_MEM_FENCE);\n";
@@ -815,6 +847,8 @@ LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
                        src + " : rong_lid]";
     if (type.isInteger(32))
       read = "(int)rong_f32_to_bits(" + read + ")";
+    else if (type.isF64())
+      read = "as_double(" + read + ")";
     line() << "const " << ctype << " " << result << " = " << read << ";\n";
   } else {
     StringRef fn;
@@ -851,8 +885,9 @@ LogicalResult KernelPrinter::printShuffle(gpu::ShuffleOp op) {
 // Vector ops
 //===----------------------------------------------------------------------===//
 
+/// `a kind b` in C, for elements of f64 when `f64`.
 static std::string combine(vector::CombiningKind kind, StringRef a,
-                           StringRef b, bool cl) {
+                           StringRef b, bool cl, bool f64) {
   using K = vector::CombiningKind;
   std::string x = a.str(), y = b.str();
   switch (kind) {
@@ -867,13 +902,15 @@ static std::string combine(vector::CombiningKind kind, StringRef a,
   case K::XOR:
     return "(" + x + " ^ " + y + ")";
   case K::MAXIMUMF:
-    return "rong_maximumf(" + x + ", " + y + ")";
+    return std::string(f64 ? "rong_maximum_f64(" : "rong_maximumf(") + x +
+           ", " + y + ")";
   case K::MINIMUMF:
-    return "rong_minimumf(" + x + ", " + y + ")";
+    return std::string(f64 ? "rong_minimum_f64(" : "rong_minimumf(") + x +
+           ", " + y + ")";
   case K::MAXNUMF:
-    return std::string(cl ? "fmax(" : "fmaxf(") + x + ", " + y + ")";
+    return std::string(cl || f64 ? "fmax(" : "fmaxf(") + x + ", " + y + ")";
   case K::MINNUMF:
-    return std::string(cl ? "fmin(" : "fminf(") + x + ", " + y + ")";
+    return std::string(cl || f64 ? "fmin(" : "fminf(") + x + ", " + y + ")";
   case K::MAXSI:
     return "(" + x + " > " + y + " ? " + x + " : " + y + ")";
   case K::MINSI:
@@ -885,7 +922,8 @@ static std::string combine(vector::CombiningKind kind, StringRef a,
 
 LogicalResult KernelPrinter::printReduction(vector::ReductionOp op) {
   auto vec = op.getSourceVectorType();
-  std::string first = combine(op.getKind(), "a", "b", isCL());
+  bool f64 = vec.getElementType().isF64();
+  std::string first = combine(op.getKind(), "a", "b", isCL(), f64);
   if (first.empty() || vec.getRank() != 1)
     return op.emitOpError("reduces with a kind or shape the source backend "
                           "does not print");
@@ -895,10 +933,12 @@ LogicalResult KernelPrinter::printReduction(vector::ReductionOp op) {
     return failure();
   if (vec.getNumElements() > 1)
     line() << "for (int l = 1; l < " << vec.getNumElements() << "; ++l) " << *n
-           << " = " << combine(op.getKind(), *n, elem(op.getVector(), "l"), isCL())
+           << " = "
+           << combine(op.getKind(), *n, elem(op.getVector(), "l"), isCL(), f64)
            << ";\n";
   if (op.getAcc())
-    line() << *n << " = " << combine(op.getKind(), name(op.getAcc()), *n, isCL())
+    line() << *n << " = "
+           << combine(op.getKind(), name(op.getAcc()), *n, isCL(), f64)
            << ";\n";
   return success();
 }

@@ -11,7 +11,7 @@ func.func @f(%x: tensor<4xf32>) {
 
 // Tests that rong.exp rejects a boolean operand.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.exp' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.exp' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi1>'}}
   %0 = rong.exp %x : tensor<4xi1>
   return
 }
@@ -20,7 +20,7 @@ func.func @f(%x: tensor<4xi1>) {
 
 // Tests that the numeric unary ops reject a boolean operand.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.abs' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.abs' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
   %0 = rong.abs %x : tensor<4xi1>
   return
 }
@@ -29,7 +29,7 @@ func.func @f(%x: tensor<4xi1>) {
 
 // Tests that rong.leaky_relu rejects an integer operand.
 func.func @f(%x: tensor<4xi32>) {
-  // expected-error @+1 {{'rong.leaky_relu' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'rong.leaky_relu' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
   %0 = rong.leaky_relu %x : tensor<4xi32>
   return
 }
@@ -38,7 +38,7 @@ func.func @f(%x: tensor<4xi32>) {
 
 // Tests that rong.gelu rejects an integer operand.
 func.func @f(%x: tensor<4xi64>) {
-  // expected-error @+1 {{'rong.gelu' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi64>'}}
+  // expected-error @+1 {{'rong.gelu' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi64>'}}
   %0 = rong.gelu %x : tensor<4xi64>
   return
 }
@@ -47,17 +47,17 @@ func.func @f(%x: tensor<4xi64>) {
 
 // Tests that rong.clip rejects a boolean operand.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.clip' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.clip' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
   %0 = rong.clip %x min = 0.0 : tensor<4xi1>
   return
 }
 
 // -----
 
-// Tests that element types outside Rong's set (f64) are rejected.
-func.func @f(%x: tensor<4xf64>) {
-  // expected-error @+1 {{'rong.neg' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xf64>'}}
-  %0 = rong.neg %x : tensor<4xf64>
+// Tests that element types outside Rong's set (f8E4M3FN) are rejected.
+func.func @f(%x: tensor<4xf8E4M3FN>) {
+  // expected-error @+1 {{'rong.neg' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xf8E4M3FN>'}}
+  %0 = rong.neg %x : tensor<4xf8E4M3FN>
   return
 }
 
@@ -65,8 +65,8 @@ func.func @f(%x: tensor<4xf64>) {
 
 // Tests that rong.cast rejects a target element type outside Rong's set.
 func.func @f(%x: tensor<4xf32>) {
-  // expected-error @+1 {{'rong.cast' op attribute 'to' failed to satisfy constraint: type attribute of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer}}
-  %0 = rong.cast %x to f64 : tensor<4xf32>
+  // expected-error @+1 {{'rong.cast' op attribute 'to' failed to satisfy constraint: type attribute of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer}}
+  %0 = rong.cast %x to f8E4M3FN : tensor<4xf32>
   return
 }
 
@@ -74,7 +74,7 @@ func.func @f(%x: tensor<4xf32>) {
 
 // Tests that rong.cast rejects an input element type outside Rong's set.
 func.func @f(%x: tensor<4xsi8>) {
-  // expected-error @+1 {{'rong.cast' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<4xsi8>'}}
+  // expected-error @+1 {{'rong.cast' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<4xsi8>'}}
   %0 = rong.cast %x to f32 : tensor<4xsi8>
   return
 }
@@ -83,7 +83,7 @@ func.func @f(%x: tensor<4xsi8>) {
 
 // Tests that the arithmetic binary ops reject boolean operands.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.add' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.add' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
   %0 = rong.add %x, %x : tensor<4xi1>, tensor<4xi1>
   return
 }
@@ -92,7 +92,7 @@ func.func @f(%x: tensor<4xi1>) {
 
 // Tests that the ordered comparisons reject boolean operands.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.lt' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.lt' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
   %0 = rong.lt %x, %x : tensor<4xi1>, tensor<4xi1>
   return
 }
@@ -119,7 +119,7 @@ func.func @f(%c: tensor<4xf32>, %x: tensor<4xf32>) {
 
 // Tests that rong.reduce_mean rejects an integer operand.
 func.func @f(%x: tensor<4xi32>) {
-  // expected-error @+1 {{'rong.reduce_mean' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'rong.reduce_mean' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
   %0 = rong.reduce_mean %x axes = [0] : tensor<4xi32>
   return
 }
@@ -128,7 +128,7 @@ func.func @f(%x: tensor<4xi32>) {
 
 // Tests that the reductions reject a boolean operand.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.reduce_sum' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.reduce_sum' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
   %0 = rong.reduce_sum %x axes = [0] : tensor<4xi1>
   return
 }
@@ -137,7 +137,7 @@ func.func @f(%x: tensor<4xi1>) {
 
 // Tests that rong.argmax rejects a boolean operand.
 func.func @f(%x: tensor<4xi1>) {
-  // expected-error @+1 {{'rong.argmax' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  // expected-error @+1 {{'rong.argmax' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
   %0 = rong.argmax %x axis = 0 : tensor<4xi1>
   return
 }
@@ -146,7 +146,7 @@ func.func @f(%x: tensor<4xi1>) {
 
 // Tests that rong.softmax rejects an integer operand.
 func.func @f(%x: tensor<4xi32>) {
-  // expected-error @+1 {{'rong.softmax' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
+  // expected-error @+1 {{'rong.softmax' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}
   %0 = rong.softmax %x axis = 0 : tensor<4xi32>
   return
 }
@@ -155,7 +155,7 @@ func.func @f(%x: tensor<4xi32>) {
 
 // Tests that rong.layer_norm rejects an integer input.
 func.func @f(%x: tensor<2x4xi64>, %s: tensor<4xi64>) {
-  // expected-error @+1 {{'rong.layer_norm' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<2x4xi64>'}}
+  // expected-error @+1 {{'rong.layer_norm' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<2x4xi64>'}}
   %0 = rong.layer_norm %x, %s axis = -1 epsilon = 1.0e-5 : tensor<2x4xi64>, tensor<4xi64>
   return
 }
@@ -164,7 +164,7 @@ func.func @f(%x: tensor<2x4xi64>, %s: tensor<4xi64>) {
 
 // Tests that rong.matmul rejects boolean operands.
 func.func @f(%x: tensor<4x4xi1>) {
-  // expected-error @+1 {{'rong.matmul' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4x4xi1>'}}
+  // expected-error @+1 {{'rong.matmul' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4x4xi1>'}}
   %0 = rong.matmul %x, %x : tensor<4x4xi1>, tensor<4x4xi1>
   return
 }
@@ -173,7 +173,7 @@ func.func @f(%x: tensor<4x4xi1>) {
 
 // Tests that rong.conv2d rejects an integer input.
 func.func @f(%x: tensor<1x1x4x4xi32>, %w: tensor<1x1x3x3xi32>) {
-  // expected-error @+1 {{'rong.conv2d' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<1x1x4x4xi32>'}}
+  // expected-error @+1 {{'rong.conv2d' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<1x1x4x4xi32>'}}
   %0 = rong.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : tensor<1x1x4x4xi32>, tensor<1x1x3x3xi32>
   return
 }
@@ -182,7 +182,7 @@ func.func @f(%x: tensor<1x1x4x4xi32>, %w: tensor<1x1x3x3xi32>) {
 
 // Tests that rong.max_pool2d rejects a boolean input.
 func.func @f(%x: tensor<1x1x4x4xi1>) {
-  // expected-error @+1 {{'rong.max_pool2d' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<1x1x4x4xi1>'}}
+  // expected-error @+1 {{'rong.max_pool2d' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<1x1x4x4xi1>'}}
   %0 = rong.max_pool2d %x kernel = [2, 2] strides = [2, 2] pads = [0, 0, 0, 0] dilations = [1, 1] : tensor<1x1x4x4xi1>
   return
 }
@@ -191,7 +191,7 @@ func.func @f(%x: tensor<1x1x4x4xi1>) {
 
 // Tests that rong.avg_pool2d rejects an integer input.
 func.func @f(%x: tensor<1x1x4x4xi64>) {
-  // expected-error @+1 {{'rong.avg_pool2d' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<1x1x4x4xi64>'}}
+  // expected-error @+1 {{'rong.avg_pool2d' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type values, but got 'tensor<1x1x4x4xi64>'}}
   %0 = rong.avg_pool2d %x kernel = [2, 2] strides = [2, 2] pads = [0, 0, 0, 0] : tensor<1x1x4x4xi64>
   return
 }
@@ -208,9 +208,9 @@ func.func @f(%x: tensor<4x2xf32>, %i: tensor<3xf32>) {
 // -----
 
 // Tests that the data movement ops reject an element type outside Rong's set.
-func.func @f(%x: tensor<4xf64>) {
-  // expected-error @+1 {{'rong.reshape' op operand #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<4xf64>'}}
-  %0 = rong.reshape %x shape = [2, 2] : tensor<4xf64>
+func.func @f(%x: tensor<4xf8E4M3FN>) {
+  // expected-error @+1 {{'rong.reshape' op operand #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<4xf8E4M3FN>'}}
+  %0 = rong.reshape %x shape = [2, 2] : tensor<4xf8E4M3FN>
   return
 }
 
@@ -218,8 +218,8 @@ func.func @f(%x: tensor<4xf64>) {
 
 // Tests that rong.constant rejects a value whose element type is outside Rong's set.
 func.func @f() {
-  // expected-error @+1 {{'rong.constant' op result #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<2xf64>'}}
-  %0 = rong.constant dense<1.0> : tensor<2xf64>
+  // expected-error @+1 {{'rong.constant' op result #0 must be ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<2xf8E4M3FN>'}}
+  %0 = rong.constant dense<1.0> : tensor<2xf8E4M3FN>
   return
 }
 
@@ -244,11 +244,11 @@ func.func @f(%x: tensor<4xf32>) {
 // -----
 
 // Tests that rong.fusion rejects an input element type outside Rong's set.
-func.func @f(%x: tensor<4xf64>) {
-  // expected-error @+1 {{'rong.fusion' op operand #0 must be variadic of ranked tensor of 32-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<4xf64>'}}
-  %0 = rong.fusion (%x) : (tensor<4xf64>) -> tensor<4xf64> {
-  ^bb0(%a: tensor<4xf64>):
-    rong.yield %a : tensor<4xf64>
+func.func @f(%x: tensor<4xf8E4M3FN>) {
+  // expected-error @+1 {{'rong.fusion' op operand #0 must be variadic of ranked tensor of 32-bit float or 64-bit float or 16-bit float or bfloat16 type or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer or 1-bit signless integer values, but got 'tensor<4xf8E4M3FN>'}}
+  %0 = rong.fusion (%x) : (tensor<4xf8E4M3FN>) -> tensor<4xf8E4M3FN> {
+  ^bb0(%a: tensor<4xf8E4M3FN>):
+    rong.yield %a : tensor<4xf8E4M3FN>
   }
   return
 }

@@ -94,9 +94,10 @@ def data_movement(out):
 
 
 def initializers(out):
-    """A small typed initializer, a raw one, and a large one that becomes a
-    dense resource."""
+    """Small typed initializers (float_data, double_data), a raw one, and a
+    large one that becomes a dense resource."""
     small = h.make_tensor("small", T.FLOAT, [2], [1.5, -2.0])
+    small64 = h.make_tensor("small64", T.DOUBLE, [2], [0.1, -2.5])
     raw = nh.from_array(np.array([[1, 2], [3, 4]], dtype=np.int64), "raw")
     big = nh.from_array(np.arange(128, dtype=np.float32).reshape(2, 64), "big.weight")
     return model(
@@ -104,11 +105,12 @@ def initializers(out):
             h.make_node("Add", ["x", "small"], ["a"], name="add"),
             h.make_node("Identity", ["raw"], ["r"], name="id"),
             h.make_node("Identity", ["big.weight"], ["m"], name="id2"),
+            h.make_node("Identity", ["small64"], ["d"], name="id3"),
         ],
         [info("x", T.FLOAT, [2])],
         [info("a", T.FLOAT, [2]), info("r", T.INT64, [2, 2]),
-         info("m", T.FLOAT, [2, 64])],
-        [small, raw, big],
+         info("m", T.FLOAT, [2, 64]), info("d", T.DOUBLE, [2])],
+        [small, raw, big, small64],
     )
 
 
@@ -344,7 +346,7 @@ def attention_errors(out):
             attn("heads_apart", ["q", "k3heads", "k3heads"]),
             attn("past_alone", ["q", "q", "q", "", "q"]),
             attn("long_mask", ["q", "q", "q", "mask9"]),
-            attn("double_softmax", ["q", "q", "q"], softmax_precision=11),
+            attn("int_softmax", ["q", "q", "q"], softmax_precision=6),
             attn("int_q", ["i", "i", "i"]),
         ],
         [info("q3", T.FLOAT, [1, 4, 8]), info("q", T.FLOAT, [1, 4, 4, 8]),
@@ -352,7 +354,7 @@ def attention_errors(out):
          info("mask9", T.FLOAT, [4, 9]), info("i", T.INT32, [1, 4, 4, 8])],
         [info(o, T.FLOAT, None) for o in (
             "no_heads", "heads_apart", "past_alone", "long_mask",
-            "double_softmax", "int_q")],
+            "int_softmax", "int_q")],
         opset=23)
 
 
@@ -579,9 +581,9 @@ def old_opset_errors(out):
         c, opset=8)
 
 
-def double_input(out):
-    return model([h.make_node("Relu", ["x"], ["y"], name="relu")],
-                 [info("x", T.DOUBLE, [4])], [info("y", T.DOUBLE, [4])])
+def complex_input(out):
+    return model([h.make_node("Identity", ["x"], ["y"], name="identity")],
+                 [info("x", T.COMPLEX64, [4])], [info("y", T.COMPLEX64, [4])])
 
 
 def dynamic_reshape(out):
@@ -641,7 +643,7 @@ BUILDERS = {
     "symbolic_dims": symbolic_dims,
     "old_opset": old_opset,
     "old_opset_errors": old_opset_errors,
-    "double_input": double_input,
+    "complex_input": complex_input,
     "dynamic_reshape": dynamic_reshape,
     "bad_attribute": bad_attribute,
     "truncated_initializer": truncated_initializer,
