@@ -180,6 +180,16 @@ static LogicalResult convertXor(NodeContext &ctx) {
   return convertNegated<EqOp>(ctx);
 }
 
+/// BitShift (unsigned integers): LEFT or RIGHT.
+static LogicalResult convertBitShift(NodeContext &ctx) {
+  std::string direction = ctx.attrString("direction", "");
+  if (direction == "LEFT")
+    return convertBinary<ShiftLeftOp>(ctx);
+  if (direction == "RIGHT")
+    return convertBinary<ShiftRightOp>(ctx);
+  return ctx.fail("direction '" + direction + "' is not LEFT or RIGHT");
+}
+
 void onnx_import::addElementwiseConverters(llvm::StringMap<Converter> &table) {
   table["Abs"] = convertUnary<AbsOp>;
   table["Neg"] = convertUnary<NegOp>;
@@ -222,5 +232,10 @@ void onnx_import::addElementwiseConverters(llvm::StringMap<Converter> &table) {
   table["And"] = convertBinary<AndOp>;
   table["Or"] = convertBinary<OrOp>;
   table["Xor"] = convertXor;
+  table["BitwiseAnd"] = convertBinary<AndOp>;
+  table["BitwiseOr"] = convertBinary<OrOp>;
+  table["BitwiseXor"] = convertBinary<XorOp>;
+  table["BitwiseNot"] = convertUnary<NotOp>;
+  table["BitShift"] = convertBitShift;
   table["Where"] = convertWhere;
 }

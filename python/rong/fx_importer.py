@@ -921,19 +921,48 @@ def _logical_not(b: _Builder, node: torch.fx.Node) -> _Value:
     return b.unary("not", b.to_bool(b.tensor(node.args[0])))
 
 
+def _require_bits(dtype: torch.dtype, what: str) -> None:
+    if dtype != torch.bool and dtype not in _INT_DTYPES:
+        raise _Unsupported(f"{what} on {dtype} is not supported (bool, int64 "
+                           "and int32 are)")
+
+
 @_register(aten.bitwise_not.default)
 def _bitwise_not(b: _Builder, node: torch.fx.Node) -> _Value:
     x = b.tensor(node.args[0])
-    if x.dtype != torch.bool:
-        raise _Unsupported(f"bitwise_not on {x.dtype} is not supported (bool only)")
+    _require_bits(x.dtype, "bitwise_not")
     return b.unary("not", x)
+
+
+def _shift(op: str) -> Emitter:
+    """Bit shifts: arithmetic right shifts of signed integers, as PyTorch's;
+    amounts of the width or more give 0 (or -1 for a negative value shifted
+    right), as on PyTorch's CPU."""
+    def emit(b: _Builder, node: torch.fx.Node) -> _Value:
+        out = b.out()
+        if out.dtype not in _INT_DTYPES:
+            raise _Unsupported(f"shifts of {out.dtype} are not supported "
+                               "(int64 and int32 are)")
+        return b.binary(op, b.operand(node.args[0], out.dtype),
+                        b.operand(node.args[1], out.dtype))
+    return emit
+
+
+for _op in ("left", "right"):
+    _packet = getattr(aten, f"bitwise_{_op}_shift")
+    _OPS[_packet.Tensor] = _OPS[_packet.Tensor_Scalar] = \
+        _OPS[_packet.Scalar_Tensor] = _shift(f"shift_{_op}")
+    _packet = getattr(aten, f"__{_op[0]}shift__")
+    _OPS[_packet.Tensor] = _OPS[_packet.Scalar] = _shift(f"shift_{_op}")
 
 
 def _logical(op: str, bitwise: bool) -> Emitter:
     def emit(b: _Builder, node: torch.fx.Node) -> _Value:
-        if bitwise and b.out().dtype != torch.bool:
-            raise _Unsupported(f"bitwise ops on {b.out().dtype} are not supported "
-                               "(bool only)")
+        out = b.out()
+        if bitwise and out.dtype != torch.bool:
+            _require_bits(out.dtype, f"bitwise_{op}")
+            return b.binary(op, b.operand(node.args[0], out.dtype),
+                            b.operand(node.args[1], out.dtype))
         lhs = b.operand(node.args[0], torch.bool)
         rhs = b.operand(node.args[1], torch.bool)
         if op == "xor":  # a xor b == (a != b) on booleans
@@ -944,7 +973,8 @@ def _logical(op: str, bitwise: bool) -> Emitter:
 
 for _op in ("and", "or", "xor"):
     _OPS[getattr(aten, f"logical_{_op}").default] = _logical(_op, False)
-    _OPS[getattr(aten, f"bitwise_{_op}").Tensor] = _logical(_op, True)
+    _packet = getattr(aten, f"bitwise_{_op}")
+    _OPS[_packet.Tensor] = _OPS[_packet.Scalar] = _logical(_op, True)
 
 
 @_register(aten.where.self)

@@ -262,6 +262,15 @@ class HalfBlock(nn.Module):
         return torch.softmax(self.ln(F.gelu(x) * 2 + 1), -1), x.float().sum(-1)
 
 
+class Bits(nn.Module):
+    """Bitwise ops and shifts on int64, amounts up to 69: past the width a
+    left shift gives 0 and a right shift the sign, as PyTorch's CPU does."""
+
+    def forward(self, a, b, n):
+        return ((a & b) | (~a ^ 5), a << n, a >> n, a >> 40,
+                torch.bitwise_left_shift(b, 3))
+
+
 class DoubleBlock(nn.Module):
     """float64 throughout: a matmul (BLAS's dgemm), LayerNorm, the erf GELU
     and softmax computed in f64, a linear upsampling's taps summed in f64,
@@ -300,6 +309,9 @@ EXPORTED = {
     "losses": (Losses, lambda: (torch.randn(8, 10), torch.randint(0, 10, (8,)),
                                 torch.rand(10) + 0.5)),
     "float16": (lambda: HalfBlock().half(), lambda: (torch.randn(4, 16).half(),)),
+    "bits": (Bits, lambda: (torch.randint(-1000, 1000, (4, 8)),
+                            torch.randint(-1000, 1000, (4, 8)),
+                            torch.randint(0, 70, (4, 8)))),
     "float64": (lambda: DoubleBlock().double(),
                 lambda: (torch.randn(2, 4, 16, dtype=torch.float64),)),
 }

@@ -62,6 +62,13 @@ def Rong_NumericTensor : RankedTensorOf<[F32, F64, F16, BF16, I64, I32, I16, I8,
                                           UI64, UI32, UI16, UI8]>;
 /// Tensors of booleans.
 def Rong_BoolTensor : RankedTensorOf<[I1]>;
+/// Tensors of booleans or integers (logical ops on booleans, bitwise on
+/// integers).
+def Rong_BitsTensor : RankedTensorOf<[I1, I64, I32, I16, I8, UI64, UI32,
+                                      UI16, UI8]>;
+/// Tensors of integers (not boolean).
+def Rong_IntegerTensor : RankedTensorOf<[I64, I32, I16, I8, UI64, UI32, UI16,
+                                         UI8]>;
 /// Tensors of indices.
 def Rong_IndexTensor : RankedTensorOf<[I64, I32]>;
 /// Index results (argmax).

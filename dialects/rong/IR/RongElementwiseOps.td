@@ -263,15 +263,17 @@ def Rong_SignOp : Rong_UnaryOp<"sign", Rong_NumericTensor> {
   }];
 }
 
-def Rong_NotOp : Rong_UnaryOp<"not", Rong_BoolTensor> {
-  let summary = "elementwise logical not";
+def Rong_NotOp : Rong_UnaryOp<"not", Rong_BitsTensor> {
+  let summary = "elementwise logical or bitwise not";
   let description = [{
-    Negates every element of a boolean tensor.
+    Negates every element of a boolean tensor; complements every bit of an
+    integer tensor.
 
     Example:
 
     ```mlir
     %y = rong.not %x : tensor<16xi1>
+    %z = rong.not %i : tensor<16xui8>
     ```
   }];
 }
@@ -366,16 +368,34 @@ def Rong_GtOp : Rong_CompareOp<"gt", "lhs > rhs", Rong_NumericTensor>;
 def Rong_GeOp : Rong_CompareOp<"ge", "lhs >= rhs", Rong_NumericTensor>;
 
 class Rong_LogicOp<string mnemonic, string formula>
-    : Rong_BinaryOp<mnemonic, Rong_BoolTensor, Rong_BoolTensor, 0,
+    : Rong_BinaryOp<mnemonic, Rong_BitsTensor, Rong_BitsTensor, 0,
                     [Commutative]> {
-  let summary = "elementwise logical `" # formula # "` with broadcasting";
-  let description = "Computes `" # formula # "` on boolean tensors after "
-    # "broadcasting (NumPy rules).\n\nExample:\n\n```mlir\n"
+  let summary = "elementwise logical or bitwise `" # formula
+    # "` with broadcasting";
+  let description = "Computes `" # formula # "` after broadcasting (NumPy "
+    # "rules): logically on boolean tensors, bit by bit on integer tensors."
+    # "\n\nExample:\n\n```mlir\n"
     # "%z = rong." # mnemonic # " %x, %y : tensor<8x16xi1>, tensor<16xi1>\n```";
 }
 
 def Rong_AndOp : Rong_LogicOp<"and", "lhs and rhs">;
 def Rong_OrOp : Rong_LogicOp<"or", "lhs or rhs">;
+def Rong_XorOp : Rong_LogicOp<"xor", "lhs xor rhs">;
+
+class Rong_ShiftOp<string mnemonic, string direction>
+    : Rong_BinaryOp<mnemonic, Rong_IntegerTensor, Rong_IntegerTensor, 0> {
+  let summary = "elementwise bit shift " # direction # " with broadcasting";
+  let description = "Shifts each element of `lhs` " # direction # " by the "
+    # "number of bits in `rhs` after broadcasting (NumPy rules). Unsigned and "
+    # "left shifts fill with zeros, a signed right shift with the sign bit. "
+    # "A shift by the element width or more gives 0 (-1 for a negative "
+    # "signed value shifted right), as NumPy does; a negative amount is "
+    # "undefined.\n\nExample:\n\n```mlir\n"
+    # "%z = rong." # mnemonic # " %x, %y : tensor<8xui8>, tensor<8xui8>\n```";
+}
+
+def Rong_ShiftLeftOp : Rong_ShiftOp<"shift_left", "left">;
+def Rong_ShiftRightOp : Rong_ShiftOp<"shift_right", "right">;
 
 //===----------------------------------------------------------------------===//
 // Select

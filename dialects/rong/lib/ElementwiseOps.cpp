@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <algorithm>
 #include <cmath>
@@ -156,8 +157,9 @@ OpFoldResult NotOp::fold(FoldAdaptor adaptor) {
   // not(not(x)) -> x.
   if (auto inner = getInput().getDefiningOp<NotOp>())
     return inner.getInput();
+  // ~x: the complement truncated to the width, so booleans flip too.
   return foldUnary(adaptor.getInput(), getType(),
-                   {nullptr, [](int64_t x) { return int64_t(x == 0); }});
+                   {nullptr, [](int64_t x) { return ~x; }});
 }
 
 OpFoldResult ClipOp::fold(FoldAdaptor adaptor) {
@@ -392,12 +394,13 @@ OpFoldResult GeOp::fold(FoldAdaptor adaptor) {
   return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
                     compareKernel([](auto a, auto b) { return a >= b; }));
 }
+// Booleans read as 0 / 1, so the bitwise kernels serve them too.
 OpFoldResult AndOp::fold(FoldAdaptor adaptor) {
   if (getLhs() == getRhs())
     return getLhs();
   return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
                     {nullptr, [](int64_t a, int64_t b) -> std::optional<int64_t> {
-                       return a && b;
+                       return a & b;
                      }});
 }
 OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
@@ -405,7 +408,50 @@ OpFoldResult OrOp::fold(FoldAdaptor adaptor) {
     return getLhs();
   return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
                     {nullptr, [](int64_t a, int64_t b) -> std::optional<int64_t> {
-                       return a || b;
+                       return a | b;
+                     }});
+}
+OpFoldResult XorOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                    {nullptr, [](int64_t a, int64_t b) -> std::optional<int64_t> {
+                       return a ^ b;
+                     }});
+}
+
+/// The bits of the element type of shift `op`'s result and whether it is
+/// unsigned.
+static std::pair<unsigned, bool> shiftedBits(Operation *op) {
+  Type element = getElementTypeOrSelf(op->getResult(0).getType());
+  return {element.getIntOrFloatBitWidth(), element.isUnsignedInteger()};
+}
+
+OpFoldResult ShiftLeftOp::fold(FoldAdaptor adaptor) {
+  unsigned width = shiftedBits(*this).first;
+  return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                    {nullptr, [=](int64_t a, int64_t b) -> std::optional<int64_t> {
+                       if (b < 0)
+                         return std::nullopt;
+                       if (static_cast<uint64_t>(b) >= width)
+                         return 0;
+                       return static_cast<int64_t>(static_cast<uint64_t>(a)
+                                                   << b);
+                     }});
+}
+OpFoldResult ShiftRightOp::fold(FoldAdaptor adaptor) {
+  unsigned width = shiftedBits(*this).first;
+  bool isUnsigned = shiftedBits(*this).second;
+  return foldBinary(adaptor.getLhs(), adaptor.getRhs(), getType(),
+                    {nullptr, [=](int64_t a, int64_t b) -> std::optional<int64_t> {
+                       if (b < 0)
+                         return std::nullopt;
+                       // Unsigned values read zero-extended, signed ones
+                       // sign-extended: shifting the 64 bits is exact.
+                       if (isUnsigned)
+                         return static_cast<uint64_t>(b) >= width
+                                    ? 0
+                                    : static_cast<int64_t>(
+                                          static_cast<uint64_t>(a) >> b);
+                       return a >> std::min<int64_t>(b, 63);
                      }});
 }
 

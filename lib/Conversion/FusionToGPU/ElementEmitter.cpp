@@ -84,7 +84,7 @@ LogicalResult gpu_codegen::checkElementwiseSupported(Operation *op) {
           LogOp, SqrtOp, RsqrtOp, ReciprocalOp, TanhOp, SigmoidOp, ReluOp,
           LeakyReluOp, GeluOp, ErfOp, SinOp, CosOp, FloorOp, CeilOp, SignOp,
           ClipOp, CastOp, WhereOp, EqOp, LtOp, LeOp, GtOp, GeOp, AndOp, OrOp,
-          NotOp, BroadcastToOp>(op);
+          XorOp, NotOp, ShiftLeftOp, ShiftRightOp, BroadcastToOp>(op);
   if (!supported)
     return op->emitError() << "'" << op->getName()
                            << "' is not supported by the GPU kernel strategies";
@@ -322,6 +322,28 @@ struct Emitter {
   }
 };
 
+/// and, or, xor and not on i1 or integer compute values (logical on i1,
+/// bitwise on integers: the same instructions); null for other ops.
+Value emitBitwise(OpBuilder &b, Location loc, Operation *op,
+                  ValueRange operands) {
+  return llvm::TypeSwitch<Operation *, Value>(op)
+      .Case([&](AndOp) -> Value {
+        return arith::AndIOp::create(b, loc, operands[0], operands[1]);
+      })
+      .Case([&](OrOp) -> Value {
+        return arith::OrIOp::create(b, loc, operands[0], operands[1]);
+      })
+      .Case([&](XorOp) -> Value {
+        return arith::XOrIOp::create(b, loc, operands[0], operands[1]);
+      })
+      .Case([&](NotOp) -> Value {
+        // All ones: -1, which is true for i1.
+        Value ones = createConstant(b, loc, operands[0].getType(), -1);
+        return arith::XOrIOp::create(b, loc, operands[0], ones);
+      })
+      .Default([](Operation *) -> Value { return {}; });
+}
+
 /// True for i32/i64 compute values (not i1).
 bool isIntegerCompute(Value v) {
   Type element = getElementTypeOrSelf(v.getType());
@@ -425,6 +447,23 @@ struct IntegerEmitter {
     return select(cmp(P::slt, y, zero), inverse, positive);
   }
 
+  /// x shifted left or right by y bits. Shifts by the width or more are
+  /// poison in LLVM; they give what NumPy gives: 0, or the sign for a
+  /// negative signed value shifted right (an arithmetic shift by width - 1).
+  Value shift(Value x, Value y, bool left) {
+    using P = arith::CmpIPredicate;
+    unsigned bits = getElementTypeOrSelf(type).getIntOrFloatBitWidth();
+    Value tooFar = cmp(P::uge, y, cst(bits));
+    if (!left && !isUnsigned)
+      return arith::ShRSIOp::create(b, loc, x,
+                                    select(tooFar, cst(bits - 1), y));
+    Value safe = select(tooFar, cst(0), y);
+    Value shifted =
+        left ? arith::ShLIOp::create(b, loc, x, safe).getResult()
+             : arith::ShRUIOp::create(b, loc, x, safe).getResult();
+    return select(tooFar, cst(0), shifted);
+  }
+
   Value max(Value x, Value y) {
     if (isUnsigned)
       return arith::MaxUIOp::create(b, loc, x, y);
@@ -461,6 +500,8 @@ struct IntegerEmitter {
           return select(cmp(P::slt, lhs(), cst(0)), neg(lhs()), lhs());
         })
         .Case([&](ReluOp) { return isUnsigned ? lhs() : max(lhs(), cst(0)); })
+        .Case([&](ShiftLeftOp) { return shift(lhs(), rhs(), true); })
+        .Case([&](ShiftRightOp) { return shift(lhs(), rhs(), false); })
         .Case([&](SignOp) {
           Value negative = isUnsigned ? cst(0)
                                       : select(cmp(P::slt, lhs(), cst(0)),
@@ -537,6 +578,8 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
   if (isa<BroadcastToOp>(op))
     return operands[0];
   Location loc = op->getLoc();
+  if (Value bits = emitBitwise(b, loc, op, operands))
+    return bits;
   Emitter e{b, loc, floatComputeType(op, operands, width)};
   auto lhs = [&] { return operands[0]; };
   auto rhs = [&] { return operands[1]; };
@@ -654,16 +697,6 @@ Value gpu_codegen::emitElementwise(OpBuilder &b, Operation *op,
       .Case([&](LeOp) { return e.cmp(P::OLE, lhs(), rhs()); })
       .Case([&](GtOp) { return e.cmp(P::OGT, lhs(), rhs()); })
       .Case([&](GeOp) { return e.cmp(P::OGE, lhs(), rhs()); })
-      .Case([&](AndOp) -> Value {
-        return arith::AndIOp::create(b, loc, lhs(), rhs());
-      })
-      .Case([&](OrOp) -> Value {
-        return arith::OrIOp::create(b, loc, lhs(), rhs());
-      })
-      .Case([&](NotOp) -> Value {
-        Value ones = createConstant(b, loc, lhs().getType(), 1);
-        return arith::XOrIOp::create(b, loc, lhs(), ones);
-      })
       .Default([](Operation *) -> Value {
         llvm_unreachable("op not checked by checkElementwiseSupported");
       });

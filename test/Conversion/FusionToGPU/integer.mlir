@@ -162,3 +162,36 @@ func.func @sum_i64_max_f32(%x: tensor<4x4096xi64>, %y: tensor<4x4096xf32>) -> (t
   }
   return %r#0, %r#1 : tensor<4x1xi64>, tensor<4x1xf32>
 }
+
+// -----
+
+// Tests the bitwise ops and the shifts on integers: a shift by the width or
+// more (poison in LLVM) is guarded as NumPy defines it (0 for a left or
+// unsigned right shift, an arithmetic shift by width - 1 for a signed right
+// one), not is an xor with all ones, xor an xori.
+// SM90-LABEL: gpu.func @bits_fusion_0
+//   SM90-DAG:   %[[W1:.+]] = arith.constant dense<31> : vector<4xi32>
+//   SM90-DAG:   %[[W32:.+]] = arith.constant dense<32> : vector<4xi32>
+//   SM90-DAG:   %[[ONES:.+]] = arith.constant dense<-1> : vector<4xi8>
+//   SM90-DAG:   %[[Z8:.+]] = arith.constant dense<0> : vector<4xi8>
+//   SM90-DAG:   %[[W8:.+]] = arith.constant dense<8> : vector<4xi8>
+//       SM90:   %[[FAR:.+]] = arith.cmpi uge, %[[B:.+]], %[[W8]] : vector<4xi8>
+//  SM90-NEXT:   %[[SAFE:.+]] = arith.select %[[FAR]], %[[Z8]], %[[B]]
+//  SM90-NEXT:   %[[SHL:.+]] = arith.shli %{{.+}}, %[[SAFE]] : vector<4xi8>
+//  SM90-NEXT:   %[[L:.+]] = arith.select %[[FAR]], %[[Z8]], %[[SHL]]
+//  SM90-NEXT:   arith.xori %[[L]], %[[ONES]] : vector<4xi8>
+//       SM90:   %[[FAR32:.+]] = arith.cmpi uge, %[[D:.+]], %[[W32]] : vector<4xi32>
+//  SM90-NEXT:   %[[AMT:.+]] = arith.select %[[FAR32]], %[[W1]], %[[D]]
+//  SM90-NEXT:   %[[SAR:.+]] = arith.shrsi %[[C:.+]], %[[AMT]] : vector<4xi32>
+//  SM90-NEXT:   arith.xori %[[SAR]], %[[C]] : vector<4xi32>
+func.func @bits(%x: tensor<4x64xui8>, %y: tensor<4x64xui8>, %z: tensor<4x64xi32>, %w: tensor<4x64xi32>) -> (tensor<4x64xui8>, tensor<4x64xi32>) {
+  %r:2 = rong.fusion kind = "loop" (%x, %y, %z, %w) : (tensor<4x64xui8>, tensor<4x64xui8>, tensor<4x64xi32>, tensor<4x64xi32>) -> (tensor<4x64xui8>, tensor<4x64xi32>) {
+  ^bb0(%a: tensor<4x64xui8>, %b: tensor<4x64xui8>, %c: tensor<4x64xi32>, %d: tensor<4x64xi32>):
+    %s = rong.shift_left %a, %b : tensor<4x64xui8>, tensor<4x64xui8>
+    %n = rong.not %s : tensor<4x64xui8>
+    %t = rong.shift_right %c, %d : tensor<4x64xi32>, tensor<4x64xi32>
+    %x2 = rong.xor %t, %c : tensor<4x64xi32>, tensor<4x64xi32>
+    rong.yield %n, %x2 : tensor<4x64xui8>, tensor<4x64xi32>
+  }
+  return %r#0, %r#1 : tensor<4x64xui8>, tensor<4x64xi32>
+}

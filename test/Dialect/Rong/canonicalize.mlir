@@ -277,3 +277,46 @@ func.func @fold_gather() -> (tensor<i64>, tensor<2x2xi64>) {
   %g = rong.gather %m, %j axis = 0 : tensor<2x2xi64>, tensor<2xi32>
   return %d, %g : tensor<i64>, tensor<2x2xi64>
 }
+
+// -----
+
+// Tests that the bitwise ops and the shifts fold on constants: bit by bit on
+// integers (the complement truncated to the width), logically on booleans,
+// and shifts by the width or more to 0 (left, unsigned right) or to the sign
+// (signed right), as NumPy gives.
+// CHECK-LABEL: func.func @fold_bits
+// CHECK-DAG: %[[AND:.+]] = rong.constant dense<[8, 2, 6, 10]> : tensor<4xui8>
+// CHECK-DAG: %[[OR:.+]] = rong.constant dense<[13, 14, 6, 255]> : tensor<4xui8>
+// CHECK-DAG: %[[XOR:.+]] = rong.constant dense<[5, 12, 0, 245]> : tensor<4xui8>
+// CHECK-DAG: %[[NOT:.+]] = rong.constant dense<[243, 245, 249, 245]> : tensor<4xui8>
+// CHECK-DAG: %[[BXOR:.+]] = rong.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-DAG: %[[SHL:.+]] = rong.constant dense<[96, 0, 0, 40]> : tensor<4xui8>
+// CHECK-DAG: %[[SAR:.+]] = rong.constant dense<[-4, -1, -1, 3]> : tensor<4xi32>
+// CHECK-DAG: %[[SHR:.+]] = rong.constant dense<[0, 0, 1, 0]> : tensor<4xui32>
+// CHECK: return %[[AND]], %[[OR]], %[[XOR]], %[[NOT]], %[[BXOR]], %[[SHL]], %[[SAR]], %[[SHR]]
+// CHECK-NOT: rong.and
+// CHECK-NOT: rong.shift
+func.func @fold_bits() -> (tensor<4xui8>, tensor<4xui8>, tensor<4xui8>,
+                           tensor<4xui8>, tensor<2xi1>, tensor<4xui8>,
+                           tensor<4xi32>, tensor<4xui32>) {
+  %a = rong.constant dense<[12, 10, 6, 10]> : tensor<4xui8>
+  %b = rong.constant dense<[9, 6, 6, 255]> : tensor<4xui8>
+  %and = rong.and %a, %b : tensor<4xui8>, tensor<4xui8>
+  %or = rong.or %a, %b : tensor<4xui8>, tensor<4xui8>
+  %xor = rong.xor %a, %b : tensor<4xui8>, tensor<4xui8>
+  %not = rong.not %a : tensor<4xui8>
+  %t = rong.constant dense<[true, false]> : tensor<2xi1>
+  %f = rong.constant dense<[false, false]> : tensor<2xi1>
+  %bxor = rong.xor %t, %f : tensor<2xi1>, tensor<2xi1>
+  %s = rong.constant dense<[3, 8, 9, 2]> : tensor<4xui8>
+  %shl = rong.shift_left %a, %s : tensor<4xui8>, tensor<4xui8>
+  %neg = rong.constant dense<[-7, -7, -1, 12]> : tensor<4xi32>
+  %n = rong.constant dense<[1, 32, 40, 2]> : tensor<4xi32>
+  %sar = rong.shift_right %neg, %n : tensor<4xi32>, tensor<4xi32>
+  %big = rong.constant dense<[4294967295, 1, 2, 3]> : tensor<4xui32>
+  %m = rong.constant dense<[32, 1, 1, 40]> : tensor<4xui32>
+  %shr = rong.shift_right %big, %m : tensor<4xui32>, tensor<4xui32>
+  return %and, %or, %xor, %not, %bxor, %shl, %sar, %shr
+      : tensor<4xui8>, tensor<4xui8>, tensor<4xui8>, tensor<4xui8>,
+        tensor<2xi1>, tensor<4xui8>, tensor<4xi32>, tensor<4xui32>
+}

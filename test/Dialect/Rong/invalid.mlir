@@ -1,8 +1,8 @@
 // RUN: rong-opt %s -split-input-file -verify-diagnostics
 
-// Tests that rong.not rejects a non-boolean operand.
+// Tests that rong.not rejects a float operand.
 func.func @f(%x: tensor<4xf32>) {
-  // expected-error @+1 {{'rong.not' op operand #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xf32>'}}
+  // expected-error @+1 {{'rong.not' op operand #0 must be ranked tensor of 1-bit signless integer or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xf32>'}}
   %0 = rong.not %x : tensor<4xf32>
   return
 }
@@ -99,9 +99,9 @@ func.func @f(%x: tensor<4xi1>) {
 
 // -----
 
-// Tests that the logic ops reject non-boolean operands.
+// Tests that the logic ops reject float operands.
 func.func @f(%x: tensor<4xf32>) {
-  // expected-error @+1 {{'rong.and' op operand #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<4xf32>'}}
+  // expected-error @+1 {{'rong.and' op operand #0 must be ranked tensor of 1-bit signless integer or 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xf32>'}}
   %0 = rong.and %x, %x : tensor<4xf32>, tensor<4xf32>
   return
 }
@@ -1310,5 +1310,14 @@ func.func @f(%x: tensor<8x16xbf16>, %w: tensor<16x4xbf16>, %b: tensor<4xf32>) {
 func.func @f(%x: tensor<8x16xf32>, %v: tensor<16xf32>, %b: tensor<1xf32>) {
   // expected-error @+1 {{a matmul with a bias needs matrix operands (rank >= 2)}}
   %0 = rong.matmul %x, %v, %b : tensor<8x16xf32>, tensor<16xf32>, tensor<1xf32>
+  return
+}
+
+// -----
+
+// Tests that the shifts take integers only (not booleans or floats).
+func.func @f(%x: tensor<4xi1>) {
+  // expected-error @+1 {{'rong.shift_left' op operand #0 must be ranked tensor of 64-bit signless integer or 32-bit signless integer or 16-bit signless integer or 8-bit signless integer or 64-bit unsigned integer or 32-bit unsigned integer or 16-bit unsigned integer or 8-bit unsigned integer values, but got 'tensor<4xi1>'}}
+  %0 = rong.shift_left %x, %x : tensor<4xi1>, tensor<4xi1>
   return
 }

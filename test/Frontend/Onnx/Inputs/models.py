@@ -581,6 +581,32 @@ def old_opset_errors(out):
         c, opset=8)
 
 
+def bitwise(out):
+    """BitwiseAnd / Or / Xor / Not and BitShift both ways on uint8, with a
+    broadcast shift amount."""
+    return model(
+        [h.make_node("BitwiseAnd", ["a", "b"], ["and"], name="and"),
+         h.make_node("BitwiseOr", ["a", "b"], ["or"], name="or"),
+         h.make_node("BitwiseXor", ["a", "b"], ["xor"], name="xor"),
+         h.make_node("BitwiseNot", ["a"], ["not"], name="not"),
+         h.make_node("BitShift", ["a", "n"], ["left"], name="left",
+                     direction="LEFT"),
+         h.make_node("BitShift", ["a", "n"], ["right"], name="right",
+                     direction="RIGHT")],
+        [info("a", T.UINT8, [2, 4]), info("b", T.UINT8, [2, 4]),
+         info("n", T.UINT8, [4])],
+        [info(o, T.UINT8, [2, 4])
+         for o in ("and", "or", "xor", "not", "left", "right")])
+
+
+def bitshift_errors(out):
+    """A BitShift with a direction that is neither LEFT nor RIGHT."""
+    return model(
+        [h.make_node("BitShift", ["a", "a"], ["y"], name="up",
+                     direction="UP")],
+        [info("a", T.UINT32, [4])], [info("y", T.UINT32, [4])])
+
+
 def complex_input(out):
     return model([h.make_node("Identity", ["x"], ["y"], name="identity")],
                  [info("x", T.COMPLEX64, [4])], [info("y", T.COMPLEX64, [4])])
@@ -644,6 +670,8 @@ BUILDERS = {
     "old_opset": old_opset,
     "old_opset_errors": old_opset_errors,
     "complex_input": complex_input,
+    "bitwise": bitwise,
+    "bitshift_errors": bitshift_errors,
     "dynamic_reshape": dynamic_reshape,
     "bad_attribute": bad_attribute,
     "truncated_initializer": truncated_initializer,
