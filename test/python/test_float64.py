@@ -96,3 +96,36 @@ def test_cast_from_double_rounds_once(target, profile, device, dtype,
         f"{np.count_nonzero(bad)} of {x.size} values rounded wrongly, e.g. "
         f"{x[bad][0]!r} gave bits {got[bad][0]:#06x}, expected "
         f"{want[bad][0]:#06x}")
+
+
+@pytest.mark.parametrize("target,profile,device", TARGETS,
+                         ids=[t[0] for t in TARGETS])
+def test_pooling_in_double(target, profile, device, tmp_path):
+    """Max, average (padding not counted, so the count varies by window)
+    and global average pooling of f64 are computed in f64: the window count
+    takes the pool's float type."""
+    x = np.random.default_rng(5).standard_normal((1, 3, 9, 9))
+    path = str(tmp_path / "pool.onnx")
+    window = dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+    rong_tools.save_onnx_model(
+        path,
+        [helper.make_node("MaxPool", ["x"], ["max"], **window),
+         helper.make_node("AveragePool", ["x"], ["avg"], **window,
+                          count_include_pad=0),
+         helper.make_node("GlobalAveragePool", ["x"], ["global"])],
+        [("x", TensorProto.DOUBLE, list(x.shape))],
+        [("max", TensorProto.DOUBLE, [1, 3, 5, 5]),
+         ("avg", TensorProto.DOUBLE, [1, 3, 5, 5]),
+         ("global", TensorProto.DOUBLE, [1, 3, 1, 1])])
+    artifact = str(tmp_path / "pool.rong")
+    rong_tools.compile_model(path, artifact, target=target, profile=profile)
+    got = rong_tools.run_artifact(artifact, [x], 3, device=device)
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)),
+                    constant_values=np.nan)
+    windows = np.stack([padded[:, :, i:i + 9:2, j:j + 9:2]
+                        for i in range(3) for j in range(3)])
+    want = [np.nanmax(windows, 0), np.nanmean(windows, 0),
+            x.mean((2, 3), keepdims=True)]
+    for g, w in zip(got, want):
+        assert g.dtype == np.float64
+        np.testing.assert_allclose(g, w, rtol=1e-13, atol=1e-15)

@@ -76,8 +76,10 @@ Value LoopEvaluator::evaluatePool(Operation *op, Point *p) {
                               -std::numeric_limits<double>::infinity());
   SmallVector<Value> init{identity};
   bool countInLoop = avgPool && mayLeave;
+  // The window's count is kept in the float compute type (f32, or f64 for
+  // f64 pools), so that the division below takes two values of one type.
   if (countInLoop)
-    init.push_back(createConstant(b, loc, b.getF32Type(), 0.0));
+    init.push_back(createConstant(b, loc, type, 0.0));
 
   auto rows = scf::ForOp::create(b, loc, zero, cst(kernel[0]), cst(1), init);
   {
@@ -124,8 +126,8 @@ Value LoopEvaluator::evaluatePool(Operation *op, Point *p) {
         counted = arith::AndIOp::create(b, loc, inH, inW);
       }
       Value one = arith::SelectOp::create(
-          b, loc, counted, createConstant(b, loc, b.getF32Type(), 1.0),
-          createConstant(b, loc, b.getF32Type(), 0.0));
+          b, loc, counted, createConstant(b, loc, type, 1.0),
+          createConstant(b, loc, type, 0.0));
       next.push_back(arith::AddFOp::create(b, loc, acc[1], one));
     }
     popScope();
@@ -137,7 +139,7 @@ Value LoopEvaluator::evaluatePool(Operation *op, Point *p) {
   if (maxPool)
     return rows.getResult(0);
   Value count = countInLoop ? rows.getResult(1)
-                            : createConstant(b, loc, b.getF32Type(),
+                            : createConstant(b, loc, type,
                                              kernel[0] * kernel[1]);
   return arith::DivFOp::create(b, loc, rows.getResult(0), count);
 }
