@@ -24,6 +24,7 @@
 #include "rong/Target/CPU/CPUBackend.h"
 #include "rong/Target/CPU/Passes.h"
 #include "rong/Target/KernelLaunch.h"
+#include "rong/Target/NarrowF64.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -283,7 +284,7 @@ LogicalResult lowerToLLVMDialect(ModuleOp host) {
   // quiet NaN) needs no runtime library and stays vectorised.
   arith::populateExpandBFloat16Patterns(expansions);
   // f64 -> f16 / bf16 would call `__truncdfhf2` / `__truncdfbf2` likewise.
-  cpu::populateNarrowF64Patterns(expansions);
+  populateNarrowF64Patterns(expansions);
   if (failed(applyPatternsGreedily(host, std::move(expansions))))
     return host.emitError() << "math and bf16 expansion did not converge";
   ignoreSignOfZeroInMinMax(host);

@@ -527,11 +527,12 @@ KernelPrinter::elementwise(Operation *op, function_ref<std::string(Value)> get) 
           return o.emitOpError("rounds other than to nearest even");
         std::string in = get(o.getIn());
         if (srcElement().isF64()) {
-          if (dstElement().isF32())
-            return cast("float", in);
-          // Rounded to odd in f32 first, so that the rounding to 16 bits
-          // below rounds the f64 value once.
-          in = "rong_f64_to_f32_odd(" + in + ")";
+          // f64 -> f16 / bf16 was rewritten through f32 by
+          // populateNarrowF64Patterns before printing.
+          if (!dstElement().isF32())
+            return o.emitOpError("truncates f64 to ")
+                   << dstElement() << " in one step";
+          return cast("float", in);
         }
         if (dstElement().isF16())
           return "rong_f32_to_f16(" + in + ")";

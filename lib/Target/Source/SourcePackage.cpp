@@ -9,9 +9,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "rong/Target/KernelLaunch.h"
+#include "rong/Target/NarrowF64.h"
 #include "rong/Target/Source/SourceBackend.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -88,18 +90,6 @@ RONG_DEVICE double rong_maximum_f64(double a, double b) {
 }
 RONG_DEVICE double rong_minimum_f64(double a, double b) {
   return (a != a || b != b) ? a + b : (a < b ? a : b);
-}
-// f64 to f32 rounding to odd (toward zero, then the last bit set where the
-// conversion was inexact): f32 keeps more than two bits beyond f16 and
-// bf16, so rounding this to either rounds the f64 value once.
-RONG_DEVICE float rong_f64_to_f32_odd(double d) {
-  float f = (float)d;
-  if ((double)f == d || f != f)
-    return f;
-  unsigned int u = rong_f32_to_bits(f);
-  if (fabs((double)f) > fabs(d))
-    u -= 1u;
-  return rong_bits_to_f32(u | 1u);
 }
 )";
 
@@ -283,8 +273,16 @@ mlir::rong::source::emitSourcePackage(ModuleOp module,
   }
 
   // Canonicalize a copy: folding the strategies' index arithmetic makes the
-  // source much shorter and changes nothing the printer relies on.
+  // source much shorter and changes nothing the printer relies on. f64 ->
+  // f16 / bf16 truncations become a round-to-odd step into f32 first (the
+  // printed helpers round from f32), as on the CPU.
   OwningOpRef<ModuleOp> copy(cast<ModuleOp>(module->clone()));
+  {
+    RewritePatternSet narrow(module.getContext());
+    populateNarrowF64Patterns(narrow);
+    if (failed(applyPatternsGreedily(*copy, std::move(narrow))))
+      return module.emitError("f64 truncation rewrites did not converge");
+  }
   PassManager pm(module.getContext());
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createCanonicalizerPass());

@@ -26,10 +26,6 @@ namespace mlir::rong::cpu {
 /// expansion, upstream's polynomial approximations and f32 promotion.
 void populateCPUMathPatterns(RewritePatternSet &patterns);
 
-/// Adds the rewrite of f64 -> f16 / bf16 truncations into a round-to-odd
-/// f64 -> f32 step and an f32 truncation, which need no runtime library.
-void populateNarrowF64Patterns(RewritePatternSet &patterns);
-
 #define GEN_PASS_REGISTRATION
 #include "rong/Target/CPU/Passes.h.inc"
 

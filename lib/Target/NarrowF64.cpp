@@ -1,10 +1,11 @@
 //===- NarrowF64.cpp - f64 to f16/bf16 without a runtime library ----------===//
 //
 // This file implements the rewrite of `arith.truncf` from f64 to f16 or bf16
-// for the CPU. LLVM lowers those truncations to calls to compiler-rt /
-// libgcc (`__truncdfhf2`, `__truncdfbf2`), which the kernel shared object
-// does not link and the host process may not have (libgcc has no
-// `__truncdfbf2` at all). Rounding through f32 the ordinary way would round
+// for targets without one instruction for it. On the CPU, LLVM lowers those
+// truncations to calls to compiler-rt / libgcc (`__truncdfhf2`,
+// `__truncdfbf2`), which the kernel shared object does not link and the host
+// process may not have (libgcc has no `__truncdfbf2` at all); the printed
+// source profiles have only Rong's f32 -> f16 / bf16 helpers. Rounding through f32 the ordinary way would round
 // twice: an f64 just above an f16 halfway point rounds to that point in f32,
 // and the tie then goes to even. So the f64 is rounded to f32 *to odd*
 // (toward zero, then the last significand bit set where the conversion was
@@ -14,8 +15,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "rong/Target/CPU/Passes.h"
+#include "rong/Target/NarrowF64.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -71,6 +74,6 @@ struct NarrowF64Truncation : OpRewritePattern<arith::TruncFOp> {
 
 } // namespace
 
-void cpu::populateNarrowF64Patterns(RewritePatternSet &patterns) {
+void mlir::rong::populateNarrowF64Patterns(RewritePatternSet &patterns) {
   patterns.add<NarrowF64Truncation>(patterns.getContext());
 }
